@@ -1,0 +1,196 @@
+"""The values that flow through the pipeline.
+
+RawEvent (inbox row) -> LeadDraft (connector output, raw strings) -> Lead (normalized)
+-> Decision (dedupe) -> applied to the store. All frozen; each validates itself.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Literal, Mapping
+
+EventStatus = Literal["pending", "processing", "done", "failed", "ignored"]
+EVENT_STATUSES: tuple[EventStatus, ...] = ("pending", "processing", "done", "failed", "ignored")
+
+
+def _require_aware(name: str, value: datetime) -> None:
+    if value.tzinfo is None:
+        raise ValueError(f"{name} must be timezone-aware, got {value!r}")
+
+
+@dataclass(frozen=True)
+class RawEvent:
+    """One accepted webhook request, exactly as received."""
+
+    id: int
+    channel: str
+    delivery_key: str
+    route: str  # the path parameter that selected the receiver: form key, bot name, "" if none
+    headers: Mapping[str, str]
+    body: bytes
+    received_at: datetime
+    status: EventStatus = "pending"
+    attempts: int = 0
+    last_error: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.status not in EVENT_STATUSES:
+            raise ValueError(f"unknown event status {self.status!r}")
+        _require_aware("received_at", self.received_at)
+
+
+@dataclass(frozen=True)
+class Identity:
+    """A channel-scoped user id: (channel, scope, external_id), e.g. ("zalo", oa_id, user_id)."""
+
+    channel: str
+    scope: str
+    external_id: str
+
+    def __post_init__(self) -> None:
+        for name in ("channel", "scope", "external_id"):
+            value = getattr(self, name)
+            if not isinstance(value, str) or not value:
+                raise ValueError(f"Identity.{name} must be a non-empty string, got {value!r}")
+            if ":" in value and name != "external_id":
+                raise ValueError(f"Identity.{name} may not contain ':', got {value!r}")
+
+    @property
+    def key(self) -> str:
+        return f"{self.channel}:{self.scope}:{self.external_id}"
+
+
+@dataclass(frozen=True)
+class LeadDraft:
+    """What a connector read from one capture, still as people typed it."""
+
+    channel: str
+    source_ref: str  # the channel's own id for this capture (leadgen_id, mid, submission id...)
+    captured_at: datetime
+    name: str | None = None
+    given_name: str | None = None  # semantic parts, when the source splits the name
+    family_name: str | None = None
+    phones: tuple[str, ...] = ()
+    emails: tuple[str, ...] = ()
+    province: str | None = None
+    address: str | None = None
+    text: str | None = None  # free text (a message, a note) to mine for phones and emails
+    identity: Identity | None = None
+    attribution: Mapping[str, str] = field(default_factory=dict)
+    extra: Mapping[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if not self.channel:
+            raise ValueError("LeadDraft.channel must not be empty")
+        if not self.source_ref:
+            raise ValueError(f"LeadDraft.source_ref must not be empty (channel {self.channel!r})")
+        _require_aware("captured_at", self.captured_at)
+
+
+@dataclass(frozen=True)
+class Phone:
+    e164: str  # "+84912345678"
+    raw: str  # the text it was read from
+    old_e164: str | None = None  # the pre-2018 11-digit form when the number was converted
+    line_type: str | None = None  # "mobile", "fixed_line", "voip", ... when known
+    carrier: str | None = None  # "Viettel", ... when known
+
+    def __post_init__(self) -> None:
+        if not (self.e164.startswith("+") and self.e164[1:].isdigit()):
+            raise ValueError(f"Phone.e164 must be E.164, got {self.e164!r}")
+
+
+@dataclass(frozen=True)
+class Phones:
+    """Everything read from one phone field: the numbers, and what could not be parsed."""
+
+    numbers: tuple[Phone, ...] = ()
+    unparsed: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Email:
+    address: str  # display value: local part as typed, domain lower-cased
+    key: str  # canonical matching key (gmail dots / +tags removed, typo-corrected domain)
+    raw: str
+    flags: tuple[str, ...] = ()  # e.g. "domain_typo", "disposable"
+
+
+@dataclass(frozen=True)
+class PersonName:
+    raw: str
+    display: str  # repaired, NFC, family name first
+    key: str  # accent-folded matching key
+    family: str | None = None
+    middle: str | None = None
+    given: str | None = None
+    salutation: str | None = None  # "chị", "anh", "Mr" ...
+    is_personal: bool = True  # False for shop names, emoji, "Khách hàng", "User 123"
+    western_order: bool = False  # True when the raw text put the given name first
+
+
+ProvinceStatus = Literal["resolved", "ambiguous", "unknown"]
+
+
+@dataclass(frozen=True)
+class Province:
+    raw: str
+    code: str | None = None  # official code of the current (2025) provincial unit
+    name: str | None = None
+    status: ProvinceStatus = "unknown"
+
+    def __post_init__(self) -> None:
+        if (self.status == "resolved") != (self.code is not None):
+            raise ValueError(f"Province {self.raw!r}: code must be set exactly when resolved")
+
+
+@dataclass(frozen=True)
+class Attribution:
+    """Where a lead came from: channel ids, ad ids, UTM parameters."""
+
+    channel: str
+    values: Mapping[str, str] = field(default_factory=dict)
+
+    def as_dict(self) -> dict[str, str]:
+        return {"channel": self.channel, **self.values}
+
+
+@dataclass(frozen=True)
+class Lead:
+    channel: str
+    source_ref: str
+    captured_at: datetime
+    attribution: Attribution
+    name: PersonName | None = None
+    phones: tuple[Phone, ...] = ()
+    emails: tuple[Email, ...] = ()
+    province: Province | None = None
+    address: str | None = None
+    text: str | None = None
+    identity: Identity | None = None
+    extra: Mapping[str, Any] = field(default_factory=dict)
+    unparsed: tuple[str, ...] = ()  # phone / email strings kept verbatim because they did not parse
+
+    @property
+    def has_contact_data(self) -> bool:
+        return bool(self.name or self.phones or self.emails or self.identity or self.unparsed)
+
+
+DecisionAction = Literal["new", "merge", "suggest"]
+
+
+@dataclass(frozen=True)
+class Decision:
+    """What dedupe concluded for one lead."""
+
+    action: DecisionAction
+    contact_id: str | None = None  # the contact to merge into ("merge"), or the candidate ("suggest")
+    score: float = 0.0
+    evidence: Mapping[str, Any] = field(default_factory=dict)
+    model: str = "exact-keys-v1"
+
+    def __post_init__(self) -> None:
+        if self.action not in ("new", "merge", "suggest"):
+            raise ValueError(f"unknown decision action {self.action!r}")
+        if (self.action == "new") != (self.contact_id is None):
+            raise ValueError(f"decision {self.action!r} with contact_id {self.contact_id!r}")
