@@ -194,3 +194,15 @@ class Decision:
             raise ValueError(f"unknown decision action {self.action!r}")
         if (self.action == "new") != (self.contact_id is None):
             raise ValueError(f"decision {self.action!r} with contact_id {self.contact_id!r}")
+
+
+@dataclass(frozen=True)
+class Contact:
+    """What dedupe needs to know about a known contact (a candidate for a lead)."""
+
+    id: str
+    created_at: datetime
+    name_key: str | None = None
+    phones: frozenset[str] = frozenset()  # E.164
+    emails: frozenset[str] = frozenset()  # canonical keys
+    identities: frozenset[str] = frozenset()  # Identity.key

@@ -1,0 +1,29 @@
+"""Connectors: one module per channel, each with parse(event, settings) -> list[LeadDraft].
+
+Modules are imported lazily, on first use, so a channel's dependencies load only when needed.
+"""
+from __future__ import annotations
+
+import importlib
+from typing import Protocol
+
+from hub.config import Settings
+from hub.errors import PayloadError
+from hub.model import LeadDraft, RawEvent
+
+CONNECTORS: dict[str, str] = {
+    "form": "hub.connectors.forms",
+}
+
+
+class Connector(Protocol):
+    def parse(self, event: RawEvent, settings: Settings) -> list[LeadDraft]: ...
+
+
+def parse(event: RawEvent, settings: Settings) -> list[LeadDraft]:
+    """The lead drafts in a raw event. Raises PayloadError / IgnoreEvent (permanent)."""
+    module_name = CONNECTORS.get(event.channel)
+    if module_name is None:
+        raise PayloadError(f"no connector for channel {event.channel!r}")
+    connector: Connector = importlib.import_module(module_name)  # type: ignore[assignment]
+    return connector.parse(event, settings)

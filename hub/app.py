@@ -1,0 +1,55 @@
+"""create_app(): the ingest app, the ops app, or both (embedded)."""
+from __future__ import annotations
+
+import logging
+from typing import Literal
+
+from flask import Flask, Response, jsonify, request
+from werkzeug.exceptions import HTTPException
+
+from hub import health
+from hub.config import Settings, load_settings
+from hub.metrics import Metrics
+from hub.runtime import Hub
+
+Role = Literal["embedded", "ingest", "ops"]
+log = logging.getLogger(__name__)
+
+
+def create_app(settings: Settings | None = None, role: Role = "embedded", hub: Hub | None = None) -> Flask:
+    """Build a Flask app for one role. Nothing starts running here (no threads, no I/O)."""
+    if hub is None:
+        hub = Hub(settings or load_settings())
+    app = Flask(__name__)
+    app.config.update(
+        SECRET_KEY=hub.settings.secret_key,
+        MAX_CONTENT_LENGTH=hub.settings.ingest.max_body_bytes,
+        JSON_AS_ASCII=False,
+    )
+    app.json.ensure_ascii = False  # type: ignore[attr-defined]
+    app.extensions["hub"] = hub
+    app.extensions["hub.metrics"] = Metrics(hub)
+    app.register_blueprint(health.bp)
+    if role in ("embedded", "ingest"):
+        import webhooks
+
+        webhooks.init_app(app)
+    app.register_error_handler(HTTPException, _http_error)
+    app.register_error_handler(Exception, _unexpected_error)
+    return app
+
+
+def _http_error(exc: HTTPException) -> Response:
+    """Every HTTP error as JSON: webhook senders and API clients never get an HTML page."""
+    if exc.response is not None:
+        return exc.response
+    response = jsonify({"error": exc.description, "reason": (exc.name or "").lower().replace(" ", "_")})
+    response.status_code = exc.code or 500
+    return response
+
+
+def _unexpected_error(exc: Exception) -> Response:
+    log.exception("unhandled error on %s %s", request.method, request.path)
+    response = jsonify({"error": "internal error", "reason": "internal"})
+    response.status_code = 500
+    return response

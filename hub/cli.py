@@ -1,0 +1,183 @@
+"""The `hub` command."""
+from __future__ import annotations
+
+import logging
+import re
+import sys
+import time
+from datetime import datetime, timedelta, timezone
+from typing import IO
+
+import click
+
+from hub import export, inbox
+from hub.config import ConfigError, Settings, load_settings
+from hub.model import EVENT_STATUSES
+from hub.queue import RQQueue
+from hub.runtime import Hub
+
+log = logging.getLogger("hub")
+
+
+def _settings() -> Settings:
+    try:
+        return load_settings()
+    except ConfigError as exc:
+        raise click.ClickException(f"configuration error: {exc}") from None
+
+
+def _setup_logging(settings: Settings) -> None:
+    logging.basicConfig(
+        level=settings.log_level.upper(),
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+
+
+@click.group()
+def main() -> None:
+    """lead-hub: omnichannel lead capture for Vietnamese businesses."""
+
+
+@main.command()
+@click.option("--host", default=None, help="Interface to listen on (default: server.host).")
+@click.option("--port", default=None, type=int, help="Port (default: server.port, 8000).")
+def serve(host: str | None, port: int | None) -> None:
+    """Run ingest + ops in one process. Without Redis, an in-process worker runs the jobs."""
+    from waitress import serve as waitress_serve
+
+    from hub.app import create_app
+    from hub.store.migrate import upgrade
+
+    settings = _settings()
+    _setup_logging(settings)
+    if settings.uses_sqlite:
+        upgrade(settings.database_url)
+    hub = Hub(settings)
+    app = create_app(role="embedded", hub=hub)
+    hub.start_background()
+    hub.sweep()  # pick up whatever an earlier run left pending
+    host, port = host or settings.server.host, port or settings.server.port
+    mode = "embedded (in-process worker)" if settings.embedded else "production queue (RQ)"
+    log.info("lead-hub on http://%s:%s, %s, settings from %s", host, port, mode, settings.source)
+    if "demo" in settings.forms and settings.source == "defaults":
+        log.warning(
+            "no config file: the demo form is open at /webhooks/forms/demo?token=demo; "
+            "copy config/hub.example.toml to config/hub.toml to configure real forms"
+        )
+    try:
+        waitress_serve(app, host=host, port=port, threads=settings.server.threads, ident="lead-hub")
+    finally:
+        hub.stop_background()
+
+
+@main.command()
+@click.option("--burst", is_flag=True, help="Exit once the queue is empty.")
+def worker(burst: bool) -> None:
+    """Run an RQ worker for the pipeline (production mode; needs HUB_REDIS_URL)."""
+    from hub import runtime
+
+    settings = _settings()
+    _setup_logging(settings)
+    if settings.redis_url is None:
+        raise click.ClickException("hub worker needs HUB_REDIS_URL (the embedded mode runs its worker inside `hub serve`)")
+    hub = Hub(settings)
+    runtime.set_current(hub)
+    assert isinstance(hub.queue, RQQueue)
+    hub.sweeper.start()
+    try:
+        _work_through_outages(hub.queue, burst)
+    finally:
+        hub.sweeper.stop()
+
+
+def _work_through_outages(queue: RQQueue, burst: bool) -> None:
+    """Run the RQ worker; when Redis goes away, wait for it and start again instead of exiting."""
+    from redis.exceptions import ConnectionError as RedisConnectionError
+    from redis.exceptions import TimeoutError as RedisTimeoutError
+    from rq import SimpleWorker
+
+    delay = 1.0
+    while True:
+        try:
+            # SimpleWorker runs jobs in this process: no fork per job, and the database pool
+            # is never shared across a fork. A job is one short transaction.
+            SimpleWorker([queue.rq], connection=queue.connection).work(burst=burst, with_scheduler=False)
+            return  # burst finished, or stopped by a signal
+        except (RedisConnectionError, RedisTimeoutError) as exc:
+            log.warning("redis unavailable (%s); retrying in %.0f s", exc, delay)
+            time.sleep(delay)
+            delay = min(delay * 2, 30.0)
+
+
+@main.group()
+def db() -> None:
+    """Database schema."""
+
+
+@db.command("upgrade")
+@click.option("--revision", default="head", show_default=True)
+def db_upgrade(revision: str) -> None:
+    """Create or migrate the schema (Alembic)."""
+    from hub.store.migrate import upgrade
+
+    settings = _settings()
+    upgrade(settings.database_url, revision)
+    click.echo(f"database at revision {revision}")
+
+
+def _parse_since(value: str | None) -> datetime | None:
+    if value is None:
+        return None
+    match = re.fullmatch(r"(\d+)([mhd])", value.strip())
+    if match:
+        unit = {"m": "minutes", "h": "hours", "d": "days"}[match.group(2)]
+        return datetime.now(timezone.utc) - timedelta(**{unit: int(match.group(1))})
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"{value!r}: use an ISO date/time or 30m, 6h, 7d") from None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
+
+
+@main.command()
+@click.option("--status", "statuses", multiple=True, default=["failed"], show_default=True,
+              type=click.Choice(EVENT_STATUSES), help="Replay events in this status (repeatable).")
+@click.option("--since", help="Only events received since (ISO date/time, or 30m, 6h, 7d).")
+@click.option("--channel", help="Only this channel.")
+@click.option("--id", "event_ids", multiple=True, type=int, help="Only this event id (repeatable).")
+def replay(statuses: tuple[str, ...], since: str | None, channel: str | None, event_ids: tuple[int, ...]) -> None:
+    """Run stored events through the pipeline again (a stored lead is never doubled)."""
+    from hub.pipeline import run
+
+    settings = _settings()
+    _setup_logging(settings)
+    hub = Hub(settings)
+    ids = inbox.reset_for_replay(
+        hub.store, statuses=statuses, since=_parse_since(since), channel=channel, event_ids=event_ids
+    )
+    if not ids:
+        click.echo("nothing to replay")
+        return
+    if settings.embedded:
+        outcomes: dict[str, int] = {}
+        with click.progressbar(ids, label=f"replaying {len(ids)} events", file=sys.stderr) as bar:
+            for event_id in bar:
+                status = run(hub, event_id)
+                outcomes[status] = outcomes.get(status, 0) + 1
+        click.echo(", ".join(f"{n} {status}" for status, n in sorted(outcomes.items())))
+    else:
+        enqueued = sum(hub.enqueue(event_id) for event_id in ids)
+        click.echo(f"{len(ids)} events reset to pending, {enqueued} enqueued (the sweeper takes the rest)")
+
+
+@main.command("export")
+@click.argument("what", type=click.Choice(["contacts"]))
+@click.option("--format", "fmt", type=click.Choice(["jsonl", "csv"]), default="jsonl", show_default=True)
+@click.option("--out", type=click.File("w", encoding="utf-8", lazy=True), default="-",
+              help="File to write (default: standard output).")
+@click.option("--include-merged", is_flag=True, help="Also export merged-away contacts (tombstones).")
+def export_cmd(what: str, fmt: str, out: IO[str], include_merged: bool) -> None:
+    """Export contacts in the documented contact shape."""
+    hub = Hub(_settings())
+    count = export.write_contacts(hub.store, out, fmt=fmt, include_merged=include_merged)
+    click.echo(f"exported {count} contacts", err=True)

@@ -1,0 +1,292 @@
+"""Typed settings, loaded in one place: TOML file + HUB_* environment overrides.
+
+Order of precedence: built-in defaults < TOML file (HUB_CONFIG, default config/hub.toml)
+< environment (HUB_DATABASE_URL, HUB_REDIS_URL, HUB_AMQP_URL, HUB_SECRET_KEY, HUB_LOG_LEVEL,
+and HUB_<SECTION>__<KEY> for any scalar, e.g. HUB_QUEUE__LEASE_SECONDS=60).
+Any string value "env:NAME" is replaced by the environment variable NAME.
+Every problem raises ConfigError naming the setting, so start-up fails loudly.
+"""
+from __future__ import annotations
+
+import os
+import re
+import secrets
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Mapping
+
+DEFAULT_CONFIG_PATH = "config/hub.toml"
+DEFAULT_DATABASE_URL = "sqlite:///var/hub.db"
+LEAD_FIELDS = frozenset(
+    {"name", "given_name", "family_name", "phone", "email", "province", "address", "message"}
+)
+_FORM_KEY = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")
+_TOP_LEVEL_ENV = {
+    "HUB_DATABASE_URL": "database_url",
+    "HUB_REDIS_URL": "redis_url",
+    "HUB_AMQP_URL": "amqp_url",
+    "HUB_SECRET_KEY": "secret_key",
+    "HUB_LOG_LEVEL": "log_level",
+}
+
+
+class ConfigError(ValueError):
+    """A setting is missing or has a bad value; the message names the setting."""
+
+
+@dataclass(frozen=True)
+class QueueSettings:
+    lease_seconds: int = 300  # a claimed event not finished by then is handed to another worker
+    stuck_after_seconds: int = 30  # a pending event not picked up by then is re-enqueued
+    sweep_interval_seconds: float = 5.0
+    max_attempts: int = 8
+    backoff_seconds: tuple[int, ...] = (5, 30, 120, 600, 1800, 3600)
+    local_workers: int = 1  # worker threads in the embedded mode
+    rq_queue: str = "lead-hub"
+
+
+@dataclass(frozen=True)
+class IngestSettings:
+    max_body_bytes: int = 1_048_576
+
+
+@dataclass(frozen=True)
+class ServerSettings:
+    host: str = "127.0.0.1"
+    port: int = 8000
+    threads: int = 8
+
+
+@dataclass(frozen=True)
+class FormSettings:
+    key: str
+    token: str | None = None
+    secret: str | None = None  # Standard Webhooks secret ("whsec_...")
+    fields: Mapping[str, str] = field(default_factory=dict)  # form field name -> lead field
+    honeypot: str | None = None  # a hidden field that only bots fill in
+
+    def __post_init__(self) -> None:
+        where = f"forms.{self.key}"
+        if not _FORM_KEY.match(self.key):
+            raise ConfigError(f"{where}: form key must be 1-64 letters, digits, '-' or '_'")
+        if not (self.token or self.secret):
+            raise ConfigError(f"{where}: set a token or a secret (a form must authenticate)")
+        for source, target in self.fields.items():
+            if target not in LEAD_FIELDS:
+                raise ConfigError(
+                    f"{where}.fields.{source}: {target!r} is not a lead field "
+                    f"(one of {', '.join(sorted(LEAD_FIELDS))})"
+                )
+
+
+@dataclass(frozen=True)
+class UpstreamSettings:
+    facebook_graph_url: str = "https://graph.facebook.com/v21.0"
+    zalo_api_url: str = "https://openapi.zalo.me"
+    telegram_api_url: str = "https://api.telegram.org"
+    timeout_seconds: float = 10.0
+
+
+@dataclass(frozen=True)
+class Settings:
+    database_url: str = DEFAULT_DATABASE_URL
+    redis_url: str | None = None  # set: production queue (RQ); unset: in-process worker
+    amqp_url: str | None = None
+    secret_key: str = ""
+    log_level: str = "INFO"
+    queue: QueueSettings = field(default_factory=QueueSettings)
+    ingest: IngestSettings = field(default_factory=IngestSettings)
+    server: ServerSettings = field(default_factory=ServerSettings)
+    upstream: UpstreamSettings = field(default_factory=UpstreamSettings)
+    forms: Mapping[str, FormSettings] = field(default_factory=dict)
+    source: str = "defaults"  # where the settings came from, for messages
+
+    def __post_init__(self) -> None:
+        if not self.secret_key:
+            raise ConfigError("secret_key: required (set HUB_SECRET_KEY)")
+        if not self.database_url.startswith(("sqlite:", "postgresql")):
+            raise ConfigError(
+                f"database_url: {self.database_url!r} is neither sqlite:/// nor postgresql://"
+            )
+        if self.log_level.upper() not in ("DEBUG", "INFO", "WARNING", "ERROR"):
+            raise ConfigError(f"log_level: {self.log_level!r} is not DEBUG/INFO/WARNING/ERROR")
+
+    @property
+    def embedded(self) -> bool:
+        """True when no Redis is configured: the in-process worker runs the jobs."""
+        return self.redis_url is None
+
+    @property
+    def uses_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite:")
+
+
+def load_settings(
+    path: str | os.PathLike[str] | None = None,
+    environ: Mapping[str, str] | None = None,
+    overrides: Mapping[str, Any] | None = None,
+) -> Settings:
+    """Build Settings from defaults, the TOML file, the environment and explicit overrides.
+
+    Raises ConfigError naming the setting when a value is missing or bad.
+    """
+    env = os.environ if environ is None else environ
+    explicit = path if path is not None else env.get("HUB_CONFIG")
+    config_path = Path(explicit or DEFAULT_CONFIG_PATH)
+    raw: dict[str, Any] = {}
+    if config_path.is_file():
+        try:
+            raw = tomllib.loads(config_path.read_text(encoding="utf-8"))
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+            raise ConfigError(f"{config_path}: not valid TOML: {exc}") from exc
+        raw["source"] = str(config_path)
+    elif explicit:
+        raise ConfigError(f"HUB_CONFIG: file {str(config_path)!r} does not exist")
+    _apply_env(raw, env)
+    for dotted, value in (overrides or {}).items():
+        _set_dotted(raw, dotted, value)
+    raw = _resolve_env_refs(raw, env, "")
+    if "source" not in raw:
+        raw["source"] = "defaults"
+        raw.setdefault("forms", {"demo": {"token": "demo"}} if _is_sqlite(raw) else {})
+    if not raw.get("secret_key") and _is_sqlite(raw):
+        raw["secret_key"] = _embedded_secret(raw.get("database_url", DEFAULT_DATABASE_URL))
+    return _build_settings(raw)
+
+
+def _is_sqlite(raw: Mapping[str, Any]) -> bool:
+    return str(raw.get("database_url", DEFAULT_DATABASE_URL)).startswith("sqlite:")
+
+
+def _embedded_secret(database_url: str) -> str:
+    """The embedded mode keeps a generated secret beside its SQLite file, so sessions survive."""
+    db_path = database_url.removeprefix("sqlite:///")
+    folder = Path(db_path).parent if db_path and db_path != ":memory:" else Path("var")
+    folder.mkdir(parents=True, exist_ok=True)
+    secret_file = folder / "secret_key"
+    if not secret_file.exists():
+        secret_file.write_text(secrets.token_urlsafe(32), encoding="utf-8")
+        secret_file.chmod(0o600)
+    return secret_file.read_text(encoding="utf-8").strip()
+
+
+def _apply_env(raw: dict[str, Any], env: Mapping[str, str]) -> None:
+    for name, value in env.items():
+        if name in _TOP_LEVEL_ENV:
+            raw[_TOP_LEVEL_ENV[name]] = value
+        elif name.startswith("HUB_") and "__" in name:
+            dotted = name.removeprefix("HUB_").lower().replace("__", ".")
+            _set_dotted(raw, dotted, value)
+
+
+def _set_dotted(raw: dict[str, Any], dotted: str, value: Any) -> None:
+    *parents, leaf = dotted.split(".")
+    node = raw
+    for part in parents:
+        node = node.setdefault(part, {})
+        if not isinstance(node, dict):
+            raise ConfigError(f"{dotted}: {part!r} is not a section")
+    node[leaf] = value
+
+
+def _resolve_env_refs(value: Any, env: Mapping[str, str], where: str) -> Any:
+    if isinstance(value, dict):
+        return {k: _resolve_env_refs(v, env, f"{where}.{k}".lstrip(".")) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_resolve_env_refs(v, env, f"{where}[{i}]") for i, v in enumerate(value)]
+    if isinstance(value, str) and value.startswith("env:"):
+        name = value.removeprefix("env:")
+        if name not in env or not env[name]:
+            raise ConfigError(f"{where}: environment variable {name} is not set")
+        return env[name]
+    return value
+
+
+def _build_settings(raw: Mapping[str, Any]) -> Settings:
+    sections = {
+        "queue": QueueSettings,
+        "ingest": IngestSettings,
+        "server": ServerSettings,
+        "upstream": UpstreamSettings,
+    }
+    kwargs: dict[str, Any] = {}
+    for key, value in raw.items():
+        if key in sections:
+            kwargs[key] = _build(sections[key], value, key)
+        elif key == "forms":
+            kwargs[key] = _build_forms(value)
+        elif key in ("database_url", "redis_url", "amqp_url", "secret_key", "log_level", "source"):
+            kwargs[key] = _coerce(value, str, key) if value not in ("", None) else None
+        else:
+            raise ConfigError(f"{key}: unknown setting")
+    for optional in ("redis_url", "amqp_url"):
+        if optional in kwargs and kwargs[optional] is None:
+            del kwargs[optional]
+    if kwargs.get("secret_key") is None:
+        kwargs["secret_key"] = ""
+    return Settings(**{k: v for k, v in kwargs.items() if v is not None or k == "secret_key"})
+
+
+def _build_forms(value: Any) -> dict[str, FormSettings]:
+    if not isinstance(value, dict):
+        raise ConfigError("forms: must be a table of [forms.<key>] sections")
+    forms = {}
+    for key, form in value.items():
+        if not isinstance(form, dict):
+            raise ConfigError(f"forms.{key}: must be a table")
+        fields = form.get("fields", {})
+        if not isinstance(fields, dict) or not all(isinstance(v, str) for v in fields.values()):
+            raise ConfigError(f"forms.{key}.fields: must map form field names to lead fields")
+        forms[key] = _build(FormSettings, {**form, "key": key, "fields": fields}, f"forms.{key}")
+    return forms
+
+
+def _build(cls: type, value: Any, where: str) -> Any:
+    if not isinstance(value, dict):
+        raise ConfigError(f"{where}: must be a table")
+    defaults = cls.__dataclass_fields__
+    kwargs = {}
+    for key, item in value.items():
+        if key not in defaults:
+            raise ConfigError(f"{where}.{key}: unknown setting")
+        kwargs[key] = _coerce(item, _field_type(cls, key), f"{where}.{key}")
+    return cls(**kwargs)
+
+
+def _field_type(cls: type, key: str) -> type:
+    annotation = str(cls.__dataclass_fields__[key].type)
+    for name, kind in (("int", int), ("float", float), ("bool", bool), ("tuple", tuple)):
+        if annotation.startswith(name):
+            return kind
+    return dict if annotation.startswith("Mapping") else str
+
+
+def _coerce(value: Any, kind: type, where: str) -> Any:
+    """Check a value's type; strings from the environment are converted."""
+    if kind is dict:
+        return value
+    if isinstance(value, str) and kind is not str:
+        value = _parse_env_scalar(value, kind, where)
+    if kind is float and isinstance(value, int) and not isinstance(value, bool):
+        value = float(value)
+    if kind is tuple and isinstance(value, list):
+        value = tuple(value)
+    if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
+        raise ConfigError(f"{where}: expected {kind.__name__}, got {value!r}")
+    if kind in (int, float) and value < 0:
+        raise ConfigError(f"{where}: must not be negative, got {value!r}")
+    return value
+
+
+def _parse_env_scalar(value: str, kind: type, where: str) -> Any:
+    try:
+        if kind is bool:
+            if value.lower() not in ("1", "0", "true", "false", "yes", "no"):
+                raise ValueError(value)
+            return value.lower() in ("1", "true", "yes")
+        if kind is tuple:
+            return tuple(int(v) for v in value.split(",") if v.strip())
+        return kind(value)
+    except ValueError:
+        raise ConfigError(f"{where}: expected {kind.__name__}, got {value!r}") from None

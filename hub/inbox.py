@@ -1,0 +1,235 @@
+"""The inbox of raw events: stored before the 200, claimed by one worker at a time.
+
+Life of an event: pending -> processing (claimed, leased) -> done | ignored | failed,
+or back to pending with a later due_at when a transient error asks for a retry.
+"""
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+
+from sqlalchemy import func, insert, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from hub.config import QueueSettings
+from hub.model import RawEvent
+from hub.store import Store
+from hub.store.schema import RawEventRow
+
+MAX_ERROR_CHARS = 2000
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+@dataclass(frozen=True)
+class Accepted:
+    """The answer to put(): the event's id and whether it was a redelivery."""
+
+    event_id: int
+    duplicate: bool
+
+
+def put(
+    store: Store,
+    *,
+    channel: str,
+    delivery_key: str,
+    body: bytes,
+    headers: Mapping[str, str],
+    route: str = "",
+    queue: QueueSettings,
+) -> Accepted:
+    """Commit one raw event. A second delivery with the same (channel, key) changes nothing.
+
+    Raises sqlalchemy.exc.OperationalError when the database cannot be reached: the caller
+    must then answer 503 so the sender retries.
+    """
+    now = utcnow()
+    row = {
+        "channel": channel,
+        "route": route,
+        "delivery_key": delivery_key[:255],
+        "headers": dict(headers),
+        "body": body,
+        "received_at": now,
+        "status": "pending",
+        "attempts": 0,
+        "due_at": now + timedelta(seconds=queue.stuck_after_seconds),
+        "updated_at": now,
+    }
+    try:
+        with store.transaction() as session:
+            event_id = session.execute(insert(RawEventRow).returning(RawEventRow.id), row).scalar_one()
+        return Accepted(event_id=event_id, duplicate=False)
+    except IntegrityError:
+        with store.sessions() as session:
+            existing = session.execute(
+                select(RawEventRow.id).where(
+                    RawEventRow.channel == channel, RawEventRow.delivery_key == row["delivery_key"]
+                )
+            ).scalar_one()
+        return Accepted(event_id=existing, duplicate=True)
+
+
+def claim(store: Store, event_id: int, queue: QueueSettings) -> bool:
+    """Take the event for processing; False if another worker has it or it is finished.
+
+    A compare-and-set update: exactly one of several concurrent claimers sees rowcount 1.
+    """
+    now = utcnow()
+    with store.transaction() as session:
+        result = session.execute(
+            update(RawEventRow)
+            .where(RawEventRow.id == event_id, RawEventRow.status == "pending")
+            .values(
+                status="processing",
+                attempts=RawEventRow.attempts + 1,
+                due_at=now + timedelta(seconds=queue.lease_seconds),
+                updated_at=now,
+            )
+        )
+        return result.rowcount == 1
+
+
+def get(session: Session, event_id: int) -> RawEvent:
+    row = session.get(RawEventRow, event_id)
+    if row is None:
+        raise LookupError(f"raw event {event_id} does not exist")
+    return to_raw_event(row)
+
+
+def to_raw_event(row: RawEventRow) -> RawEvent:
+    return RawEvent(
+        id=row.id,
+        channel=row.channel,
+        delivery_key=row.delivery_key,
+        route=row.route,
+        headers=row.headers,
+        body=row.body,
+        received_at=row.received_at,
+        status=row.status,  # type: ignore[arg-type]
+        attempts=row.attempts,
+        last_error=row.last_error,
+    )
+
+
+def finish(session: Session, event_id: int, status: str, error: str | None = None) -> None:
+    """Close an event inside the caller's transaction (done / ignored / failed)."""
+    now = utcnow()
+    session.execute(
+        update(RawEventRow)
+        .where(RawEventRow.id == event_id)
+        .values(status=status, last_error=_clip(error), due_at=now, updated_at=now)
+    )
+
+
+def retry_later(store: Store, event_id: int, error: str, queue: QueueSettings) -> str:
+    """Record a transient failure: pending again after a backoff, or failed when out of tries.
+
+    Returns the new status.
+    """
+    now = utcnow()
+    with store.transaction() as session:
+        attempts = session.execute(
+            select(RawEventRow.attempts).where(RawEventRow.id == event_id)
+        ).scalar_one()
+        if attempts >= queue.max_attempts:
+            finish(session, event_id, "failed", f"gave up after {attempts} attempts: {error}")
+            return "failed"
+        delay = queue.backoff_seconds[min(attempts, len(queue.backoff_seconds)) - 1]
+        session.execute(
+            update(RawEventRow)
+            .where(RawEventRow.id == event_id)
+            .values(
+                status="pending",
+                last_error=_clip(error),
+                due_at=now + timedelta(seconds=delay),
+                updated_at=now,
+            )
+        )
+        return "pending"
+
+
+def due_for_sweep(store: Store, queue: QueueSettings, limit: int = 500) -> list[int]:
+    """Events to (re-)enqueue now: pending ones nobody picked up in time, and processing ones
+    whose worker's lease ran out (it died). Their due_at moves on so the next sweep skips them.
+    """
+    now = utcnow()
+    with store.transaction() as session:
+        session.execute(
+            update(RawEventRow)
+            .where(RawEventRow.status == "processing", RawEventRow.due_at <= now)
+            .values(status="pending", last_error="worker lease expired", updated_at=now)
+        )
+        ids = list(
+            session.execute(
+                select(RawEventRow.id)
+                .where(RawEventRow.status == "pending", RawEventRow.due_at <= now)
+                .order_by(RawEventRow.due_at)
+                .limit(limit)
+            ).scalars()
+        )
+        if ids:
+            session.execute(
+                update(RawEventRow)
+                .where(RawEventRow.id.in_(ids))
+                .values(due_at=now + timedelta(seconds=queue.stuck_after_seconds))
+            )
+        return ids
+
+
+def reset_for_replay(
+    store: Store,
+    *,
+    statuses: Sequence[str],
+    since: datetime | None = None,
+    channel: str | None = None,
+    event_ids: Sequence[int] = (),
+) -> list[int]:
+    """Put finished events back to pending so they run again; returns their ids."""
+    now = utcnow()
+    query = select(RawEventRow.id).where(RawEventRow.status.in_(statuses))
+    if since is not None:
+        query = query.where(RawEventRow.received_at >= since)
+    if channel is not None:
+        query = query.where(RawEventRow.channel == channel)
+    if event_ids:
+        query = query.where(RawEventRow.id.in_(event_ids))
+    with store.transaction() as session:
+        ids = list(session.execute(query.order_by(RawEventRow.id)).scalars())
+        for chunk in (ids[i : i + 500] for i in range(0, len(ids), 500)):
+            session.execute(
+                update(RawEventRow)
+                .where(RawEventRow.id.in_(chunk))
+                .values(status="pending", attempts=0, due_at=now, updated_at=now)
+            )
+    return ids
+
+
+def counts(store: Store) -> dict[tuple[str, str], int]:
+    """Number of events per (channel, status)."""
+    with store.sessions() as session:
+        rows = session.execute(
+            select(RawEventRow.channel, RawEventRow.status, func.count()).group_by(
+                RawEventRow.channel, RawEventRow.status
+            )
+        )
+        return {(channel, status): n for channel, status, n in rows}
+
+
+def oldest_pending(store: Store) -> datetime | None:
+    """When the oldest unfinished event was received (for the processing-lag metric)."""
+    with store.sessions() as session:
+        return session.execute(
+            select(func.min(RawEventRow.received_at)).where(
+                RawEventRow.status.in_(("pending", "processing"))
+            )
+        ).scalar_one()
+
+
+def _clip(error: str | None) -> str | None:
+    return None if error is None else error[:MAX_ERROR_CHARS]

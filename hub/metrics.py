@@ -1,0 +1,67 @@
+"""Prometheus metrics: inbox figures read from the database (true across every process),
+plus this process's counters of rejected requests (nothing is stored for those)."""
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import datetime, timezone
+from typing import TYPE_CHECKING
+
+from prometheus_client import CollectorRegistry, Counter, disable_created_metrics, generate_latest
+from prometheus_client.core import GaugeMetricFamily, Metric
+
+from hub import inbox
+from hub.queue import QueueUnavailable
+
+if TYPE_CHECKING:
+    from hub.runtime import Hub
+
+
+class Metrics:
+    def __init__(self, hub: Hub) -> None:
+        disable_created_metrics()  # the *_created series only add noise to every scrape
+        self.registry = CollectorRegistry()
+        self.registry.register(_InboxCollector(hub))
+        self.rejections = Counter(
+            "hub_webhook_rejected",
+            "Webhook requests refused (bad auth, malformed, unknown route), by reason",
+            ["channel", "reason"],
+            registry=self.registry,
+        )
+        self.deliveries = Counter(
+            "hub_webhook_accepted",
+            "Webhook requests accepted by this process (duplicates included)",
+            ["channel", "duplicate"],
+            registry=self.registry,
+        )
+
+    def rejected(self, channel: str, reason: str) -> None:
+        self.rejections.labels(channel, reason).inc()
+
+    def received(self, channel: str, *, duplicate: bool) -> None:
+        self.deliveries.labels(channel, str(duplicate).lower()).inc()
+
+    def render(self) -> bytes:
+        return generate_latest(self.registry)
+
+
+class _InboxCollector:
+    def __init__(self, hub: Hub) -> None:
+        self.hub = hub
+
+    def collect(self) -> Iterator[Metric]:
+        events = GaugeMetricFamily(
+            "hub_events", "Raw events in the inbox by channel and status", labels=["channel", "status"]
+        )
+        for (channel, status), count in sorted(inbox.counts(self.hub.store).items()):
+            events.add_metric([channel, status], count)
+        yield events
+        oldest = inbox.oldest_pending(self.hub.store)
+        lag = (datetime.now(timezone.utc) - oldest).total_seconds() if oldest else 0.0
+        yield GaugeMetricFamily(
+            "hub_processing_lag_seconds", "Age of the oldest unfinished event", value=lag
+        )
+        try:
+            depth = float(self.hub.queue.depth())
+        except QueueUnavailable:
+            depth = float("nan")
+        yield GaugeMetricFamily("hub_queue_depth", "Jobs waiting in the queue", value=depth)

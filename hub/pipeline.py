@@ -1,0 +1,65 @@
+"""process_event(event_id): raw event -> lead drafts -> leads -> decisions -> store + outbox."""
+from __future__ import annotations
+
+import logging
+import time
+from typing import TYPE_CHECKING
+
+from hub import connectors, inbox
+from hub.errors import HubError, IgnoreEvent
+from hub.normalize import normalize
+from hub.store.repository import apply_lead
+
+if TYPE_CHECKING:
+    from hub.runtime import Hub
+
+log = logging.getLogger(__name__)
+
+
+def process_event(event_id: int) -> str:
+    """The queue job (RQ imports it by name). Returns the event's status afterwards."""
+    from hub.runtime import current
+
+    return run(current(), event_id)
+
+
+def run(hub: Hub, event_id: int) -> str:
+    """Process one inbox event exactly once, whatever the number of deliveries and workers.
+
+    Returns "skipped" when another worker holds the event or it is already finished.
+    """
+    if not inbox.claim(hub.store, event_id, hub.settings.queue):
+        return "skipped"
+    started = time.perf_counter()
+    try:
+        status = _process(hub, event_id)
+    except HubError as exc:
+        if not exc.permanent:
+            return _retry(hub, event_id, exc)
+        status = "ignored" if isinstance(exc, IgnoreEvent) else "failed"
+        with hub.store.transaction() as session:
+            inbox.finish(session, event_id, status, f"{type(exc).__name__}: {exc}")
+        log.info("event %s %s: %s", event_id, status, exc)
+        return status
+    except Exception as exc:  # database hiccups, bugs: retried, then failed and visible
+        log.exception("event %s: processing error", event_id)
+        return _retry(hub, event_id, exc)
+    log.info("event %s %s in %.1f ms", event_id, status, (time.perf_counter() - started) * 1000)
+    return status
+
+
+def _process(hub: Hub, event_id: int) -> str:
+    with hub.store.transaction() as session:
+        event = inbox.get(session, event_id)
+        leads = [normalize(draft) for draft in connectors.parse(event, hub.settings)]
+        leads = [lead for lead in leads if lead.has_contact_data]
+        if not leads:
+            raise IgnoreEvent("no name, phone, email or channel identity in the event")
+        for lead in leads:
+            apply_lead(session, lead, event_id)
+        inbox.finish(session, event_id, "done")
+    return "done"
+
+
+def _retry(hub: Hub, event_id: int, exc: Exception) -> str:
+    return inbox.retry_later(hub.store, event_id, f"{type(exc).__name__}: {exc}", hub.settings.queue)

@@ -1,0 +1,139 @@
+"""The queue carries inbox ids only; the inbox row is the truth.
+
+Production: RQ on Redis (`hub worker`). Embedded: worker threads in the serving process running
+the same job function. Either way a sweeper re-enqueues what is due, so a Redis outage or a
+killed worker delays events but never loses them.
+"""
+from __future__ import annotations
+
+import logging
+import queue as stdlib_queue
+import threading
+from collections.abc import Callable
+from typing import Protocol
+
+from redis import Redis
+from redis.exceptions import RedisError
+
+log = logging.getLogger(__name__)
+
+JOB = "hub.pipeline.process_event"
+
+
+class QueueUnavailable(RuntimeError):
+    """The queue could not take the id; the event stays pending and the sweeper retries."""
+
+
+class Queue(Protocol):
+    def enqueue(self, event_id: int) -> None: ...
+    def ping(self) -> None: ...
+    def depth(self) -> int: ...
+
+
+def redis_connection(url: str) -> Redis:
+    # Short timeouts: a webhook must answer fast even when Redis is down.
+    return Redis.from_url(url, socket_connect_timeout=0.5, socket_timeout=2)
+
+
+class RQQueue:
+    """Enqueue `process_event(event_id)` as an RQ job (RQ 2.x, explicit connection)."""
+
+    def __init__(self, connection: Redis, name: str) -> None:
+        from rq import Queue as RQ
+
+        self.connection = connection
+        self.rq = RQ(name, connection=connection)
+
+    def enqueue(self, event_id: int) -> None:
+        try:
+            # Failed jobs are kept a day for inspection; retries are driven by the inbox.
+            self.rq.enqueue(JOB, event_id, result_ttl=0, failure_ttl=86400)
+        except RedisError as exc:
+            raise QueueUnavailable(f"redis: {exc}") from exc
+
+    def ping(self) -> None:
+        try:
+            self.connection.ping()
+        except RedisError as exc:
+            raise QueueUnavailable(f"redis: {exc}") from exc
+
+    def depth(self) -> int:
+        try:
+            return self.rq.count
+        except RedisError as exc:
+            raise QueueUnavailable(f"redis: {exc}") from exc
+
+
+class LocalQueue:
+    """Worker threads inside this process (the embedded mode)."""
+
+    def __init__(self, job: Callable[[int], object], threads: int = 1) -> None:
+        self.job = job
+        self.threads = threads
+        self.pending: stdlib_queue.Queue[int | None] = stdlib_queue.Queue()
+        self.workers: list[threading.Thread] = []
+
+    def start(self) -> None:
+        for n in range(self.threads):
+            worker = threading.Thread(target=self._run, name=f"hub-worker-{n}", daemon=True)
+            worker.start()
+            self.workers.append(worker)
+
+    def stop(self, timeout: float = 10.0) -> None:
+        for _ in self.workers:
+            self.pending.put(None)
+        for worker in self.workers:
+            worker.join(timeout)
+        self.workers.clear()
+
+    def enqueue(self, event_id: int) -> None:
+        self.pending.put(event_id)
+
+    def ping(self) -> None:
+        if self.workers and not any(w.is_alive() for w in self.workers):
+            raise QueueUnavailable("the in-process worker threads have stopped")
+
+    def depth(self) -> int:
+        return self.pending.qsize()
+
+    def join(self) -> None:
+        """Wait until everything enqueued so far has been processed."""
+        self.pending.join()
+
+    def _run(self) -> None:
+        while True:
+            event_id = self.pending.get()
+            try:
+                if event_id is None:
+                    return
+                self.job(event_id)
+            except Exception:  # the job records its own failures; keep the thread alive
+                log.exception("event %s: job crashed", event_id)
+            finally:
+                self.pending.task_done()
+
+
+class Sweeper:
+    """Every interval, enqueue the inbox events that are due (see inbox.due_for_sweep)."""
+
+    def __init__(self, sweep: Callable[[], int], interval: float) -> None:
+        self.sweep = sweep
+        self.interval = interval
+        self.stopping = threading.Event()
+        self.thread: threading.Thread | None = None
+
+    def start(self) -> None:
+        self.thread = threading.Thread(target=self._run, name="hub-sweeper", daemon=True)
+        self.thread.start()
+
+    def stop(self) -> None:
+        self.stopping.set()
+        if self.thread is not None:
+            self.thread.join(self.interval + 5)
+
+    def _run(self) -> None:
+        while not self.stopping.wait(self.interval):
+            try:
+                self.sweep()
+            except Exception:  # a database or Redis outage: try again next round
+                log.warning("sweep failed; will retry", exc_info=True)

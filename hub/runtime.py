@@ -1,0 +1,75 @@
+"""The hub a process runs: settings, store and queue, built once and passed around."""
+from __future__ import annotations
+
+import logging
+import threading
+
+from hub import inbox
+from hub.config import Settings, load_settings
+from hub.queue import LocalQueue, Queue, QueueUnavailable, RQQueue, Sweeper, redis_connection
+from hub.store import Store
+
+log = logging.getLogger(__name__)
+
+
+class Hub:
+    def __init__(self, settings: Settings, queue: Queue | None = None) -> None:
+        self.settings = settings
+        self.store = Store(settings.database_url)
+        self.queue: Queue = queue if queue is not None else self._default_queue()
+        self.sweeper = Sweeper(self.sweep, settings.queue.sweep_interval_seconds)
+
+    def _default_queue(self) -> Queue:
+        if self.settings.redis_url is None:
+            from hub.pipeline import run
+
+            return LocalQueue(lambda event_id: run(self, event_id), self.settings.queue.local_workers)
+        return RQQueue(redis_connection(self.settings.redis_url), self.settings.queue.rq_queue)
+
+    def start_background(self) -> None:
+        """Start the in-process worker threads (embedded mode) and the sweeper."""
+        if isinstance(self.queue, LocalQueue):
+            self.queue.start()
+        self.sweeper.start()
+
+    def stop_background(self) -> None:
+        self.sweeper.stop()
+        if isinstance(self.queue, LocalQueue):
+            self.queue.stop()
+
+    def enqueue(self, event_id: int) -> bool:
+        """Hand an event to the queue; False (and the sweeper takes over later) if it is down."""
+        try:
+            self.queue.enqueue(event_id)
+            return True
+        except QueueUnavailable as exc:
+            log.warning("event %s stays pending, queue unavailable: %s", event_id, exc)
+            return False
+
+    def sweep(self) -> int:
+        """Enqueue every event that is due; returns how many were enqueued."""
+        enqueued = 0
+        for event_id in inbox.due_for_sweep(self.store, self.settings.queue):
+            if not self.enqueue(event_id):
+                break
+            enqueued += 1
+        return enqueued
+
+
+_current: Hub | None = None
+_lock = threading.Lock()
+
+
+def current() -> Hub:
+    """The process's hub, built from the environment's settings on first use (RQ workers)."""
+    global _current
+    with _lock:
+        if _current is None:
+            _current = Hub(load_settings())
+        return _current
+
+
+def set_current(hub: Hub | None) -> None:
+    global _current
+    with _lock:
+        _current = hub

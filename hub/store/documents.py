@@ -1,0 +1,102 @@
+"""A contact as exported and served (the shape DESIGN.md fixes), and the lead's stored form."""
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import asdict
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from hub.model import Lead
+from hub.store.schema import ContactPointRow, ContactRow, LeadRow
+
+
+def lead_data(lead: Lead) -> dict[str, Any]:
+    """The normalized lead as stored on its row (JSON-safe), original text included."""
+    return {
+        "name": asdict(lead.name) if lead.name else None,
+        "phones": [asdict(p) for p in lead.phones],
+        "emails": [asdict(e) for e in lead.emails],
+        "province": asdict(lead.province) if lead.province else None,
+        "address": lead.address,
+        "text": lead.text,
+        "identity": asdict(lead.identity) if lead.identity else None,
+        "extra": _json_safe(dict(lead.extra)),
+        "unparsed": list(lead.unparsed),
+    }
+
+
+def contact_documents(session: Session, contacts: Iterable[ContactRow]) -> Iterator[dict[str, Any]]:
+    """Documents for many contacts, loading their points and leads in two queries a batch."""
+    rows = list(contacts)
+    ids = [c.id for c in rows]
+    points: dict[str, list[ContactPointRow]] = {i: [] for i in ids}
+    leads: dict[str, list[LeadRow]] = {i: [] for i in ids}
+    if ids:
+        for point in session.execute(
+            select(ContactPointRow)
+            .where(ContactPointRow.contact_id.in_(ids))
+            .order_by(ContactPointRow.id)
+        ).scalars():
+            points[point.contact_id].append(point)
+        for lead in session.execute(
+            select(LeadRow).where(LeadRow.contact_id.in_(ids)).order_by(LeadRow.captured_at, LeadRow.id)
+        ).scalars():
+            leads[lead.contact_id].append(lead)
+    for contact in rows:
+        yield _document(contact, points[contact.id], leads[contact.id])
+
+
+def contact_document(session: Session, contact_id: str) -> dict[str, Any]:
+    contact = session.get(ContactRow, contact_id)
+    if contact is None:
+        raise LookupError(f"contact {contact_id} does not exist")
+    return next(contact_documents(session, [contact]))
+
+
+def _document(contact: ContactRow, points: list[ContactPointRow], leads: list[LeadRow]) -> dict[str, Any]:
+    by_kind: dict[str, list[ContactPointRow]] = {"phone": [], "email": [], "identity": []}
+    for point in points:
+        by_kind.setdefault(point.kind, []).append(point)
+    return {
+        "id": contact.id,
+        "name": contact.name,
+        "given_name": contact.given_name,
+        "family_name": contact.family_name,
+        "phones": [p.value for p in by_kind["phone"]],
+        "emails": [p.display for p in by_kind["email"]],
+        "province": contact.province_name,
+        "province_code": contact.province_code,
+        "identities": [_identity(p) for p in by_kind["identity"]],
+        "leads": [_lead(lead) for lead in leads],
+        "merged_into": contact.merged_into,
+        "version": contact.version,
+        "created_at": contact.created_at.isoformat(),
+        "updated_at": contact.updated_at.isoformat(),
+    }
+
+
+def _identity(point: ContactPointRow) -> dict[str, str]:
+    channel, scope, external_id = point.value.split(":", 2)
+    return {"channel": channel, "scope": scope, "id": external_id}
+
+
+def _lead(lead: LeadRow) -> dict[str, Any]:
+    return {
+        "id": lead.id,
+        "channel": lead.channel,
+        "source_ref": lead.source_ref,
+        "captured_at": lead.captured_at.isoformat(),
+        "attribution": lead.attribution,
+    }
+
+
+def _json_safe(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {str(k): _json_safe(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_json_safe(v) for v in value]
+    if value is None or isinstance(value, (str, int, float, bool)):
+        return value
+    return str(value)

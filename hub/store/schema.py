@@ -1,0 +1,172 @@
+"""The tables. Changes here need an Alembic migration (hub/store/migrations/versions)."""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+# SQLite only auto-increments INTEGER PRIMARY KEY; PostgreSQL gets a bigint identity.
+BigId = BigInteger().with_variant(Integer(), "sqlite")
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Aware datetimes in, aware UTC datetimes out, on SQLite (naive storage) and PostgreSQL."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError(f"naive datetime {value!r} would be stored ambiguously")
+        return value.astimezone(timezone.utc)
+
+    def process_result_value(self, value: datetime | None, dialect: Any) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=timezone.utc) if value.tzinfo is None else value
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(
+        naming_convention={
+            "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+            "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+            "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+            "pk": "pk_%(table_name)s",
+        }
+    )
+
+
+class RawEventRow(Base):
+    """The inbox: every accepted request, exact bytes, committed before the 200."""
+
+    __tablename__ = "raw_events"
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    channel: Mapped[str] = mapped_column(String(32))
+    route: Mapped[str] = mapped_column(String(128), default="")
+    delivery_key: Mapped[str] = mapped_column(String(255))
+    headers: Mapped[dict[str, str]] = mapped_column(JSON)
+    body: Mapped[bytes] = mapped_column(LargeBinary)
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    status: Mapped[str] = mapped_column(String(16), default="pending")
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    # When the sweeper next looks at the event: re-enqueue if still pending, or take it back
+    # from a worker whose lease ran out if still processing.
+    due_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    __table_args__ = (
+        UniqueConstraint("channel", "delivery_key"),
+        Index(None, "status", "due_at"),
+        Index(None, "received_at"),
+    )
+
+
+class ContactRow(Base):
+    __tablename__ = "contacts"
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    name: Mapped[str | None] = mapped_column(String(255))
+    given_name: Mapped[str | None] = mapped_column(String(128))
+    family_name: Mapped[str | None] = mapped_column(String(128))
+    name_key: Mapped[str | None] = mapped_column(String(255), index=True)
+    province_code: Mapped[str | None] = mapped_column(String(16))
+    province_name: Mapped[str | None] = mapped_column(String(128))
+    attributes: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    merged_into: Mapped[str | None] = mapped_column(ForeignKey("contacts.id"), index=True)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+
+
+class ContactPointRow(Base):
+    """A phone (E.164), email (canonical key) or channel identity ("channel:scope:id")."""
+
+    __tablename__ = "contact_points"
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    contact_id: Mapped[str] = mapped_column(ForeignKey("contacts.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    value: Mapped[str] = mapped_column(String(320))
+    display: Mapped[str] = mapped_column(String(320))
+    data: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    __table_args__ = (
+        UniqueConstraint("contact_id", "kind", "value"),
+        Index(None, "kind", "value"),
+    )
+
+
+class LeadRow(Base):
+    """One capture: linked to the raw event it came from and the contact it landed on."""
+
+    __tablename__ = "leads"
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    raw_event_id: Mapped[int | None] = mapped_column(ForeignKey("raw_events.id"), index=True)
+    contact_id: Mapped[str] = mapped_column(ForeignKey("contacts.id"), index=True)
+    channel: Mapped[str] = mapped_column(String(32))
+    source_ref: Mapped[str] = mapped_column(String(255))
+    captured_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    data: Mapped[dict[str, Any]] = mapped_column(JSON)
+    attribution: Mapped[dict[str, str]] = mapped_column(JSON)
+    decision: Mapped[dict[str, Any]] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    __table_args__ = (UniqueConstraint("channel", "source_ref"),)
+
+
+class MergeSuggestionRow(Base):
+    __tablename__ = "merge_suggestions"
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    contact_id: Mapped[str] = mapped_column(ForeignKey("contacts.id"), index=True)
+    candidate_id: Mapped[str] = mapped_column(ForeignKey("contacts.id"), index=True)
+    score: Mapped[float] = mapped_column(Float)
+    evidence: Mapped[dict[str, Any]] = mapped_column(JSON)
+    status: Mapped[str] = mapped_column(String(16), default="open")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    decided_by: Mapped[str | None] = mapped_column(String(128))
+    __table_args__ = (UniqueConstraint("contact_id", "candidate_id"), Index(None, "status"))
+
+
+class MergeLogRow(Base):
+    """Every merge, with before-images of what it changed, so it can be undone."""
+
+    __tablename__ = "merge_log"
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    survivor_id: Mapped[str] = mapped_column(ForeignKey("contacts.id"), index=True)
+    merged_ids: Mapped[list[str]] = mapped_column(JSON)
+    before: Mapped[dict[str, Any]] = mapped_column(JSON)
+    score: Mapped[float | None] = mapped_column(Float)
+    evidence: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    actor: Mapped[str] = mapped_column(String(128))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    undone_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class OutboxRow(Base):
+    """Contact events for downstream consumers, in commit order (see repository.append_outbox)."""
+
+    __tablename__ = "outbox"
+    seq: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    event_id: Mapped[str] = mapped_column(String(40), unique=True)
+    type: Mapped[str] = mapped_column(String(32))
+    contact_id: Mapped[str] = mapped_column(String(36), index=True)
+    contact_version: Mapped[int] = mapped_column(Integer)
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)

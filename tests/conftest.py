@@ -1,0 +1,161 @@
+"""Fixtures: a fresh database per test (SQLite file or real PostgreSQL), real Redis.
+
+PostgreSQL: one scratch database per test session, migrated once, truncated between tests.
+Redis: database 14 of the local server, flushed before and after each test.
+"""
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import psycopg
+import pytest
+from redis import Redis
+from sqlalchemy import text
+
+from hub.config import FormSettings, QueueSettings, Settings
+from hub.runtime import Hub, set_current
+from hub.store.migrate import upgrade
+from hub.store.schema import Base
+
+PG_ADMIN_URL = os.environ.get("HUB_TEST_PG_ADMIN_URL", "postgresql://postgres@127.0.0.1:5432/test")
+REDIS_URL = os.environ.get("HUB_TEST_REDIS_URL", "redis://127.0.0.1:6379/14")
+FORM_TOKEN = "t0k3n-contact-us"
+FORM_SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """Fail at once, saying what to start, when a service the tests need is not reachable."""
+    problems = []
+    try:
+        psycopg.connect(PG_ADMIN_URL, connect_timeout=3).close()
+    except psycopg.OperationalError as exc:
+        problems.append(f"PostgreSQL at {PG_ADMIN_URL}: {exc}".strip())
+    try:
+        Redis.from_url(REDIS_URL, socket_connect_timeout=3).ping()
+    except Exception as exc:
+        problems.append(f"Redis at {REDIS_URL}: {exc}")
+    if problems:
+        raise pytest.UsageError(
+            "the tests use real services; start them (bash .ci/run does) or point "
+            "HUB_TEST_PG_ADMIN_URL / HUB_TEST_REDIS_URL elsewhere:\n  " + "\n  ".join(problems)
+        )
+
+
+class RecordingQueue:
+    """Stands in for the queue where a test drives the pipeline itself, step by step."""
+
+    def __init__(self) -> None:
+        self.ids: list[int] = []
+
+    def enqueue(self, event_id: int) -> None:
+        self.ids.append(event_id)
+
+    def ping(self) -> None:
+        return None
+
+    def depth(self) -> int:
+        return len(self.ids)
+
+
+@pytest.fixture(scope="session")
+def pg_url() -> Iterator[str]:
+    name = f"hub_test_{uuid.uuid4().hex[:10]}"
+    with psycopg.connect(PG_ADMIN_URL, autocommit=True) as admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+    url = PG_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
+    upgrade(url)
+    yield url
+    with psycopg.connect(PG_ADMIN_URL, autocommit=True) as admin:
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def _truncate_pg(url: str) -> None:
+    from hub.store.engine import make_engine
+
+    engine = make_engine(url)
+    tables = ", ".join(t.name for t in Base.metadata.sorted_tables)
+    with engine.begin() as conn:
+        conn.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+    engine.dispose()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """Each test using this runs twice: on a fresh SQLite file and on real PostgreSQL."""
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path}/hub.db"
+        upgrade(url)
+        return url
+    url = request.getfixturevalue("pg_url")
+    _truncate_pg(url)
+    return url
+
+
+@pytest.fixture
+def pg_only_url(pg_url: str) -> str:
+    _truncate_pg(pg_url)
+    return pg_url
+
+
+def make_settings(database_url: str, **overrides: object) -> Settings:
+    forms = {
+        "contact-us": FormSettings(
+            key="contact-us",
+            token=FORM_TOKEN,
+            fields={"ho_ten": "name", "so_dien_thoai": "phone", "email": "email", "tinh": "province",
+                    "loi_nhan": "message"},
+            honeypot="website",
+        ),
+        "builder": FormSettings(key="builder", secret=FORM_SECRET),
+    }
+    values: dict[str, object] = {
+        "database_url": database_url,
+        "secret_key": "test-secret",
+        "forms": forms,
+        "queue": QueueSettings(backoff_seconds=(0,), sweep_interval_seconds=0.2),
+    }
+    values.update(overrides)
+    return Settings(**values)  # type: ignore[arg-type]
+
+
+@pytest.fixture
+def settings(db_url: str) -> Settings:
+    return make_settings(db_url)
+
+
+@pytest.fixture
+def queue() -> RecordingQueue:
+    return RecordingQueue()
+
+
+@pytest.fixture
+def hub(settings: Settings, queue: RecordingQueue) -> Iterator[Hub]:
+    hub = Hub(settings, queue=queue)
+    set_current(hub)
+    yield hub
+    set_current(None)
+    hub.store.dispose()
+
+
+@pytest.fixture
+def app(hub: Hub):  # type: ignore[no-untyped-def]
+    from hub.app import create_app
+
+    return create_app(role="embedded", hub=hub)
+
+
+@pytest.fixture
+def client(app):  # type: ignore[no-untyped-def]
+    return app.test_client()
+
+
+@pytest.fixture
+def redis_conn() -> Iterator[Redis]:
+    conn = Redis.from_url(REDIS_URL)
+    conn.flushdb()
+    yield conn
+    conn.flushdb()
+    conn.close()

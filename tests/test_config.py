@@ -1,0 +1,94 @@
+"""Settings: TOML + HUB_* environment, env: references, loud failures naming the setting."""
+from __future__ import annotations
+
+import textwrap
+
+import pytest
+
+from hub.config import ConfigError, load_settings
+
+PG = {"HUB_DATABASE_URL": "postgresql://db/hub", "HUB_SECRET_KEY": "s3cret"}
+
+
+def write(tmp_path, text: str):
+    path = tmp_path / "hub.toml"
+    path.write_text(textwrap.dedent(text), encoding="utf-8")
+    return path
+
+
+def test_the_embedded_default_needs_no_configuration(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    settings = load_settings(environ={})
+    assert settings.embedded and settings.uses_sqlite
+    assert settings.database_url == "sqlite:///var/hub.db"
+    assert settings.server.port == 8000
+    assert len(settings.secret_key) >= 32
+    assert load_settings(environ={}).secret_key == settings.secret_key  # kept under ./var
+    assert set(settings.forms) == {"demo"}
+
+
+def test_a_config_file_is_read_and_env_references_are_resolved(tmp_path):
+    path = write(tmp_path, """
+        database_url = "env:DB"
+        secret_key = "env:KEY"
+        [queue]
+        lease_seconds = 60
+        [forms.contact-us]
+        token = "env:CONTACT_US_TOKEN"
+        honeypot = "website"
+        [forms.contact-us.fields]
+        ho_ten = "name"
+        so_dien_thoai = "phone"
+    """)
+    env = {"DB": "postgresql://db/hub", "KEY": "k", "CONTACT_US_TOKEN": "tok"}
+    settings = load_settings(path, environ=env)
+    assert settings.database_url == "postgresql://db/hub"
+    assert settings.queue.lease_seconds == 60
+    form = settings.forms["contact-us"]
+    assert (form.token, form.honeypot, dict(form.fields)) == ("tok", "website", {"ho_ten": "name", "so_dien_thoai": "phone"})
+    assert "demo" not in settings.forms  # the demo form exists only without a config file
+
+
+def test_environment_variables_override_the_file(tmp_path):
+    path = write(tmp_path, 'redis_url = "redis://file:6379/0"\n[queue]\nlease_seconds = 60\n')
+    env = {**PG, "HUB_REDIS_URL": "redis://env:6379/1", "HUB_QUEUE__LEASE_SECONDS": "90",
+           "HUB_AMQP_URL": "amqp://guest:guest@localhost//"}
+    settings = load_settings(path, environ=env)
+    assert settings.redis_url == "redis://env:6379/1"
+    assert settings.queue.lease_seconds == 90
+    assert settings.amqp_url == "amqp://guest:guest@localhost//"
+    assert not settings.embedded
+
+
+@pytest.mark.parametrize(
+    "toml, env, message",
+    [
+        ('database_url = "env:MISSING"\n', {}, "database_url: environment variable MISSING is not set"),
+        ("", {"HUB_DATABASE_URL": "postgresql://db/hub"}, "secret_key: required"),
+        ("", {**PG, "HUB_QUEUE__LEASE_SECONDS": "soon"}, "queue.lease_seconds: expected int"),
+        ("[queue]\nlease_seconds = -1\n", PG, "queue.lease_seconds: must not be negative"),
+        ("[queue]\nlease_secs = 5\n", PG, "queue.lease_secs: unknown setting"),
+        ("colour = 'blue'\n", PG, "colour: unknown setting"),
+        ('database_url = "mysql://x"\n', {"HUB_SECRET_KEY": "k"}, "database_url: 'mysql://x' is neither"),
+        ("[forms.x]\nfields = {}\n", PG, "forms.x: set a token or a secret"),
+        ("[forms.x]\ntoken = 't'\n[forms.x.fields]\nten = 'nickname'\n", PG, "forms.x.fields.ten: 'nickname' is not a lead field"),
+        ("[forms.'bad key!']\ntoken = 't'\n", PG, "forms.bad key!: form key must be"),
+        ("log_level = 'LOUD'\n", PG, "log_level: 'LOUD' is not"),
+        ("this is not toml", PG, "not valid TOML"),
+    ],
+)
+def test_a_bad_or_missing_value_fails_naming_the_setting(tmp_path, toml, env, message):
+    with pytest.raises(ConfigError) as info:
+        load_settings(write(tmp_path, toml), environ=env)
+    assert message in str(info.value)
+
+
+def test_an_explicit_config_path_that_does_not_exist_is_an_error(tmp_path):
+    with pytest.raises(ConfigError, match="HUB_CONFIG: file .* does not exist"):
+        load_settings(environ={"HUB_CONFIG": str(tmp_path / "missing.toml")})
+
+
+def test_the_example_config_is_valid(monkeypatch):
+    env = {"CONTACT_US_TOKEN": "t", "LANDING_SECRET": "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw", **PG}
+    settings = load_settings("config/hub.example.toml", environ=env)
+    assert "contact-us" in settings.forms

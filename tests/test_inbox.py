@@ -1,0 +1,73 @@
+"""The inbox: exactly-once storage, claims, leases, retries and the sweeper."""
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+
+from hub import inbox
+from tests.helpers import age, rows
+
+
+def put(hub, key="k1", channel="form"):
+    return inbox.put(hub.store, channel=channel, delivery_key=key, body=b"{}",
+                     headers={"Content-Type": "application/json"}, route="contact-us",
+                     queue=hub.settings.queue)
+
+
+def test_a_redelivery_is_a_no_op_that_returns_the_first_event(hub):
+    first, again = put(hub), put(hub)
+    assert (first.duplicate, again.duplicate) == (False, True)
+    assert again.event_id == first.event_id
+    assert len(rows(hub, "raw_events")) == 1
+
+
+def test_the_same_key_on_another_channel_is_another_event(hub):
+    assert put(hub, channel="form").event_id != put(hub, channel="zalo").event_id
+
+
+def test_the_sweeper_leaves_fresh_events_to_the_queue(hub):
+    put(hub)
+    assert inbox.due_for_sweep(hub.store, hub.settings.queue) == []
+
+
+def test_the_sweeper_re_enqueues_a_pending_event_nobody_picked_up_once(hub):
+    event_id = put(hub).event_id
+    age(hub, event_id, seconds=1)
+    assert inbox.due_for_sweep(hub.store, hub.settings.queue) == [event_id]
+    assert inbox.due_for_sweep(hub.store, hub.settings.queue) == []  # not again until stuck again
+
+
+def test_the_sweeper_takes_back_an_event_whose_worker_died(hub):
+    event_id = put(hub).event_id
+    assert inbox.claim(hub.store, event_id, hub.settings.queue)
+    assert inbox.due_for_sweep(hub.store, hub.settings.queue) == []  # the lease still runs
+    age(hub, event_id, seconds=1)
+    assert inbox.due_for_sweep(hub.store, hub.settings.queue) == [event_id]
+    [event] = rows(hub, "raw_events")
+    assert (event["status"], event["last_error"]) == ("pending", "worker lease expired")
+    assert inbox.claim(hub.store, event_id, hub.settings.queue)
+
+
+def test_a_retry_waits_for_its_backoff(hub):
+    event_id = put(hub).event_id
+    inbox.claim(hub.store, event_id, hub.settings.queue)
+    settings = hub.settings.queue.__class__(backoff_seconds=(60,))
+    assert inbox.retry_later(hub.store, event_id, "boom", settings) == "pending"
+    [event] = rows(hub, "raw_events")
+    assert event["due_at"] > datetime.now(timezone.utc) + timedelta(seconds=50)
+    assert inbox.due_for_sweep(hub.store, hub.settings.queue) == []
+
+
+def test_replay_resets_only_the_selected_events(hub):
+    a, b = put(hub, "a").event_id, put(hub, "b").event_id
+    with hub.store.transaction() as session:
+        inbox.finish(session, a, "failed", "x")
+        inbox.finish(session, b, "done")
+    assert inbox.reset_for_replay(hub.store, statuses=["failed"]) == [a]
+    assert {r["id"]: r["status"] for r in rows(hub, "raw_events")} == {a: "pending", b: "done"}
+
+
+def test_timestamps_come_back_timezone_aware(hub):
+    put(hub)
+    [event] = rows(hub, "raw_events")
+    assert event["received_at"].tzinfo is not None
+    assert inbox.oldest_pending(hub.store).tzinfo is not None

@@ -1,0 +1,185 @@
+"""Whole processes, as they run in the field: `hub serve`, gunicorn, `hub worker`, redis-server."""
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pytest
+import requests
+
+from tests.conftest import FORM_TOKEN, REDIS_URL
+from tests.helpers import FORM_URL
+
+pytestmark = pytest.mark.slow
+BIN = Path(sys.executable).parent
+AUTH = {"Authorization": f"Bearer {FORM_TOKEN}"}
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_for(check: Callable[[], bool], timeout: float, what: str) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if check():
+            return
+        time.sleep(0.1)
+    raise AssertionError(f"timed out after {timeout}s waiting for {what}")
+
+
+def http_up(url: str) -> bool:
+    try:
+        return requests.get(url, timeout=2).status_code == 200
+    except requests.RequestException:  # refused, or accepted while workers still boot
+        return False
+
+
+class Processes:
+    def __init__(self, cwd: Path, env: dict[str, str]) -> None:
+        self.cwd, self.env, self.running = cwd, env, []
+
+    def start(self, *args: str, log: str) -> subprocess.Popen:
+        out = open(self.cwd / log, "ab")
+        proc = subprocess.Popen(args, cwd=self.cwd, env=self.env, stdout=out, stderr=subprocess.STDOUT)
+        self.running.append(proc)
+        return proc
+
+    def hub(self, *args: str) -> subprocess.CompletedProcess:
+        return subprocess.run([str(BIN / "hub"), *args], cwd=self.cwd, env=self.env,
+                              capture_output=True, text=True, timeout=60)
+
+    def stop_all(self) -> None:
+        for proc in self.running:
+            if proc.poll() is None:
+                proc.terminate()
+                try:
+                    proc.wait(10)
+                except subprocess.TimeoutExpired:
+                    proc.kill()
+
+
+@pytest.fixture
+def procs(tmp_path: Path) -> Iterator[Processes]:
+    (tmp_path / "config").mkdir()
+    (tmp_path / "config" / "hub.toml").write_text(
+        f'[forms.contact-us]\ntoken = "{FORM_TOKEN}"\n[forms.contact-us.fields]\n'
+        'ho_ten = "name"\nso_dien_thoai = "phone"\n',
+        encoding="utf-8",
+    )
+    env = {k: v for k, v in os.environ.items() if not k.startswith("HUB_")}
+    env.update({"HUB_SECRET_KEY": "test", "HUB_QUEUE__SWEEP_INTERVAL_SECONDS": "0.5",
+                "HUB_QUEUE__STUCK_AFTER_SECONDS": "2", "HUB_QUEUE__LEASE_SECONDS": "3"})
+    processes = Processes(tmp_path, env)
+    yield processes
+    processes.stop_all()
+
+
+def export(procs: Processes) -> list[dict]:
+    result = procs.hub("export", "contacts", "--format", "jsonl")
+    assert result.returncode == 0, result.stderr
+    return [json.loads(line) for line in result.stdout.splitlines()]
+
+
+def test_hub_serve_turns_a_form_post_into_an_exported_contact_within_two_seconds(procs):
+    port = free_port()
+    procs.start(str(BIN / "hub"), "serve", "--port", str(port), log="serve.log")
+    base = f"http://127.0.0.1:{port}"
+    wait_for(lambda: http_up(base + "/healthz"), 30, "hub serve")
+    form = {"ho_ten": "Nguyễn Thị Lan", "so_dien_thoai": "0912.345.678"}
+    headers = {**AUTH, "Idempotency-Key": "sub-1"}
+    sent = time.monotonic()
+    assert requests.post(base + FORM_URL, data=form, headers=headers, timeout=5).status_code == 200
+    wait_for(lambda: any("+84912345678" in c["phones"] for c in export(procs)), 2, "the contact")
+    assert time.monotonic() - sent < 2.5
+    again = requests.post(base + FORM_URL, data=form, headers=headers, timeout=5)
+    assert again.status_code == 200 and again.json()["duplicate"] is True
+    [contact] = export(procs)
+    assert contact["name"].lower() == "nguyễn thị lan"
+    assert [lead["source_ref"] for lead in contact["leads"]] == ["contact-us:sub-1"]
+
+
+def _post_many(base: str, numbers: range, tag: str) -> list[int]:
+    codes = []
+    for n in numbers:
+        form = {"ho_ten": f"Khách {n}", "so_dien_thoai": f"09{n:08d}"}
+        response = requests.post(base + FORM_URL, data=form, headers={**AUTH, "Idempotency-Key": f"{tag}{n}"},
+                                  timeout=10)
+        codes.append(response.status_code)
+    return codes
+
+
+def _statuses(procs: Processes, db: str) -> dict[str, int]:
+    import sqlalchemy as sa
+
+    engine = sa.create_engine(db.replace("postgresql://", "postgresql+psycopg://"))
+    with engine.connect() as conn:
+        rows = conn.execute(sa.text("SELECT status, count(*) FROM raw_events GROUP BY status")).all()
+    engine.dispose()
+    return dict(rows)
+
+
+def _counts(db: str) -> tuple[int, int, int, int]:
+    import sqlalchemy as sa
+
+    engine = sa.create_engine(db.replace("postgresql://", "postgresql+psycopg://"))
+    with engine.connect() as conn:
+        counts = tuple(conn.execute(sa.text(f"SELECT count(*) FROM {t}")).scalar_one()
+                       for t in ("leads", "contacts", "outbox"))
+        distinct = conn.execute(sa.text("SELECT count(DISTINCT (channel, source_ref)) FROM leads")).scalar_one()
+    engine.dispose()
+    return (*counts, distinct)  # type: ignore[return-value]
+
+
+def test_a_worker_killed_mid_stream_loses_and_doubles_nothing(procs, pg_only_url, redis_conn):
+    procs.env.update({"HUB_DATABASE_URL": pg_only_url, "HUB_REDIS_URL": REDIS_URL})
+    port = free_port()
+    procs.start(str(BIN / "gunicorn"), "--bind", f"127.0.0.1:{port}", "--workers", "2",
+                'hub.app:create_app(role="ingest")', log="ingest.log")
+    base = f"http://127.0.0.1:{port}"
+    wait_for(lambda: http_up(base + "/healthz"), 30, "gunicorn")
+    total = 300
+    assert set(_post_many(base, range(total), "k")) == {200}
+    worker = procs.start(str(BIN / "hub"), "worker", log="worker1.log")
+    wait_for(lambda: _statuses(procs, pg_only_url).get("done", 0) >= 30, 60, "the first leads")
+    os.kill(worker.pid, signal.SIGKILL)
+    worker.wait(10)
+    done_at_kill = _statuses(procs, pg_only_url).get("done", 0)
+    assert done_at_kill < total, "the worker finished before it could be killed mid-stream"
+    procs.start(str(BIN / "hub"), "worker", log="worker2.log")
+    wait_for(lambda: _statuses(procs, pg_only_url) == {"done": total}, 120, "every event done")
+    leads, contacts, outbox, distinct = _counts(pg_only_url)
+    assert (leads, contacts, outbox, distinct) == (total, total, total, total)
+
+
+def test_with_redis_stopped_mid_stream_every_form_gets_200_and_is_processed_later(procs, pg_only_url, tmp_path):
+    redis_port = free_port()
+    redis_cmd = ["redis-server", "--port", str(redis_port), "--bind", "127.0.0.1", "--save", "",
+                 "--appendonly", "no", "--dir", str(tmp_path)]
+    redis = procs.start(*redis_cmd, log="redis.log")
+    procs.env.update({"HUB_DATABASE_URL": pg_only_url, "HUB_REDIS_URL": f"redis://127.0.0.1:{redis_port}/0"})
+    port = free_port()
+    procs.start(str(BIN / "gunicorn"), "--bind", f"127.0.0.1:{port}", "--workers", "2",
+                'hub.app:create_app(role="ingest")', log="ingest.log")
+    base = f"http://127.0.0.1:{port}"
+    wait_for(lambda: http_up(base + "/readyz"), 30, "gunicorn and redis")
+    procs.start(str(BIN / "hub"), "worker", log="worker.log")
+    codes = _post_many(base, range(0, 40), "a")
+    redis.terminate()
+    redis.wait(10)
+    codes += _post_many(base, range(40, 80), "b")  # Redis is down for these
+    assert requests.get(base + "/readyz", timeout=5).status_code == 503
+    assert set(codes) == {200}
+    procs.start(*redis_cmd, log="redis2.log")
+    wait_for(lambda: _statuses(procs, pg_only_url) == {"done": 80}, 120, "every event done")
+    leads, contacts, outbox, distinct = _counts(pg_only_url)
+    assert (leads, contacts, distinct) == (80, 80, 80)

@@ -1,0 +1,120 @@
+"""The production queue: real Redis, real RQ workers, and Redis going away."""
+from __future__ import annotations
+
+import shutil
+import socket
+import subprocess
+import time
+from collections.abc import Iterator
+
+import pytest
+from redis import Redis
+from rq import SimpleWorker
+
+from hub.app import create_app
+from hub.queue import QueueUnavailable, RQQueue
+from hub.runtime import Hub, set_current
+from tests.conftest import FORM_TOKEN, REDIS_URL, make_settings
+from tests.helpers import FORM_URL, age, row_count, rows
+
+AUTH = {"Authorization": f"Bearer {FORM_TOKEN}"}
+
+
+@pytest.fixture
+def rq_hub(db_url: str, redis_conn: Redis) -> Iterator[Hub]:
+    hub = Hub(make_settings(db_url, redis_url=REDIS_URL))
+    set_current(hub)  # RQ imports hub.pipeline.process_event, which uses the current hub
+    yield hub
+    set_current(None)
+    hub.store.dispose()
+
+
+def work(hub: Hub) -> None:
+    assert isinstance(hub.queue, RQQueue)
+    SimpleWorker([hub.queue.rq], connection=hub.queue.connection).work(burst=True)
+
+
+def test_events_go_through_redis_to_an_rq_worker(rq_hub):
+    client = create_app(role="ingest", hub=rq_hub).test_client()
+    for n in range(3):
+        response = client.post(FORM_URL, data={"ho_ten": f"Khách {n}", "so_dien_thoai": f"090000000{n}"},
+                               headers=AUTH)
+        assert response.status_code == 200
+    assert rq_hub.queue.depth() == 3
+    work(rq_hub)
+    assert rq_hub.queue.depth() == 0
+    assert [r["status"] for r in rows(rq_hub, "raw_events")] == ["done"] * 3
+    assert row_count(rq_hub, "contacts") == 3
+
+
+def test_a_job_delivered_twice_by_the_queue_makes_one_lead(rq_hub):
+    client = create_app(role="ingest", hub=rq_hub).test_client()
+    event_id = client.post(FORM_URL, data={"ho_ten": "Lan", "so_dien_thoai": "0912345678"},
+                           headers=AUTH).json["event_id"]
+    rq_hub.queue.enqueue(event_id)  # e.g. the sweeper re-enqueued it while it sat in the queue
+    work(rq_hub)
+    assert row_count(rq_hub, "leads") == 1
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def own_redis(tmp_path) -> Iterator[tuple[str, list[str]]]:
+    """A Redis server of this test's own, so the test can stop and restart it."""
+    port = _free_port()
+    command = [shutil.which("redis-server") or "redis-server", "--port", str(port), "--bind", "127.0.0.1",
+               "--save", "", "--appendonly", "no", "--dir", str(tmp_path), "--daemonize", "no"]
+    procs: list[subprocess.Popen] = []
+
+    def start() -> None:
+        procs.append(subprocess.Popen(command, stdout=subprocess.DEVNULL))
+        for _ in range(100):
+            try:
+                Redis(port=port).ping()
+                return
+            except Exception:
+                time.sleep(0.05)
+        raise RuntimeError("redis-server did not start")
+
+    def stop() -> None:
+        procs[-1].terminate()
+        procs[-1].wait(10)
+
+    start()
+    yield f"redis://127.0.0.1:{port}/0", [start, stop]  # type: ignore[list-item]
+    for proc in procs:
+        if proc.poll() is None:
+            proc.terminate()
+            proc.wait(10)
+
+
+def test_with_redis_down_webhooks_still_get_200_and_are_processed_when_it_returns(db_url, own_redis):
+    url, (start, stop) = own_redis
+    hub = Hub(make_settings(db_url, redis_url=url))
+    set_current(hub)
+    try:
+        client = create_app(role="ingest", hub=hub).test_client()
+        stop()
+        with pytest.raises(QueueUnavailable):
+            hub.queue.ping()
+        assert client.get("/readyz").status_code == 503
+        for n in range(5):
+            response = client.post(FORM_URL, data={"ho_ten": f"Khách {n}", "so_dien_thoai": f"090000000{n}"},
+                                   headers=AUTH)
+            assert response.status_code == 200
+        assert [r["status"] for r in rows(hub, "raw_events")] == ["pending"] * 5
+        start()  # the same client reconnects by itself
+        assert client.get("/readyz").status_code == 200
+        for event in rows(hub, "raw_events"):
+            age(hub, event["id"], seconds=1)
+        assert hub.sweep() == 5
+        work(hub)
+        assert [r["status"] for r in rows(hub, "raw_events")] == ["done"] * 5
+        assert row_count(hub, "contacts") == 5
+    finally:
+        set_current(None)
+        hub.store.dispose()

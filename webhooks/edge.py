@@ -1,0 +1,69 @@
+"""What every receiver shares: JSON errors, the raw-event commit before the 200, enqueueing."""
+from __future__ import annotations
+
+import logging
+from typing import Any, NoReturn
+
+from flask import Response, abort, current_app, jsonify, request
+from sqlalchemy.exc import SQLAlchemyError
+
+from hub import inbox
+from hub.runtime import Hub
+
+log = logging.getLogger(__name__)
+
+# Request headers worth keeping with the raw event. Never Authorization or cookies: secrets.
+KEPT_HEADERS = (
+    "Content-Type", "User-Agent", "Referer", "Origin", "X-Forwarded-For",
+    "Idempotency-Key", "webhook-id", "webhook-timestamp", "webhook-signature",
+    "X-Hub-Signature-256", "X-ZEvent-Signature",
+)
+
+
+def hub() -> Hub:
+    return current_app.extensions["hub"]  # type: ignore[no-any-return]
+
+
+def reject(status: int, message: str, *, reason: str, channel: str) -> NoReturn:
+    """Answer with a JSON error and count the rejection; nothing is stored."""
+    current_app.extensions["hub.metrics"].rejected(channel, reason)
+    response = jsonify({"error": message, "reason": reason})
+    response.status_code = status
+    abort(response)
+
+
+def raw_body() -> bytes:
+    """The exact request bytes (a body over the size limit raises 413 here)."""
+    return request.get_data(cache=True)
+
+
+def accept(channel: str, delivery_key: str, route: str = "") -> Response:
+    """Commit the raw event, enqueue its id, answer 200. A redelivery is a 200 no-op.
+
+    If the database is down, answer 503 so the sender retries: we never acknowledge what we
+    did not store. If the queue is down, the event is stored and the sweeper enqueues it later.
+    """
+    headers = {name: request.headers[name] for name in KEPT_HEADERS if name in request.headers}
+    try:
+        accepted = inbox.put(
+            hub().store,
+            channel=channel,
+            delivery_key=delivery_key,
+            body=raw_body(),
+            headers=headers,
+            route=route,
+            queue=hub().settings.queue,
+        )
+    except SQLAlchemyError:
+        log.exception("%s: could not store the event; answering 503", channel)
+        response = jsonify({"error": "temporarily unavailable, retry later", "reason": "store_down"})
+        response.status_code = 503
+        response.headers["Retry-After"] = "30"
+        return response
+    if not accepted.duplicate:
+        hub().enqueue(accepted.event_id)
+    current_app.extensions["hub.metrics"].received(channel, duplicate=accepted.duplicate)
+    body: dict[str, Any] = {"status": "accepted", "event_id": accepted.event_id}
+    if accepted.duplicate:
+        body["duplicate"] = True
+    return jsonify(body)
