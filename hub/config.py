@@ -81,11 +81,25 @@ class FormSettings:
 
 
 @dataclass(frozen=True)
-class UpstreamSettings:
-    facebook_graph_url: str = "https://graph.facebook.com/v21.0"
-    zalo_api_url: str = "https://openapi.zalo.me"
-    telegram_api_url: str = "https://api.telegram.org"
+class HttpSettings:
+    """Outbound HTTP to the platforms' APIs."""
+
     timeout_seconds: float = 10.0
+
+
+@dataclass(frozen=True)
+class FacebookSettings:
+    graph_url: str = "https://graph.facebook.com/v21.0"
+
+
+@dataclass(frozen=True)
+class ZaloSettings:
+    api_url: str = "https://openapi.zalo.me"
+
+
+@dataclass(frozen=True)
+class TelegramSettings:
+    api_url: str = "https://api.telegram.org"
 
 
 @dataclass(frozen=True)
@@ -98,7 +112,10 @@ class Settings:
     queue: QueueSettings = field(default_factory=QueueSettings)
     ingest: IngestSettings = field(default_factory=IngestSettings)
     server: ServerSettings = field(default_factory=ServerSettings)
-    upstream: UpstreamSettings = field(default_factory=UpstreamSettings)
+    http: HttpSettings = field(default_factory=HttpSettings)
+    facebook: FacebookSettings = field(default_factory=FacebookSettings)
+    zalo: ZaloSettings = field(default_factory=ZaloSettings)
+    telegram: TelegramSettings = field(default_factory=TelegramSettings)
     forms: Mapping[str, FormSettings] = field(default_factory=dict)
     source: str = "defaults"  # where the settings came from, for messages
 
@@ -203,29 +220,31 @@ def _resolve_env_refs(value: Any, env: Mapping[str, str], where: str) -> Any:
     return value
 
 
+_SECTIONS: dict[str, type] = {
+    "queue": QueueSettings,
+    "ingest": IngestSettings,
+    "server": ServerSettings,
+    "http": HttpSettings,
+    "facebook": FacebookSettings,
+    "zalo": ZaloSettings,
+    "telegram": TelegramSettings,
+}
+_SCALARS = ("database_url", "redis_url", "amqp_url", "secret_key", "log_level", "source")
+
+
 def _build_settings(raw: Mapping[str, Any]) -> Settings:
-    sections = {
-        "queue": QueueSettings,
-        "ingest": IngestSettings,
-        "server": ServerSettings,
-        "upstream": UpstreamSettings,
-    }
     kwargs: dict[str, Any] = {}
     for key, value in raw.items():
-        if key in sections:
-            kwargs[key] = _build(sections[key], value, key)
+        if key in _SECTIONS:
+            kwargs[key] = _build(_SECTIONS[key], value, key)
         elif key == "forms":
             kwargs[key] = _build_forms(value)
-        elif key in ("database_url", "redis_url", "amqp_url", "secret_key", "log_level", "source"):
-            kwargs[key] = _coerce(value, str, key) if value not in ("", None) else None
+        elif key in _SCALARS:
+            if value not in ("", None):  # an empty value means unset (the default applies)
+                kwargs[key] = _coerce(value, str, key)
         else:
             raise ConfigError(f"{key}: unknown setting")
-    for optional in ("redis_url", "amqp_url"):
-        if optional in kwargs and kwargs[optional] is None:
-            del kwargs[optional]
-    if kwargs.get("secret_key") is None:
-        kwargs["secret_key"] = ""
-    return Settings(**{k: v for k, v in kwargs.items() if v is not None or k == "secret_key"})
+    return Settings(**kwargs)
 
 
 def _build_forms(value: Any) -> dict[str, FormSettings]:

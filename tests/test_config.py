@@ -92,3 +92,12 @@ def test_the_example_config_is_valid(monkeypatch):
     env = {"CONTACT_US_TOKEN": "t", "LANDING_SECRET": "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw", **PG}
     settings = load_settings("config/hub.example.toml", environ=env)
     assert "contact-us" in settings.forms
+
+
+def test_upstream_base_urls_are_the_documented_settings(tmp_path):
+    path = write(tmp_path, '[facebook]\ngraph_url = "http://127.0.0.1:9/graph"\n[zalo]\napi_url = "http://127.0.0.1:9/zalo"\n')
+    settings = load_settings(path, environ={**PG, "HUB_TELEGRAM__API_URL": "http://127.0.0.1:9/tg"})
+    assert settings.facebook.graph_url == "http://127.0.0.1:9/graph"
+    assert settings.zalo.api_url == "http://127.0.0.1:9/zalo"
+    assert settings.telegram.api_url == "http://127.0.0.1:9/tg"
+    assert load_settings(environ=PG).facebook.graph_url == "https://graph.facebook.com/v21.0"
