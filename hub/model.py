@@ -180,29 +180,49 @@ DecisionAction = Literal["new", "merge", "suggest"]
 
 
 @dataclass(frozen=True)
+class Suggestion:
+    """A known contact that may be the lead's person: for ops to review."""
+
+    contact_id: str
+    score: float
+    evidence: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
 class Decision:
-    """What dedupe concluded for one lead."""
+    """What dedupe concluded for one lead.
+
+    - "new": a new contact; `suggestions` may still list contacts for review;
+    - "merge": the lead belongs to `contact_id` (auto-merge, sure enough);
+    - "suggest": the lead gets a new contact, and each of `suggestions` goes to review.
+    Every decision keeps its score, per-field evidence, thresholds and model version.
+    """
 
     action: DecisionAction
-    contact_id: str | None = None  # the contact to merge into ("merge"), or the candidate ("suggest")
+    contact_id: str | None = None  # the contact to merge into ("merge")
     score: float = 0.0
     evidence: Mapping[str, Any] = field(default_factory=dict)
+    suggestions: tuple[Suggestion, ...] = ()
+    thresholds: Mapping[str, float] = field(default_factory=dict)
     model: str = "exact-keys-v1"
 
     def __post_init__(self) -> None:
         if self.action not in ("new", "merge", "suggest"):
             raise ValueError(f"unknown decision action {self.action!r}")
-        if (self.action == "new") != (self.contact_id is None):
+        if (self.action == "merge") != (self.contact_id is not None):
             raise ValueError(f"decision {self.action!r} with contact_id {self.contact_id!r}")
+        if self.action == "suggest" and not self.suggestions:
+            raise ValueError("decision 'suggest' without suggestions")
 
 
 @dataclass(frozen=True)
 class Contact:
-    """What dedupe needs to know about a known contact (a candidate for a lead)."""
+    """What dedupe knows about a known contact (a candidate for a lead)."""
 
     id: str
     created_at: datetime
-    name_key: str | None = None
+    name: PersonName | None = None
     phones: frozenset[str] = frozenset()  # E.164
     emails: frozenset[str] = frozenset()  # canonical keys
     identities: frozenset[str] = frozenset()  # Identity.key
+    province_code: str | None = None

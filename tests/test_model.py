@@ -21,6 +21,7 @@ NOW = datetime(2026, 11, 23, tzinfo=timezone.utc)
         (lambda: Phone(e164="0912345678", raw="0912345678"), "must be E.164, got '0912345678'"),
         (lambda: Province(raw="HN", status="resolved"), "code must be set exactly when resolved"),
         (lambda: Decision(action="new", contact_id="c1"), "decision 'new' with contact_id 'c1'"),
+        (lambda: Decision(action="suggest"), "decision 'suggest' without suggestions"),
         (lambda: Decision(action="merge"), "decision 'merge' with contact_id None"),
         (lambda: RawEvent(1, "form", "k", "", {}, b"", NOW, status="lost"), "unknown event status 'lost'"),
     ],

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from hub import dedupe
 from hub.dedupe.keys import PointKey
 from hub.ids import uuid7
-from hub.model import Contact, Decision, Lead
+from hub.model import Contact, Decision, Lead, PersonName
 from hub.store.documents import contact_document, lead_data
 from hub.store.engine import lock_keys
 from hub.store.schema import ContactPointRow, ContactRow, LeadRow, OutboxRow
@@ -133,10 +133,25 @@ def _candidate(session: Session, contact: ContactRow) -> Contact:
     return Contact(
         id=contact.id,
         created_at=contact.created_at,
-        name_key=contact.name_key,
+        name=_person_name(contact),
         phones=frozenset(points["phone"]),
         emails=frozenset(points["email"]),
         identities=frozenset(points["identity"]),
+        province_code=contact.province_code,
+    )
+
+
+def _person_name(contact: ContactRow) -> PersonName | None:
+    if not contact.name or not contact.name_key:
+        return None
+    return PersonName(
+        raw=contact.name,
+        display=contact.name,
+        key=contact.name_key,
+        family=contact.family_name,
+        middle=contact.middle_name,
+        given=contact.given_name,
+        is_personal=contact.name_is_personal,
     )
 
 
@@ -159,10 +174,15 @@ def _update_contact(session: Session, contact_id: str, lead: Lead, now: datetime
 def _fill_fields(contact: ContactRow, lead: Lead) -> None:
     """Basic survivorship: a field already known is kept; a missing one is filled in."""
     name = lead.name
-    if name is not None and name.is_personal and not contact.name:
+    # A display name that is not a personal name ("Shop ABC", "Khách hàng") is kept only
+    # until a real personal name arrives.
+    replaceable = not contact.name or (not contact.name_is_personal and name is not None and name.is_personal)
+    if name is not None and replaceable:
         contact.name = name.display
         contact.given_name = name.given
         contact.family_name = name.family
+        contact.middle_name = name.middle
+        contact.name_is_personal = name.is_personal
         contact.name_key = name.key
     province = lead.province
     if province is not None and not contact.province_name:

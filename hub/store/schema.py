@@ -7,6 +7,7 @@ from typing import Any
 from sqlalchemy import (
     JSON,
     BigInteger,
+    Boolean,
     DateTime,
     Float,
     ForeignKey,
@@ -86,6 +87,8 @@ class ContactRow(Base):
     name: Mapped[str | None] = mapped_column(String(255))
     given_name: Mapped[str | None] = mapped_column(String(128))
     family_name: Mapped[str | None] = mapped_column(String(128))
+    middle_name: Mapped[str | None] = mapped_column(String(128))
+    name_is_personal: Mapped[bool] = mapped_column(Boolean, default=True)
     name_key: Mapped[str | None] = mapped_column(String(255), index=True)
     province_code: Mapped[str | None] = mapped_column(String(16))
     province_name: Mapped[str | None] = mapped_column(String(128))
@@ -128,6 +131,14 @@ class LeadRow(Base):
     decision: Mapped[dict[str, Any]] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     __table_args__ = (UniqueConstraint("channel", "source_ref"),)
+
+
+class MatchKeyRow(Base):
+    """Blocking keys: a lead is compared only with the contacts sharing one of its keys."""
+
+    __tablename__ = "match_keys"
+    key: Mapped[str] = mapped_column(String(400), primary_key=True)
+    contact_id: Mapped[str] = mapped_column(ForeignKey("contacts.id"), primary_key=True, index=True)
 
 
 class MergeSuggestionRow(Base):
