@@ -1,12 +1,92 @@
-"""Attribution (basic: the raw values, trimmed, empty ones dropped)."""
+"""Attribution: one flat record of where a lead came from.
+
+From whatever the connector collected (channel ids, ad ids, UTM parameters, landing-page URLs,
+Messenger / WhatsApp ad referrals) to `Attribution(channel, values)` where:
+
+- keys are canonical: lower-case, "_" for "-" / " " / ".", aliases mapped (`adgroup_id` ->
+  `adset_id`, `referer` -> `referrer`, referral `source` -> `referral_source`, ...);
+- values are stripped strings; blanks, "null" / "undefined" and unfilled ad macros
+  ("{{campaign.name}}", "{campaignid}") are dropped;
+- UTM parameters and click ids (fbclid, gclid, zarsrc) are also read from the query string
+  of `landing_url`, `page_url`, `url`, `source_url`, `referrer` (in that order); a value given
+  explicitly wins over one read from a URL;
+- a nested mapping (e.g. a Messenger "referral" object) is flattened one level, its values
+  losing to top-level ones; lists and other non-scalar values are dropped.
+"""
 from __future__ import annotations
 
-from typing import Mapping
+import re
+from typing import Any, Iterator, Mapping
+from urllib.parse import parse_qsl, urlsplit
 
 from hub.model import Attribution
+from hub.normalize._attribution_keys import ALIASES, EMPTY_VALUES, URL_FIELDS, URL_PARAMETERS
+
+_KEY_SEPARATORS = re.compile(r"[\s.\-]+")
+_UNFILLED_MACRO = re.compile(r"^\{\{?[^{}]*\}\}?$")  # Facebook {{ad.id}}, Google {campaignid}
 
 
-def normalize_attribution(channel: str, raw: Mapping[str, str]) -> Attribution:
-    """One attribution record for a lead."""
-    values = {k: str(v).strip() for k, v in raw.items() if v is not None and str(v).strip()}
+def normalize_attribution(channel: str, raw: Mapping[str, Any]) -> Attribution:
+    """One attribution record for a lead. Never raises on odd keys, values or URLs."""
+    values: dict[str, str] = {}
+    nested: list[Mapping[str, Any]] = []
+    for key, value in raw.items():
+        if isinstance(value, Mapping):
+            nested.append(value)
+        else:
+            _put(values, key, value)
+    for mapping in nested:
+        for key, value in mapping.items():
+            _put(values, key, value, overwrite=False)
+    for name, value in _url_parameters(values):
+        values.setdefault(name, value)
     return Attribution(channel=channel, values=values)
+
+
+def _put(values: dict[str, str], key: object, value: object, overwrite: bool = True) -> None:
+    """Store `value` under the canonical form of `key`, when both are usable.
+
+    An explicitly canonical key beats an alias of it ("adset_id" over "adgroup_id").
+    """
+    text = _clean_value(value)
+    name = _KEY_SEPARATORS.sub("_", str(key).strip().lower()).strip("_")
+    if text is None or not name:
+        return
+    canonical = ALIASES.get(name, name)
+    if canonical not in values or (overwrite and canonical == name):
+        values[canonical] = text
+
+
+def _clean_value(value: object) -> str | None:
+    """The value as a stripped string, or None when it carries nothing."""
+    if isinstance(value, bytes):
+        value = value.decode("utf-8", "replace")
+    elif not isinstance(value, (str, int, float)) or isinstance(value, bool):
+        return None
+    text = str(value).strip()
+    if not text or text.lower() in EMPTY_VALUES or _UNFILLED_MACRO.match(text):
+        return None
+    return text
+
+
+def _url_parameters(values: Mapping[str, str]) -> Iterator[tuple[str, str]]:
+    """(name, value) of the kept parameters in the URL fields, most specific URL first."""
+    for field in URL_FIELDS:
+        url = values.get(field)
+        if url:
+            for name, value in _query_pairs(url):
+                name = name.strip().lower()
+                text = _clean_value(value)
+                if name in URL_PARAMETERS and text is not None:
+                    yield name, text
+
+
+def _query_pairs(url: str) -> list[tuple[str, str]]:
+    """Query parameters of `url`, plus those after "#" or "#/path?" (single-page apps)."""
+    try:
+        parts = urlsplit(url)
+    except ValueError:  # e.g. an unclosed IPv6 bracket: "http://[::1"
+        return []
+    fragment = parts.fragment.split("?", 1)[-1]
+    queries = [parts.query, fragment] if "=" in fragment else [parts.query]
+    return [pair for query in queries for pair in parse_qsl(query)]

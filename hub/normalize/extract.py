@@ -1,28 +1,57 @@
-"""Phones and emails inside free text (basic)."""
+"""Phones and emails inside free text: Messenger / Zalo messages, page comments, notes."""
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from hub.model import Phone
-from hub.normalize.phone import normalize_phone
+from hub.normalize._phone_context import reads_as_phone
+from hub.normalize._phone_runs import find_runs, read_run, translate_wide
+from hub.normalize.email import normalize_email
 
-_PHONE = re.compile(r"(?<!\d)(?:\+?84|0)(?:[\s.\-]?\d){9,10}(?!\d)")
-_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+_ANY_DIGIT = re.compile(r"[0-9０-９]")
+# Deliberately narrower than RFC 5322: in chat text, quotes, slashes and the like around an
+# address are punctuation, not part of it. The look-behind keeps "nguyễnlan@..." from
+# yielding "nlan@...".
+_EMAIL_IN_TEXT = re.compile(
+    r"(?<![\w.%+-])[A-Za-z0-9_%+-]+(?:\.[A-Za-z0-9_%+-]+)*"
+    r"@[^\W_](?:[\w-]*[^\W_])?(?:\.[^\W_](?:[\w-]*[^\W_])?)+"
+)
 
 
 def extract_phones(text: str | None) -> tuple[Phone, ...]:
-    """Every valid phone number written in the text."""
-    if not text:
+    """Every distinct phone number written in the text, in order; `raw` is as written.
+
+    Numbers inside emails, prices, dates, order codes and bank-account mentions are left out
+    (see `_phone_context`). Never raises.
+    """
+    if not text or not _ANY_DIGIT.search(text):
         return ()
+    scanned = _mask_emails(translate_wide(text))
     found: dict[str, Phone] = {}
-    for match in _PHONE.finditer(text):
-        for phone in normalize_phone(match.group()).numbers:
-            found.setdefault(phone.e164, phone)
+    for run in find_runs(scanned):
+        readings, _ = read_run(run)
+        for reading in readings:
+            if reads_as_phone(scanned, reading):
+                found.setdefault(reading.number.e164, reading.phone(text))
     return tuple(found.values())
 
 
 def extract_emails(text: str | None) -> tuple[str, ...]:
-    """Every email-looking string in the text, as written."""
-    if not text:
+    """Every distinct valid email address in the text, as written (full-width forms folded).
+
+    Never raises.
+    """
+    if not text or ("@" not in text and "＠" not in text):
         return ()
-    return tuple(dict.fromkeys(m.group() for m in _EMAIL.finditer(text)))
+    if not text.isascii():
+        text = unicodedata.normalize("NFKC", text)
+    found = (match.group() for match in _EMAIL_IN_TEXT.finditer(text))
+    return tuple(dict.fromkeys(e for e in found if normalize_email(e) is not None))
+
+
+def _mask_emails(text: str) -> str:
+    """Blank out email addresses so their digits are not read as phone numbers."""
+    if "@" not in text:
+        return text
+    return _EMAIL_IN_TEXT.sub(lambda match: "@" * len(match.group()), text)

@@ -1,29 +1,149 @@
-"""Personal names (basic: NFC, whitespace collapsed, folded key)."""
+"""Personal names: repaired display, accent-folded key, family / middle / given, salutation.
+
+Display names that are not a person's name (shops, nicknames, placeholders, emoji) are kept
+as cleaned text with `is_personal=False`, so dedupe can give them no weight.
+"""
 from __future__ import annotations
 
+import re
 import unicodedata
 
 from hub.model import PersonName
+from hub.normalize._name_data import (
+    NICKNAME_FIRST_WORDS,
+    NICKNAME_WORDS,
+    PLACEHOLDERS,
+    SHOP_PHRASES,
+    SHOP_WORDS,
+    SHOP_WORDS_FOLDED,
+)
+from hub.normalize._name_fold import fold
+from hub.normalize._name_parts import WORD, capitalize, order_parts, split_salutation
 
+__all__ = ["fold", "normalize_name"]
 
-def fold(text: str) -> str:
-    """Accent-folded, lower-cased form for matching (đ -> d)."""
-    decomposed = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
-    stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return " ".join(stripped.lower().split())
+_BRACKETED = re.compile(r"\([^)]*\)|\[[^\]]*\]")  # "Lan (Zalo)", "Hùng [bán hàng]"
+_DIGIT = re.compile(r"\d")
+_NOT_WORD_OR_SPACE = re.compile(r"[^\w\s]")
+_INVISIBLE = frozenset({"Cc", "Cf", "Cs", "Co"})  # control, format (ZWJ, BOM), surrogate, private
+_EMOJI = frozenset({"So", "Sk"})
+_MAX_NAME_WORDS = 6  # longer "names" are slogans or shop descriptions
+_PLAIN_SHOP_PHRASES = frozenset(fold(phrase) for phrase in SHOP_PHRASES)
+_PLAIN_NICKNAME_PHRASES = frozenset(fold(words) for words in NICKNAME_WORDS if " " in words)
 
 
 def normalize_name(text: str | None) -> PersonName | None:
-    """Return the cleaned name, or None when the text is blank."""
-    if not text or not text.strip():
+    """Return the repaired name, or None when the text is blank. Never raises.
+
+    Personal names get NFC, collapsed whitespace and "Nguyễn Thị Lan" casing, lose a leading
+    salutation ("chị", "a", "Mr") and are put family name first; `key` folds the display.
+    """
+    if text is None:
         return None
-    display = " ".join(unicodedata.normalize("NFC", text).split())
-    parts = display.split(" ")
+    cleaned = _clean(text)
+    if not cleaned:
+        return None
+    core = _BRACKETED.sub(" ", cleaned) if "(" in cleaned or "[" in cleaned else cleaned
+    words = WORD.findall(core) or WORD.findall(cleaned)
+    salutation, name_words = split_salutation(words)
+    if not _is_personal(core, _Words(words), len(name_words)):
+        return PersonName(
+            raw=text, display=cleaned, key=fold(cleaned), salutation=salutation, is_personal=False
+        )
+    parts = order_parts([capitalize(word) for word in name_words])
+    display = " ".join(parts.words)
     return PersonName(
         raw=text,
         display=display,
         key=fold(display),
-        family=parts[0] if len(parts) > 1 else None,
-        given=parts[-1],
-        middle=" ".join(parts[1:-1]) or None,
+        family=parts.family,
+        middle=parts.middle,
+        given=parts.given,
+        salutation=salutation,
+        western_order=parts.western_order,
     )
+
+
+def _clean(text: str) -> str:
+    """NFC text without control / format characters, whitespace collapsed."""
+    if not text.isprintable():  # cheap test; also true for tabs, newlines and NBSP
+        text = "".join(_visible(c) for c in text)
+    if not text.isascii():
+        text = unicodedata.normalize("NFC", text)
+    return " ".join(text.split())
+
+
+def _visible(char: str) -> str:
+    """Whitespace and zero-width spaces become spaces; other invisible characters vanish."""
+    if char.isspace() or char == "\u200b":
+        return " "
+    return "" if unicodedata.category(char) in _INVISIBLE else char
+
+
+class _Words:
+    """The words of a display name, lower-cased and folded once for all the checks."""
+
+    def __init__(self, words: list[str]) -> None:
+        joined = " ".join(words)
+        self.plain = joined.isascii()
+        self.lowered = joined.lower().split(" ")
+        folded = fold(joined).split(" ")
+        self.folded = folded if len(folded) == len(words) else [fold(word) for word in words]
+
+    def has_phrase(self, phrases: frozenset[str], plain_phrases: frozenset[str]) -> bool:
+        """True when two or three consecutive words form one of `phrases` ("thời trang"),
+        or of the folded `plain_phrases` for text typed without accents."""
+        words, known = (self.folded, plain_phrases) if self.plain else (self.lowered, phrases)
+        for start in range(len(words) - 1):
+            pair = f"{words[start]} {words[start + 1]}"
+            if pair in known:
+                return True
+            if start + 2 < len(words) and f"{pair} {words[start + 2]}" in known:
+                return True
+        return False
+
+
+def _is_personal(core: str, words: _Words, name_size: int) -> bool:
+    """False for digits, emoji-heavy text, placeholders, shop names and nicknames.
+
+    The last `name_size` words are the name proper (after any salutation).
+    """
+    if not name_size or name_size > _MAX_NAME_WORDS or _DIGIT.search(core):
+        return False
+    if _emoji_count(core) > name_size:
+        return False
+    skip = len(words.lowered) - name_size
+    return not (
+        _is_placeholder(words.folded)
+        or (skip > 0 and _is_placeholder(words.folded[skip:]))
+        or _is_shop(words)
+        or _is_nickname(words, skip)
+    )
+
+
+def _emoji_count(text: str) -> int:
+    """Pictographs and symbols ("❤", "🌸", "★"); more of them than words is emoji-heavy."""
+    if text.isascii():
+        return 0
+    return sum(1 for c in _NOT_WORD_OR_SPACE.findall(text) if unicodedata.category(c) in _EMOJI)
+
+
+def _is_placeholder(folded: list[str]) -> bool:
+    """"Khách hàng", "User 123", "Người dùng Zalo", "N/A", "test", "aaaa"."""
+    key = " ".join(folded)
+    return key in PLACEHOLDERS or (len(key) > 1 and len(set(key.replace(" ", ""))) == 1)
+
+
+def _is_shop(words: _Words) -> bool:
+    """A shop / company word or phrase anywhere: "Shop Thời Trang ABC", "Cty TNHH ..."."""
+    if not SHOP_WORDS_FOLDED.isdisjoint(words.folded) or not SHOP_WORDS.isdisjoint(words.lowered):
+        return True
+    return words.has_phrase(SHOP_PHRASES, _PLAIN_SHOP_PHRASES)
+
+
+def _is_nickname(words: _Words, skip: int) -> bool:
+    """"Bé Heo", "Mèo Con", "Tiểu Yến", "Công Chúa Lan" (salutations skipped)."""
+    name = words.lowered[skip:]
+    if name[0] in NICKNAME_FIRST_WORDS or not NICKNAME_WORDS.isdisjoint(name):
+        return True
+    return words.has_phrase(NICKNAME_WORDS, _PLAIN_NICKNAME_PHRASES)

@@ -1,33 +1,72 @@
-"""Phone numbers -> E.164 (basic: phonenumbers with region VN)."""
+"""One phone field -> every number in it, in E.164, plus what could not be read.
+
+Vietnamese rules on top of phonenumbers: the pre-2018 11-digit mobile numbers are converted,
+text around a number is ignored (phonenumbers would read "Zalo" as keypad digits), and a
+missing trunk 0 is restored. Nothing is guessed: a part that does not read is kept verbatim.
+"""
 from __future__ import annotations
 
 import re
 
-import phonenumbers
-
 from hub.model import Phone, Phones
+from hub.normalize._phone_parse import parse_digits
+from hub.normalize._phone_runs import find_runs, read_run, translate_wide
 
-_SPLIT = re.compile(r"[,;/|\n]+")
+# What separates several numbers in one field: "0912345678 / 0987654321", "... hoặc ...".
+_PARTS = re.compile(r"[,;/|\n]+|\s+(?:hoặc|hay|và|or|and)\s+", re.IGNORECASE)
+# Most form and API fields hold one number and nothing else ("0912345678", "+84912345678"):
+# those skip the general reading below, which costs more than the parse itself.
+_BARE = re.compile(r"\s*(\+?[0-9]{8,17})\s*")
+# Fewer stray digits than this are a label ("Zalo 2", "máy 1"), not an unread number.
+_MIN_UNREAD_DIGITS = 3
 
 
 def normalize_phone(text: str | None) -> Phones:
-    """Read every number in one phone field; what does not parse is kept verbatim."""
+    """Read every number in one phone field.
+
+    Returns the distinct valid numbers in the order written, and in `unparsed` each part of the
+    field (verbatim, trimmed) that holds digits no number accounts for; a field with nothing
+    readable at all is kept whole in `unparsed`. Never raises.
+    """
     if not text or not text.strip():
         return Phones()
-    numbers: list[Phone] = []
+    bare = _BARE.fullmatch(text)
+    if bare is not None:
+        raw = bare.group(1)
+        number = parse_digits(raw.lstrip("+"), raw.startswith("+"))
+        if number is not None:
+            return Phones(numbers=(number.phone(raw),))
+    translated = translate_wide(text)
+    numbers: dict[str, Phone] = {}
     unparsed: list[str] = []
-    for part in (p.strip() for p in _SPLIT.split(text)):
-        if not part:
-            continue
-        try:
-            parsed = phonenumbers.parse(part, "VN")
-        except phonenumbers.NumberParseException:
-            unparsed.append(part)
-            continue
-        if not phonenumbers.is_valid_number(parsed):
-            unparsed.append(part)
-            continue
-        e164 = phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
-        if all(n.e164 != e164 for n in numbers):
-            numbers.append(Phone(e164=e164, raw=part))
-    return Phones(numbers=tuple(numbers), unparsed=tuple(unparsed))
+    for start, end in _part_spans(translated):
+        readable = _read_part(text, translated, start, end, numbers)
+        if not readable:
+            unparsed.append(text[start:end].strip())
+    if not numbers and not unparsed:
+        unparsed.append(text.strip())
+    return Phones(numbers=tuple(numbers.values()), unparsed=tuple(dict.fromkeys(unparsed)))
+
+
+def _part_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each non-blank part between separators."""
+    spans: list[tuple[int, int]] = []
+    start = 0
+    for separator in _PARTS.finditer(text):
+        spans.append((start, separator.start()))
+        start = separator.end()
+    spans.append((start, len(text)))
+    return [(s, e) for s, e in spans if text[s:e].strip()]
+
+
+def _read_part(
+    text: str, translated: str, start: int, end: int, numbers: dict[str, Phone]
+) -> bool:
+    """Add the part's numbers to `numbers`; False when digits were left unread."""
+    unread = 0
+    for run in find_runs(translated, start, end):
+        readings, leftovers = read_run(run)
+        for reading in readings:
+            numbers.setdefault(reading.number.e164, reading.phone(text))
+        unread += sum(len(group.digits) for group in leftovers)
+    return unread < _MIN_UNREAD_DIGITS

@@ -1,0 +1,86 @@
+"""Word lists for reading Vietnamese personal names (all lower-case, NFC)."""
+from __future__ import annotations
+
+# The ~100 common family names, most frequent first (Nguyễn ~38 %, Trần ~11 %, Lê ~9.5 %, ...).
+SURNAMES: tuple[str, ...] = (
+    "nguyễn", "trần", "lê", "phạm", "hoàng", "huỳnh", "phan", "vũ", "võ", "đặng", "bùi", "đỗ",
+    "hồ", "ngô", "dương", "lý", "đào", "đoàn", "đinh", "lâm", "mai", "trương", "trịnh", "lưu",
+    "hà", "cao", "tạ", "tô", "lương", "châu", "quách", "phùng", "thái", "tăng", "kiều", "la",
+    "lại", "chu", "đàm", "từ", "triệu", "giang", "kim", "thân", "tôn", "mạc", "hứa", "vương",
+    "khúc", "nông", "doãn", "lò", "lã", "lữ", "lục", "âu", "bạch", "thạch", "ninh", "đồng",
+    "quan", "tiêu", "phương", "diệp", "khổng", "khương", "nghiêm", "tống", "thiều", "dư", "ung",
+    "cù", "tất", "đậu", "phí", "giáp", "bế", "hầu", "ma", "sầm", "vi", "kha", "hàn", "trình",
+    "mẫn", "tào", "quản", "phó", "chung", "cổ", "mông", "viên", "cung", "tiết",
+)
+
+# Family names that are just as often given or middle names ("Minh Hoàng", "Thùy Dương",
+# "Ngọc Mai"): a name is only reordered around a surname that is not in this set.
+WEAK_SURNAMES: frozenset[str] = frozenset({
+    "hoàng", "vũ", "dương", "đào", "lâm", "mai", "hà", "châu", "thái", "kiều", "giang", "kim",
+    "phương", "diệp", "vi", "kha",
+})
+
+# Typed without accents, these family names also spell a common given name
+# (Lý / Ly, Trương / Trường, Tô / Tố, Từ / Tú, Đồng / Đông, ...), so they are weak too.
+PLAIN_WEAK_SURNAMES: frozenset[str] = frozenset({
+    "ly", "han", "quan", "trinh", "to", "tu", "dong", "phi", "hau", "truong", "dinh", "chung",
+})
+
+# Kinship terms and titles in front of a name, and the form stored in `salutation`.
+SALUTATIONS: dict[str, str] = {
+    "anh": "anh", "a": "anh", "chị": "chị", "c": "chị", "em": "em", "e": "em", "cô": "cô",
+    "chú": "chú", "bác": "bác", "ông": "ông", "bà": "bà", "dì": "dì", "cậu": "cậu", "mợ": "mợ",
+    "thím": "thím", "thầy": "thầy", "bạn": "bạn", "mr": "Mr", "mister": "Mr", "mrs": "Mrs",
+    "ms": "Ms", "miss": "Miss", "dr": "Dr", "sir": "Sir", "madam": "Madam",
+}
+
+# Unaccented spellings that are also names ("Chi", "Chu", "Cau"): only a salutation when typed
+# in lower case in front of a capitalised word ("chi Lan"), never "Chi Nguyen".
+PLAIN_SALUTATIONS: dict[str, str] = {
+    "chi": "chị", "co": "cô", "chu": "chú", "bac": "bác", "ong": "ông", "ba": "bà", "di": "dì",
+    "cau": "cậu", "thay": "thầy", "ban": "bạn",
+}
+
+# Nicknames: a first word meaning "little" / "baby", or a pet word anywhere ("Mèo Con").
+NICKNAME_FIRST_WORDS: frozenset[str] = frozenset({"bé", "pé", "tiểu", "baby", "bin", "bống"})
+NICKNAME_WORDS: frozenset[str] = frozenset({
+    "heo", "mèo", "meo", "cún", "cun", "gấu", "thỏ", "chuột", "chuot", "gà", "vịt", "vit",
+    "cute", "kute", "cutie", "iu", "yêu", "cưng", "babe", "boy", "girl", "bboy", "kool", "pro",
+    "vip", "nhóc", "mập", "lùn", "tồ", "ngố", "khùng", "điên", "xinh", "ngáo", "xấu", "bựa",
+    "công chúa", "hoàng tử",
+})
+
+# Shops and companies. Folded English words, and Vietnamese words / phrases matched with their
+# accents (folded "nha hang" could be the given names Nhã Hằng).
+SHOP_WORDS_FOLDED: frozenset[str] = frozenset({
+    "shop", "store", "spa", "salon", "cty", "tnhh", "jsc", "ltd", "llc", "inc", "corp",
+    "company", "nail", "nails", "beauty", "cosmetic", "cosmetics", "boutique", "official",
+    "fashion", "mart", "clinic", "studio", "hotel", "homestay", "garage", "bakery", "coffee",
+    "cafe", "decor", "group", "agency", "academy", "center", "centre", "media", "travel",
+    "house", "kids", "food", "foods", "market", "outlet", "authentic", "sale", "sales",
+    "online", "express", "logistics", "pharmacy", "dental", "mall", "auto", "motor", "tour",
+    "cake", "perfume", "skincare", "makeup", "fitness", "gym", "yoga", "english", "edu",
+    "education", "realty", "invest", "tech", "software", "design", "marketing", "milktea",
+    "order", "ship", "shopee", "lazada", "tiktok", "livestream",
+})
+SHOP_WORDS: frozenset[str] = frozenset({
+    "tiệm", "quán", "sỉ", "lẻ", "hàng", "nhà", "xưởng", "kho", "chợ", "bán", "giày", "áo",
+    "quần", "túi", "đồ", "phẩm", "xe", "thuốc",
+})
+SHOP_PHRASES: frozenset[str] = frozenset({
+    "thời trang", "công ty", "cổ phần", "cửa hàng", "đại lý", "trà sữa", "khách sạn", "nha khoa",
+    "thẩm mỹ", "nội thất", "xây dựng", "bất động sản", "học viện", "dịch vụ", "xách tay",
+    "chính hãng", "phụ kiện", "trang sức", "giày dép", "điện thoại", "sửa chữa", "vận chuyển",
+    "du lịch", "mẹ và bé", "ăn vặt", "hải sản", "nông sản", "mỹ phẩm",
+})
+
+# Placeholders, folded, punctuation as spaces, digits removed ("User 123" -> "user").
+PLACEHOLDERS: frozenset[str] = frozenset({
+    "khach hang", "khach", "kh", "khach le", "khachhang", "user", "facebook user", "fb user",
+    "zalo user", "nguoi dung", "nguoi dung zalo", "nguoi dung facebook", "instagram user",
+    "tiktok user", "messenger user", "telegram user", "deleted account", "n a", "none", "null",
+    "nil", "unknown", "undefined", "test", "testing", "tester", "abc", "xyz", "asd", "asdf",
+    "qwe", "qwerty", "demo", "sample", "no name", "noname", "khong ten", "chua co ten",
+    "an danh", "guest", "customer", "client", "name", "full name", "fullname", "ho ten",
+    "ho va ten", "ten", "your name", "admin", "anonymous", "facebook", "zalo", "lead",
+})

@@ -1,0 +1,134 @@
+"""Reading the words of a personal name: salutation, letter case, family / middle / given."""
+from __future__ import annotations
+
+import re
+import unicodedata
+from typing import NamedTuple
+
+from hub.normalize._name_data import (
+    PLAIN_SALUTATIONS,
+    PLAIN_WEAK_SURNAMES,
+    SALUTATIONS,
+    SURNAMES,
+    WEAK_SURNAMES,
+)
+from hub.normalize._name_fold import fold
+
+# A word: letters, possibly joined by an apostrophe or hyphen ("H'Hen", "Jean-Pierre").
+WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
+
+# surname -> (frequency rank, strong); a weak surname is as often a given name.
+_ACCENTED: dict[str, tuple[int, bool]] = {
+    name: (rank, name not in WEAK_SURNAMES) for rank, name in enumerate(SURNAMES)
+}
+
+
+def _plain_surnames() -> dict[str, tuple[int, bool]]:
+    """The same table for words typed without accents ("nguyen", "tran"): a spelling shared
+    by several surnames ("la" = La / Lã) takes the best rank, and is weak if any of them is."""
+    table: dict[str, tuple[int, bool]] = {}
+    for name, (rank, strong) in _ACCENTED.items():
+        plain = fold(name)
+        strong = strong and plain not in PLAIN_WEAK_SURNAMES
+        best_rank, was_strong = table.get(plain, (rank, True))
+        table[plain] = (best_rank, strong and was_strong)
+    return table
+
+
+_PLAIN = _plain_surnames()
+
+
+class Parts(NamedTuple):
+    """The words of a personal name in family-first order, and how they split."""
+
+    words: tuple[str, ...]
+    family: str | None
+    middle: str | None
+    given: str
+    western_order: bool
+
+
+def split_salutation(words: list[str]) -> tuple[str | None, list[str]]:
+    """Remove leading kinship terms / titles while a name remains after them.
+
+    Returns the first salutation in its canonical form ("C." -> "chị") and the other words.
+    "Anh" alone and "Nguyễn Anh" keep their "Anh": only leading words are examined, and
+    never the last one.
+    """
+    plain = all(word.isascii() for word in words)
+    salutation = None
+    while len(words) > 1:
+        found = _salutation(words[0], words[1], plain)
+        if found is None:
+            break
+        salutation = salutation or found
+        words = words[1:]
+    return salutation, words
+
+
+def _salutation(word: str, following: str, plain: bool) -> str | None:
+    lowered = word.lower()
+    found = SALUTATIONS.get(lowered)
+    if found is None and plain and word.islower() and following[:1].isupper():
+        found = PLAIN_SALUTATIONS.get(lowered)
+    return found
+
+
+def capitalize(word: str) -> str:
+    """"NGUYỄN" / "nguyễn" / "nGUYỄN" -> "Nguyễn"; "McDonald" and "Jean-Pierre" are kept.
+
+    A word whose case cannot be changed stably (e.g. "ß" -> "SS", or letters that gain marks)
+    is kept as typed, so capitalizing a capitalized word is always a no-op.
+    """
+    if word[:1].isupper() and not word.isupper():
+        return word
+    candidate = _capitalized(word)
+    stable = _capitalized(candidate) == candidate and WORD.fullmatch(candidate)
+    return candidate if stable else word
+
+
+def _capitalized(word: str) -> str:
+    if word[:1].isupper() and not word.isupper():
+        return word
+    pieces = (piece[:1].upper() + piece[1:].lower() for piece in word.split("-"))
+    return unicodedata.normalize("NFC", "-".join(pieces))
+
+
+def order_parts(words: list[str]) -> Parts:
+    """Split capitalized words into family / middle / given, putting the family name first.
+
+    The family name is the first word when it is a common surname ("Nguyễn Thị Lan"); else a
+    strong surname further on starts it and the words before it move behind ("Lan Nguyễn" ->
+    "Nguyễn Lan", "Hùng Trần Văn" -> "Trần Văn Hùng", western_order=True). A weak surname in
+    front ("Hoàng Vũ") stays the family name unless the later surname is more frequent.
+    Without any surname ("Thu Hà", "Lan") there is no family name.
+    """
+    first = _surname(words[0]) if len(words) > 1 else None
+    if first is None or not first[1]:
+        later = _strong_surname_after_first(words)
+        if later and (first is None or later[1] < first[0]):
+            cut = later[0]
+            return _family_first((*words[cut:], *words[:cut]), western=True)
+    if first:
+        return _family_first(tuple(words), western=False)
+    return Parts(tuple(words), None, " ".join(words[:-1]) or None, words[-1], False)
+
+
+def _strong_surname_after_first(words: list[str]) -> tuple[int, int] | None:
+    """(position, rank) of the first strong surname after the first word, if any."""
+    for position in range(1, len(words)):
+        found = _surname(words[position])
+        if found and found[1]:
+            return position, found[0]
+    return None
+
+
+def _family_first(words: tuple[str, ...], western: bool) -> Parts:
+    return Parts(words, words[0], " ".join(words[1:-1]) or None, words[-1], western)
+
+
+def _surname(word: str) -> tuple[int, bool] | None:
+    """(frequency rank, strong) when `word` is a family name, matched with its accents when it
+    has any: "Lý" is a strong surname, while "Ly" may be the given name Ly, so it is weak."""
+    lowered = word.lower()
+    return (_PLAIN if lowered.isascii() else _ACCENTED).get(lowered)

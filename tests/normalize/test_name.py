@@ -1,0 +1,282 @@
+from __future__ import annotations
+
+import unicodedata
+
+import pytest
+
+from hub.normalize.name import fold, normalize_name
+
+
+@pytest.mark.parametrize(
+    "raw, display",
+    [
+        ("NGUYỄN THỊ LAN", "Nguyễn Thị Lan"),
+        ("nguyễn thị lan", "Nguyễn Thị Lan"),
+        ("  nguyễn   thị lan ", "Nguyễn Thị Lan"),
+        ("nGUYỄN tHỊ lAN", "Nguyễn Thị Lan"),
+        ("Nguyễn\tThị\nLan", "Nguyễn Thị Lan"),
+        ("Nguyễn\u00a0Thị\u200bLan", "Nguyễn Thị Lan"),
+        ("TRẦN VĂN HÙNG", "Trần Văn Hùng"),
+        ("lê hoàng anh", "Lê Hoàng Anh"),
+        ("ĐẶNG THU THẢO", "Đặng Thu Thảo"),
+        ("phạm  minh   đức", "Phạm Minh Đức"),
+        ("nguyen van an", "Nguyen Van An"),
+        ("Tôn Nữ Thị Ngọc Bích", "Tôn Nữ Thị Ngọc Bích"),
+    ],
+)
+def test_case_and_whitespace_are_repaired(raw: str, display: str) -> None:
+    name = normalize_name(raw)
+    assert name is not None
+    assert name.display == display
+    assert name.raw == raw
+    assert name.is_personal
+
+
+def test_nfd_input_is_displayed_in_nfc() -> None:
+    name = normalize_name(unicodedata.normalize("NFD", "Nguyễn Thị Lan"))
+    assert name is not None
+    assert name.display == "Nguyễn Thị Lan"
+    assert unicodedata.is_normalized("NFC", name.display)
+
+
+@pytest.mark.parametrize("raw", [None, "", "   ", "\t\n", "\u200b", "\x00\x01"])
+def test_blank_input_gives_none(raw: str | None) -> None:
+    assert normalize_name(raw) is None
+
+
+@pytest.mark.parametrize(
+    "raw, salutation, display",
+    [
+        ("chị Lan", "chị", "Lan"),
+        ("Chị Nguyễn Thị Lan", "chị", "Nguyễn Thị Lan"),
+        ("a Hùng", "anh", "Hùng"),
+        ("A Hùng", "anh", "Hùng"),
+        ("anh Tuấn", "anh", "Tuấn"),
+        ("em Mai", "em", "Mai"),
+        ("e Mai", "em", "Mai"),
+        ("c Hoa", "chị", "Hoa"),
+        ("C. Hoa", "chị", "Hoa"),
+        ("c.Hoa", "chị", "Hoa"),
+        ("cô Hạnh", "cô", "Hạnh"),
+        ("chú Ba", "chú", "Ba"),
+        ("bác Tư", "bác", "Tư"),
+        ("Ông Nguyễn Văn Nam", "ông", "Nguyễn Văn Nam"),
+        ("bà Hoa", "bà", "Hoa"),
+        ("Mr Nam", "Mr", "Nam"),
+        ("Mr. Nam", "Mr", "Nam"),
+        ("MRS. LAN", "Mrs", "Lan"),
+        ("Ms Trang", "Ms", "Trang"),
+        ("Miss Thảo", "Miss", "Thảo"),
+        ("Dr. Phạm Văn Minh", "Dr", "Phạm Văn Minh"),
+        ("chi Lan", "chị", "Lan"),
+        ("co Hanh", "cô", "Hanh"),
+        ("anh chị Lan", "anh", "Lan"),
+    ],
+)
+def test_kinship_terms_and_titles_move_into_salutation(
+    raw: str, salutation: str, display: str
+) -> None:
+    name = normalize_name(raw)
+    assert name is not None
+    assert (name.salutation, name.display) == (salutation, display)
+
+
+@pytest.mark.parametrize(
+    "raw, display, given",
+    [
+        ("Anh", "Anh", "Anh"),
+        ("anh", "Anh", "Anh"),
+        ("An", "An", "An"),
+        ("Nguyễn Anh", "Nguyễn Anh", "Anh"),
+        ("Trần An", "Trần An", "An"),
+        ("Em", "Em", "Em"),
+        ("Chi Nguyen", "Nguyen Chi", "Chi"),
+        ("Chu Văn An", "Chu Văn An", "An"),
+        ("Bá Kiến", "Bá Kiến", "Kiến"),
+    ],
+)
+def test_a_name_that_looks_like_a_salutation_keeps_the_name(
+    raw: str, display: str, given: str
+) -> None:
+    name = normalize_name(raw)
+    assert name is not None
+    assert (name.display, name.given, name.salutation) == (display, given, None)
+
+
+@pytest.mark.parametrize(
+    "raw, family, middle, given",
+    [
+        ("Nguyễn Thị Lan", "Nguyễn", "Thị", "Lan"),
+        ("Trần Văn Hùng", "Trần", "Văn", "Hùng"),
+        ("Lê Hoàng Bảo Anh", "Lê", "Hoàng Bảo", "Anh"),
+        ("Phạm Lan", "Phạm", None, "Lan"),
+        ("Huỳnh Thị Mỹ Duyên", "Huỳnh", "Thị Mỹ", "Duyên"),
+        ("Hoàng Vũ", "Hoàng", None, "Vũ"),
+        ("Hoàng Thị Thuỳ Dương", "Hoàng", "Thị Thuỳ", "Dương"),
+        ("Nguyen Thi Thuy", "Nguyen", "Thi", "Thuy"),
+        ("Lan", None, None, "Lan"),
+        ("Thu Hà", None, "Thu", "Hà"),
+        ("Thùy Dương", None, "Thùy", "Dương"),
+        ("Minh Hoàng", None, "Minh", "Hoàng"),
+        ("Khánh Ly", None, "Khánh", "Ly"),
+        ("Thảo Nguyên", None, "Thảo", "Nguyên"),
+        ("Lý Thường Kiệt", "Lý", "Thường", "Kiệt"),
+    ],
+)
+def test_family_middle_and_given_names_are_split_with_the_surname_list(
+    raw: str, family: str | None, middle: str | None, given: str
+) -> None:
+    name = normalize_name(raw)
+    assert name is not None
+    assert (name.family, name.middle, name.given) == (family, middle, given)
+    assert not name.western_order
+
+
+@pytest.mark.parametrize(
+    "raw, display, family, given",
+    [
+        ("Lan Nguyễn", "Nguyễn Lan", "Nguyễn", "Lan"),
+        ("Lan Nguyen", "Nguyen Lan", "Nguyen", "Lan"),
+        ("Hùng Trần Văn", "Trần Văn Hùng", "Trần", "Hùng"),
+        ("Thu Hà Nguyễn", "Nguyễn Thu Hà", "Nguyễn", "Hà"),
+        ("Mai Nguyễn", "Nguyễn Mai", "Nguyễn", "Mai"),
+        ("Tuấn Phạm", "Phạm Tuấn", "Phạm", "Tuấn"),
+        ("Minh Le", "Le Minh", "Le", "Minh"),
+        ("Hoa Đặng", "Đặng Hoa", "Đặng", "Hoa"),
+    ],
+)
+def test_western_order_profile_names_are_put_family_first(
+    raw: str, display: str, family: str, given: str
+) -> None:
+    name = normalize_name(raw)
+    assert name is not None
+    assert (name.display, name.family, name.given) == (display, family, given)
+    assert name.western_order
+
+
+def test_western_order_and_vietnamese_order_share_a_key() -> None:
+    western, native = normalize_name("Lan Nguyễn"), normalize_name("Nguyễn Lan")
+    assert western is not None and native is not None
+    assert western.key == native.key == "nguyen lan"
+
+
+@pytest.mark.parametrize(
+    "one, other",
+    [
+        ("Nguyễn Văn Hoà", "Nguyễn Văn Hòa"),
+        ("Nguyễn Thị Thuý", "Nguyễn Thị Thúy"),
+        ("Trần Khoẻ", "Trần Khỏe"),
+        ("Lê Thị Thuỳ", "Lê Thị Thùy"),
+        ("Đặng Văn Đức", "Dang Van Duc"),
+        ("ĐỖ THỊ HOA", "do thi hoa"),
+        ("Nguyễn Thị Thuý", "Nguyen Thi Thuy"),
+        ("Phạm Hoàng Yến", unicodedata.normalize("NFD", "Phạm Hoàng Yến")),
+    ],
+)
+def test_old_and_new_tone_placement_fold_to_the_same_key(one: str, other: str) -> None:
+    first, second = normalize_name(one), normalize_name(other)
+    assert first is not None and second is not None
+    assert first.key == second.key
+    assert first.key.isascii() and first.key == first.key.lower()
+
+
+@pytest.mark.parametrize("raw", ["Nguyễn Văn Hoà", "Nguyễn Thị Thuý", "Trần Khoẻ"])
+def test_display_keeps_the_tone_placement_as_typed(raw: str) -> None:
+    name = normalize_name(raw)
+    assert name is not None
+    assert name.display == raw
+
+
+@pytest.mark.parametrize(
+    "raw, display",
+    [
+        ("Bé Heo", "Bé Heo"),
+        ("Mèo Con", "Mèo Con"),
+        ("Tiểu Yến", "Tiểu Yến"),
+        ("bé Na", "bé Na"),
+        ("Gấu Béo", "Gấu Béo"),
+        ("Lan Cute", "Lan Cute"),
+        ("Công Chúa Lan", "Công Chúa Lan"),
+        ("😍😍😍", "😍😍😍"),
+        ("🌸", "🌸"),
+        ("Lan 🌸🌸", "Lan 🌸🌸"),
+        ("❤️ ❤️ Hùng ❤️", "❤️ ❤️ Hùng ❤️"),
+        ("Shop Thời Trang ABC", "Shop Thời Trang ABC"),
+        ("Mỹ phẩm Hana", "Mỹ phẩm Hana"),
+        ("Cty TNHH Minh Phát", "Cty TNHH Minh Phát"),
+        ("Công ty Cổ phần Sao Việt", "Công ty Cổ phần Sao Việt"),
+        ("Spa Hoa Mai", "Spa Hoa Mai"),
+        ("Hana Store", "Hana Store"),
+        ("Nail Xinh", "Nail Xinh"),
+        ("Tiệm Bánh Ngọt", "Tiệm Bánh Ngọt"),
+        ("Trà Sữa Bông", "Trà Sữa Bông"),
+        ("thoi trang nu gia re", "thoi trang nu gia re"),
+        ("Khách hàng", "Khách hàng"),
+        ("Khach hang", "Khach hang"),
+        ("KHÁCH HÀNG", "KHÁCH HÀNG"),
+        ("KH", "KH"),
+        ("KH001", "KH001"),
+        ("User 123", "User 123"),
+        ("Facebook user", "Facebook user"),
+        ("Zalo User", "Zalo User"),
+        ("Người dùng Zalo", "Người dùng Zalo"),
+        ("N/A", "N/A"),
+        ("test", "test"),
+        ("Test", "Test"),
+        ("abc", "abc"),
+        ("aaaa", "aaaa"),
+        ("0912345678", "0912345678"),
+        ("123456", "123456"),
+        ("...", "..."),
+        ("  Shop   Hana  ", "Shop Hana"),
+        ("Chuyên sỉ lẻ quần áo trẻ em toàn quốc", "Chuyên sỉ lẻ quần áo trẻ em toàn quốc"),
+        ("Hàng xách tay Nhật", "Hàng xách tay Nhật"),
+    ],
+)
+def test_display_names_that_are_not_people_are_flagged_and_kept_clean(
+    raw: str, display: str
+) -> None:
+    name = normalize_name(raw)
+    assert name is not None
+    assert not name.is_personal
+    assert name.display == display
+    assert (name.family, name.given) == (None, None)
+
+
+@pytest.mark.parametrize(
+    "raw, display",
+    [
+        ("Na", "Na"),
+        ("Nguyễn Thị Bé", "Nguyễn Thị Bé"),
+        ("Nguyễn Thị Lan 🌸", "Nguyễn Thị Lan"),
+        ("Hùng 💪", "Hùng"),
+        ("Lan (Zalo)", "Lan"),
+        ("Mai Anh", "Mai Anh"),
+        ("Hoa Mai", "Hoa Mai"),
+        ("Jean-Pierre DUPONT", "Jean-Pierre Dupont"),
+        ("H'Hen Niê", "H'Hen Niê"),
+        ("John Smith", "John Smith"),
+    ],
+)
+def test_real_names_stay_personal(raw: str, display: str) -> None:
+    name = normalize_name(raw)
+    assert name is not None
+    assert name.is_personal
+    assert name.display == display
+
+
+@pytest.mark.parametrize(
+    "text, folded",
+    [
+        ("Đặng Đức", "dang duc"),
+        ("HOÀ", "hoa"),
+        (unicodedata.normalize("NFD", "thuý"), "thuy"),
+        ("  Hà   Nội ", "ha noi"),
+        ("Ｎｇｕｙễｎ", "nguyen"),
+        ("😀 Lan", "😀 lan"),
+        ("", ""),
+        ("Straße", "strasse"),
+    ],
+)
+def test_fold_works_on_any_string(text: str, folded: str) -> None:
+    assert fold(text) == folded
