@@ -28,24 +28,35 @@ def lead_data(lead: Lead) -> dict[str, Any]:
 
 
 def contact_documents(session: Session, contacts: Iterable[ContactRow]) -> Iterator[dict[str, Any]]:
-    """Documents for many contacts, loading their points and leads in two queries a batch."""
+    """Documents for many contacts, loading their points and leads in a few queries a batch.
+
+    A survivor's document carries the points and leads of every contact merged into it; a
+    merged-away contact (a tombstone, `merged_into` set) shows only its own.
+    """
+    from hub.store.contacts import members_of
+
     rows = list(contacts)
-    ids = [c.id for c in rows]
-    points: dict[str, list[ContactPointRow]] = {i: [] for i in ids}
-    leads: dict[str, list[LeadRow]] = {i: [] for i in ids}
-    if ids:
+    groups = members_of(session, [c.id for c in rows if c.merged_into is None])
+    groups.update({c.id: [c.id] for c in rows if c.merged_into is not None})
+    owner = {member: cid for cid, members in groups.items() for member in members}
+    points: dict[str, list[ContactPointRow]] = {cid: [] for cid in groups}
+    leads: dict[str, list[LeadRow]] = {cid: [] for cid in groups}
+    if owner:
         for point in session.execute(
-            select(ContactPointRow)
-            .where(ContactPointRow.contact_id.in_(ids))
-            .order_by(ContactPointRow.id)
+            select(ContactPointRow).where(ContactPointRow.contact_id.in_(owner)).order_by(ContactPointRow.id)
         ).scalars():
-            points[point.contact_id].append(point)
+            _append_unique(points[owner[point.contact_id]], point)
         for lead in session.execute(
-            select(LeadRow).where(LeadRow.contact_id.in_(ids)).order_by(LeadRow.captured_at, LeadRow.id)
+            select(LeadRow).where(LeadRow.contact_id.in_(owner)).order_by(LeadRow.captured_at, LeadRow.id)
         ).scalars():
-            leads[lead.contact_id].append(lead)
+            leads[owner[lead.contact_id]].append(lead)
     for contact in rows:
         yield _document(contact, points[contact.id], leads[contact.id])
+
+
+def _append_unique(points: list[ContactPointRow], point: ContactPointRow) -> None:
+    if all((p.kind, p.value) != (point.kind, point.value) for p in points):
+        points.append(point)
 
 
 def contact_document(session: Session, contact_id: str) -> dict[str, Any]:

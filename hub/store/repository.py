@@ -5,20 +5,29 @@ the outbox event and the inbox status commit together or not at all.
 """
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass
 from datetime import datetime, timezone
+from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import and_, insert, or_, select
 from sqlalchemy.orm import Session
 
 from hub import dedupe
-from hub.dedupe.keys import PointKey
 from hub.ids import uuid7
-from hub.model import Contact, Decision, Lead, PersonName
+from hub.dedupe.merge import NameValue, ProvinceValue, choose_name, choose_province
+from hub.model import Decision, Lead, Suggestion
 from hub.store.documents import contact_document, lead_data
 from hub.store.engine import lock_keys
-from hub.store.schema import ContactPointRow, ContactRow, LeadRow, OutboxRow
+from hub.store.contacts import (
+    add_match_keys,
+    apply_survivors,
+    find_candidates,
+    name_value,
+    province_value,
+    resolve,
+)
+from hub.store.schema import ContactPointRow, ContactRow, LeadRow, MergeSuggestionRow, OutboxRow
 
 # Serialises outbox inserts so sequence numbers become visible in commit order (PostgreSQL
 # assigns them at insert time; without this a feed reader could skip a late-committing one).
@@ -34,8 +43,7 @@ class Applied:
 
 def apply_lead(session: Session, lead: Lead, raw_event_id: int | None) -> Applied:
     """Store one lead and the contact it belongs to. A lead already stored is a no-op."""
-    keys = dedupe.strong_keys(lead)
-    lock_keys(session, [f"{kind}:{value}" for kind, value in keys])
+    lock_keys(session, [f"{kind}:{value}" for kind, value in dedupe.strong_keys(lead)])
     existing = session.execute(
         select(LeadRow.id, LeadRow.contact_id).where(
             LeadRow.channel == lead.channel, LeadRow.source_ref == lead.source_ref
@@ -43,15 +51,20 @@ def apply_lead(session: Session, lead: Lead, raw_event_id: int | None) -> Applie
     ).first()
     if existing is not None:
         return Applied(lead_id=existing.id, contact_id=existing.contact_id, action="duplicate")
+    keys = dedupe.blocking_keys(lead)
     decision = dedupe.decide(lead, find_candidates(session, keys))
     now = datetime.now(timezone.utc)
     if decision.action == "merge" and decision.contact_id is not None:
-        contact = _update_contact(session, decision.contact_id, lead, now)
+        contact = resolve(session, decision.contact_id)
+        _absorb(contact, lead)
+        contact.version += 1
+        contact.updated_at = now
         event_type = "contact.updated"
     else:
         contact = _create_contact(session, lead, now)
         event_type = "contact.created"
     _add_points(session, contact.id, lead, now)
+    add_match_keys(session, contact.id, keys)
     lead_id = session.execute(
         insert(LeadRow).returning(LeadRow.id),
         {
@@ -66,45 +79,37 @@ def apply_lead(session: Session, lead: Lead, raw_event_id: int | None) -> Applie
             "created_at": now,
         },
     ).scalar_one()
+    add_suggestions(session, contact.id, decision.suggestions, now)
     append_outbox(session, event_type, contact.id)
     return Applied(lead_id=lead_id, contact_id=contact.id, action=decision.action)
 
 
-def find_candidates(session: Session, keys: Sequence[PointKey]) -> list[Contact]:
-    """Active contacts sharing any of the keys (a merged-away contact resolves to its survivor)."""
-    if not keys:
-        return []
-    ids: set[str] = set()
-    for kind in {k for k, _ in keys}:
-        values = [v for k, v in keys if k == kind]
-        ids.update(
-            session.execute(
-                select(ContactPointRow.contact_id).where(
-                    ContactPointRow.kind == kind, ContactPointRow.value.in_(values)
-                )
-            ).scalars()
-        )
-    contacts = []
-    for contact_id in sorted(ids):
-        contact = resolve(session, contact_id)
-        if contact.id not in {c.id for c in contacts}:
-            contacts.append(_candidate(session, contact))
-    return contacts
+def add_suggestions(session: Session, contact_id: str, suggestions: Sequence[Suggestion], now: datetime) -> int:
+    """Queue pairs for ops review, except pairs already known (open, decided or rejected).
+
+    Returns how many were added.
+    """
+    added = 0
+    for suggestion in suggestions:
+        other = resolve(session, suggestion.contact_id).id
+        if other == contact_id:
+            continue
+        pair = [(contact_id, other), (other, contact_id)]
+        known = session.execute(
+            select(MergeSuggestionRow.id).where(
+                or_(*(and_(MergeSuggestionRow.contact_id == a, MergeSuggestionRow.candidate_id == b) for a, b in pair))
+            )
+        ).first()
+        if known is None:
+            session.add(MergeSuggestionRow(contact_id=contact_id, candidate_id=other, score=suggestion.score,
+                                           evidence=dict(suggestion.evidence), status="open", created_at=now))
+            added += 1
+    return added
 
 
-def resolve(session: Session, contact_id: str) -> ContactRow:
-    """The contact, or the survivor it was merged into (following the chain)."""
-    contact = session.get(ContactRow, contact_id)
-    seen = set()
-    while contact is not None and contact.merged_into is not None and contact.id not in seen:
-        seen.add(contact.id)
-        contact = session.get(ContactRow, contact.merged_into)
-    if contact is None:
-        raise LookupError(f"contact {contact_id} does not exist")
-    return contact
-
-
-def append_outbox(session: Session, event_type: str, contact_id: str) -> None:
+def append_outbox(
+    session: Session, event_type: str, contact_id: str, extra: Mapping[str, Any] | None = None
+) -> None:
     """Record a contact event carrying the contact's current document and version."""
     lock_keys(session, [OUTBOX_LOCK])  # taken last, after the lead's key locks: no deadlock
     session.flush()
@@ -116,78 +121,37 @@ def append_outbox(session: Session, event_type: str, contact_id: str) -> None:
             "type": event_type,
             "contact_id": contact_id,
             "contact_version": document["version"],
-            "payload": {"contact": document},
+            "payload": {"contact": document, **(extra or {})},
             "created_at": datetime.now(timezone.utc),
         },
     )
 
 
-def _candidate(session: Session, contact: ContactRow) -> Contact:
-    points: dict[str, set[str]] = {"phone": set(), "email": set(), "identity": set()}
-    for kind, value in session.execute(
-        select(ContactPointRow.kind, ContactPointRow.value).where(
-            ContactPointRow.contact_id == contact.id
-        )
-    ):
-        points.setdefault(kind, set()).add(value)
-    return Contact(
-        id=contact.id,
-        created_at=contact.created_at,
-        name=_person_name(contact),
-        phones=frozenset(points["phone"]),
-        emails=frozenset(points["email"]),
-        identities=frozenset(points["identity"]),
-        province_code=contact.province_code,
-    )
-
-
-def _person_name(contact: ContactRow) -> PersonName | None:
-    if not contact.name or not contact.name_key:
-        return None
-    return PersonName(
-        raw=contact.name,
-        display=contact.name,
-        key=contact.name_key,
-        family=contact.family_name,
-        middle=contact.middle_name,
-        given=contact.given_name,
-        is_personal=contact.name_is_personal,
-    )
-
-
 def _create_contact(session: Session, lead: Lead, now: datetime) -> ContactRow:
     contact = ContactRow(id=uuid7(), attributes={}, version=1, created_at=now, updated_at=now)
-    _fill_fields(contact, lead)
+    _absorb(contact, lead)
     session.add(contact)
     session.flush()
     return contact
 
 
-def _update_contact(session: Session, contact_id: str, lead: Lead, now: datetime) -> ContactRow:
-    contact = resolve(session, contact_id)
-    _fill_fields(contact, lead)
-    contact.version += 1
-    contact.updated_at = now
-    return contact
-
-
-def _fill_fields(contact: ContactRow, lead: Lead) -> None:
-    """Basic survivorship: a field already known is kept; a missing one is filled in."""
+def _absorb(contact: ContactRow, lead: Lead) -> None:
+    """Survivorship between what the contact knows and what the lead brings."""
     name = lead.name
-    # A display name that is not a personal name ("Shop ABC", "Khách hàng") is kept only
-    # until a real personal name arrives.
-    replaceable = not contact.name or (not contact.name_is_personal and name is not None and name.is_personal)
-    if name is not None and replaceable:
-        contact.name = name.display
-        contact.given_name = name.given
-        contact.family_name = name.family
-        contact.middle_name = name.middle
-        contact.name_is_personal = name.is_personal
-        contact.name_key = name.key
+    lead_name = (
+        NameValue(name.display, name.key, name.family, name.middle, name.given, name.is_personal,
+                  f"{lead.channel}:{lead.source_ref}", lead.captured_at)
+        if name is not None else None
+    )
     province = lead.province
-    if province is not None and not contact.province_name:
-        contact.province_code = province.code
-        contact.province_name = province.name or province.raw
+    lead_province = (
+        ProvinceValue(province.code, province.name or province.raw, f"{lead.channel}:{lead.source_ref}",
+                      lead.captured_at)
+        if province is not None else None
+    )
+    names = [v for v in (name_value(contact), lead_name) if v is not None]
+    provinces = [v for v in (province_value(contact), lead_province) if v is not None]
+    apply_survivors(contact, choose_name(names), choose_province(provinces))
 
 
 def _add_points(session: Session, contact_id: str, lead: Lead, now: datetime) -> None:
@@ -226,4 +190,9 @@ def _decision_record(decision: Decision) -> dict[str, object]:
         "score": decision.score,
         "evidence": dict(decision.evidence),
         "model": decision.model,
+        "thresholds": dict(decision.thresholds),
+        "suggestions": [
+            {"contact_id": x.contact_id, "score": x.score, "evidence": dict(x.evidence)}
+            for x in decision.suggestions
+        ],
     }

@@ -168,6 +168,7 @@ class MergeLogRow(Base):
     actor: Mapped[str] = mapped_column(String(128))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     undone_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    undone_by: Mapped[str | None] = mapped_column(String(128))
 
 
 class OutboxRow(Base):

@@ -1,4 +1,4 @@
-"""Dedupe: blocking keys table; middle name and is-personal flag on contacts.
+"""Dedupe: blocking keys table; middle name and is-personal flag on contacts; who undid a merge.
 
 Revision ID: 0002
 Revises: 0001
@@ -26,6 +26,9 @@ def upgrade() -> None:
     with op.batch_alter_table('match_keys', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_match_keys_contact_id'), ['contact_id'], unique=False)
 
+    with op.batch_alter_table('merge_log', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('undone_by', sa.String(length=128), nullable=True))
+
     with op.batch_alter_table('contacts', schema=None) as batch_op:
         batch_op.add_column(sa.Column('middle_name', sa.String(length=128), nullable=True))
         batch_op.add_column(sa.Column('name_is_personal', sa.Boolean(), nullable=False, server_default=sa.true()))
@@ -33,6 +36,9 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    with op.batch_alter_table('merge_log', schema=None) as batch_op:
+        batch_op.drop_column('undone_by')
+
     with op.batch_alter_table('contacts', schema=None) as batch_op:
         batch_op.drop_column('name_is_personal')
         batch_op.drop_column('middle_name')

@@ -1,0 +1,183 @@
+"""Contacts as groups: a survivor and the contacts merged into it (its members).
+
+Merges are non-destructive: a merged contact keeps its own points, leads and blocking keys and
+only gets `merged_into` set. A survivor's phones, emails, identities and leads are those of all
+its members; its name and province are chosen among them by survivorship (hub.dedupe.merge).
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from sqlalchemy import insert, select
+from sqlalchemy.orm import Session
+
+from hub.dedupe.merge import NameValue, ProvinceValue, Rule, choose_name, choose_province
+from hub.model import Contact, PersonName
+from hub.store.schema import ContactPointRow, ContactRow, MatchKeyRow
+
+HOT_KEY_LIMIT = 50  # a key shared by more contacts than this says nothing about who is who
+MAX_CANDIDATES = 100
+
+
+def resolve(session: Session, contact_id: str) -> ContactRow:
+    """The contact, or the survivor it was merged into (following the chain).
+
+    Raises LookupError when the id is unknown.
+    """
+    contact = session.get(ContactRow, contact_id)
+    seen = set()
+    while contact is not None and contact.merged_into is not None and contact.id not in seen:
+        seen.add(contact.id)
+        contact = session.get(ContactRow, contact.merged_into)
+    if contact is None:
+        raise LookupError(f"contact {contact_id} does not exist")
+    return contact
+
+
+def roots_of(session: Session, contact_ids: Iterable[str]) -> dict[str, str]:
+    """contact id -> the id of the survivor it belongs to (itself when not merged)."""
+    parent: dict[str, str | None] = {}
+    frontier = set(contact_ids)
+    while frontier:
+        rows = session.execute(
+            select(ContactRow.id, ContactRow.merged_into).where(ContactRow.id.in_(frontier))
+        ).all()
+        parent.update({cid: merged for cid, merged in rows})
+        frontier = {merged for _, merged in rows if merged and merged not in parent}
+    roots = {}
+    for cid in parent:
+        node, hops = cid, 0
+        while parent.get(node) and hops < 1000:
+            node, hops = parent[node], hops + 1  # type: ignore[assignment]
+        roots[cid] = node
+    return roots
+
+
+def members_of(session: Session, root_ids: Iterable[str]) -> dict[str, list[str]]:
+    """survivor id -> its own id and every contact merged into it, directly or not."""
+    groups = {root: [root] for root in root_ids}
+    owner = {root: root for root in groups}
+    frontier = set(groups)
+    while frontier:
+        rows = session.execute(
+            select(ContactRow.id, ContactRow.merged_into).where(ContactRow.merged_into.in_(frontier))
+        ).all()
+        frontier = set()
+        for cid, parent in rows:
+            if cid not in owner:
+                owner[cid] = owner[parent]
+                groups[owner[parent]].append(cid)
+                frontier.add(cid)
+    return groups
+
+
+def find_candidates(session: Session, keys: Sequence[str]) -> list[Contact]:
+    """Survivors sharing a blocking key with a lead, strongest keys first, at most 100.
+
+    A key shared by more than HOT_KEY_LIMIT contacts is skipped (a common name, a shop's
+    switchboard number): it would flood the candidates without telling anyone apart.
+    """
+    found: list[str] = []
+    for key in keys:
+        ids = list(
+            session.execute(
+                select(MatchKeyRow.contact_id).where(MatchKeyRow.key == key).limit(HOT_KEY_LIMIT + 1)
+            ).scalars()
+        )
+        if len(ids) <= HOT_KEY_LIMIT:
+            found.extend(i for i in ids if i not in found)
+    roots = roots_of(session, found)
+    ordered = list(dict.fromkeys(roots[i] for i in found))[:MAX_CANDIDATES]
+    return load_candidates(session, ordered)
+
+
+def load_candidates(session: Session, root_ids: Sequence[str]) -> list[Contact]:
+    """Dedupe's view of the given survivors, points gathered over their members."""
+    if not root_ids:
+        return []
+    groups = members_of(session, root_ids)
+    owner = {member: root for root, members in groups.items() for member in members}
+    points: dict[str, dict[str, set[str]]] = {r: {"phone": set(), "email": set(), "identity": set()} for r in groups}
+    for cid, kind, value in session.execute(
+        select(ContactPointRow.contact_id, ContactPointRow.kind, ContactPointRow.value).where(
+            ContactPointRow.contact_id.in_(owner)
+        )
+    ):
+        points[owner[cid]].setdefault(kind, set()).add(value)
+    rows = {c.id: c for c in session.execute(select(ContactRow).where(ContactRow.id.in_(groups))).scalars()}
+    return [
+        Contact(
+            id=root,
+            created_at=rows[root].created_at,
+            name=person_name(rows[root]),
+            phones=frozenset(points[root]["phone"]),
+            emails=frozenset(points[root]["email"]),
+            identities=frozenset(points[root]["identity"]),
+            province_code=rows[root].province_code,
+        )
+        for root in root_ids
+    ]
+
+
+def person_name(contact: ContactRow) -> PersonName | None:
+    if not contact.name or not contact.name_key:
+        return None
+    return PersonName(
+        raw=contact.name,
+        display=contact.name,
+        key=contact.name_key,
+        family=contact.family_name,
+        middle=contact.middle_name,
+        given=contact.given_name,
+        is_personal=contact.name_is_personal,
+    )
+
+
+def add_match_keys(session: Session, contact_id: str, keys: Iterable[str]) -> None:
+    """Index a contact under the blocking keys of a lead it received."""
+    wanted = set(keys)
+    if not wanted:
+        return
+    known = set(
+        session.execute(
+            select(MatchKeyRow.key).where(MatchKeyRow.contact_id == contact_id, MatchKeyRow.key.in_(wanted))
+        ).scalars()
+    )
+    rows = [{"key": key, "contact_id": contact_id} for key in sorted(wanted - known)]
+    if rows:
+        session.execute(insert(MatchKeyRow), rows)
+
+
+def name_value(contact: ContactRow) -> NameValue | None:
+    if not contact.name or not contact.name_key:
+        return None
+    return NameValue(contact.name, contact.name_key, contact.family_name, contact.middle_name,
+                     contact.given_name, contact.name_is_personal, contact.id, contact.updated_at)
+
+
+def province_value(contact: ContactRow) -> ProvinceValue | None:
+    if not contact.province_name:
+        return None
+    return ProvinceValue(contact.province_code, contact.province_name, contact.id, contact.updated_at)
+
+
+def apply_survivors(contact: ContactRow, name: NameValue | None, province: ProvinceValue | None) -> None:
+    """Write the chosen name and province onto the survivor's row."""
+    if name is not None:
+        contact.name, contact.name_key = name.display, name.key
+        contact.family_name, contact.middle_name, contact.given_name = name.family, name.middle, name.given
+        contact.name_is_personal = name.is_personal
+    if province is not None:
+        contact.province_code, contact.province_name = province.code, province.name
+
+
+def survive(contact: ContactRow, others: Sequence[ContactRow], rules: dict[str, Rule]) -> None:
+    """Pick the survivor's name and province among itself and others, by the field rules."""
+    group = [contact, *others]
+    names = [v for v in (name_value(c) for c in group) if v is not None]
+    provinces = [v for v in (province_value(c) for c in group) if v is not None]
+    apply_survivors(
+        contact,
+        choose_name(names, rules.get("name", "most_complete")),
+        choose_province(provinces, rules.get("province", "most_complete")),
+    )
