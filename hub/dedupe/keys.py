@@ -1,8 +1,17 @@
-"""Blocking keys: the values a lead is looked up by among the known contacts."""
+"""Blocking keys: the values a lead is looked up by among the known contacts.
+
+strong_keys are the locks the store takes (phones, email keys, identities). blocking_keys are
+what the store indexes contacts by (contact_blocking_keys) and looks leads up by (blocking_keys):
+the same strings on both sides, so a lead finds every contact it could plausibly be.
+"""
 from __future__ import annotations
 
-from hub.model import Lead
-from hub.normalize import fold
+from collections.abc import Iterable
+
+from hub.dedupe.names import name_parts
+from hub.dedupe.phones import forms
+from hub.dedupe.score import lead_phones
+from hub.model import Contact, Lead, PersonName
 
 PointKey = tuple[str, str]  # (kind, value) as stored in contact_points
 
@@ -16,24 +25,44 @@ def strong_keys(lead: Lead) -> list[PointKey]:
     return list(dict.fromkeys(keys))
 
 
-def blocking_keys(lead: Lead) -> list[str]:
-    """Every key a lead is looked up by, strongest first.
-
-    "p:<E.164>" (and the pre-2018 form), "e:<email key>", "i:<identity key>", then folded name
-    keys for personal names: "nf:<family>|<given>", "np:<given>|<last 4 phone digits>",
-    "nv:<given>|<province code>".
-    """
-    keys = [f"p:{p.e164}" for p in lead.phones]
-    keys += [f"p:{p.old_e164}" for p in lead.phones if p.old_e164]
-    keys += [f"e:{e.key}" for e in lead.emails]
-    if lead.identity is not None:
-        keys.append(f"i:{lead.identity.key}")
-    name = lead.name
-    if name is not None and name.is_personal and name.given:
-        given = fold(name.given)
-        if name.family:
-            keys.append(f"nf:{fold(name.family)}|{given}")
-        keys += [f"np:{given}|{p.e164[-4:]}" for p in lead.phones]
-        if lead.province is not None and lead.province.code:
-            keys.append(f"nv:{given}|{lead.province.code}")
+def _keys(
+    name: PersonName | None,
+    phones: Iterable[str],
+    emails: Iterable[str],
+    identities: Iterable[str],
+    province_code: str | None,
+) -> list[str]:
+    numbers = [form for phone in phones for form in forms(phone)]
+    keys = [f"p:{n}" for n in numbers] + [f"e:{e}" for e in emails] + [f"i:{i}" for i in identities]
+    parts = name_parts(name) if name is not None else None
+    if parts is not None:
+        if parts.family is not None:
+            keys.append(f"nf:{parts.family}|{parts.given}")
+        # The last 4 digits survive the 2018 prefix change, so old and new forms share this key.
+        keys += [f"np:{parts.given}|{n[-4:]}" for n in numbers]
+        if province_code:
+            keys.append(f"nv:{parts.given}|{province_code}")
     return list(dict.fromkeys(keys))
+
+
+def blocking_keys(lead: Lead) -> list[str]:
+    """The keys to look the lead up by: "p:" phones (both forms), "e:" email keys, "i:" identity,
+    and for a personal name "nf:" family|given, "np:" given|phone suffix, "nv:" given|province."""
+    return _keys(
+        lead.name,
+        lead_phones(lead),
+        [e.key for e in lead.emails],
+        [lead.identity.key] if lead.identity else [],
+        lead.province.code if lead.province else None,
+    )
+
+
+def contact_blocking_keys(contact: Contact) -> list[str]:
+    """The keys to index a known contact by: the same kinds as blocking_keys."""
+    return _keys(
+        contact.name,
+        sorted(contact.phones),
+        sorted(contact.emails),
+        sorted(contact.identities),
+        contact.province_code,
+    )

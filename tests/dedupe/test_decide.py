@@ -1,54 +1,128 @@
-"""The basic matching rule: exact phone, email key or channel identity."""
+"""Decisions: bands, guard rules, and what every decision records."""
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+import json
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from hub.dedupe import decide, strong_keys
-from hub.model import Attribution, Contact, Email, Identity, Lead, Phone
+from hub.dedupe import decide, weights
+from hub.dedupe.decide import MAX_CANDIDATES, score_candidate
+from hub.model import Identity
+from tests.dedupe.helpers import ZALO, contact, lead
 
-NOW = datetime(2026, 11, 23, tzinfo=timezone.utc)
-
-
-def lead(phones=(), emails=(), identity=None) -> Lead:
-    return Lead(
-        channel="form", source_ref="x", captured_at=NOW, attribution=Attribution("form"),
-        phones=tuple(Phone(e164=p, raw=p) for p in phones),
-        emails=tuple(Email(address=e, key=e, raw=e) for e in emails),
-        identity=identity,
-    )
+HUNG = "Nguyễn Văn Hùng"
 
 
-def contact(cid, age_days=0, phones=(), emails=(), identities=()) -> Contact:
-    return Contact(id=cid, created_at=NOW - timedelta(days=age_days), phones=frozenset(phones),
-                   emails=frozenset(emails), identities=frozenset(identities))
+def test_the_same_person_in_western_order_without_diacritics_auto_merges_on_phone():
+    decision = decide(lead("Lan Nguyen", ["0912 345 678"]), [contact("a", "Nguyễn Thị Lan", ["+84912345678"])])
+    assert (decision.action, decision.contact_id) == ("merge", "a")
 
 
-ZALO = Identity("zalo", "oa1", "5829138498217368123")
+@pytest.mark.parametrize("name", ["chị Lan", "c Lan", "LAN", "Nguyễn Lan"])
+def test_a_given_name_or_kinship_term_from_a_chat_merges_on_the_shared_phone(name):
+    decision = decide(lead(name, text="sđt em 0912345678 nhé"), [contact("a", "Nguyễn Thị Lan", ["+84912345678"])])
+    assert (decision.action, decision.contact_id) == ("merge", "a")
 
 
-@pytest.mark.parametrize(
-    "the_lead, candidates, action, contact_id, evidence",
-    [
-        (lead(phones=["+84912345678"]), [], "new", None, {}),
-        (lead(phones=["+84912345678"]), [contact("a", phones=["+84987654321"])], "new", None, {}),
-        (lead(phones=["+84912345678"]), [contact("a", phones=["+84912345678"])], "merge", "a",
-         {"phone": ["+84912345678"]}),
-        (lead(emails=["lan@gmail.com"]), [contact("a", emails=["lan@gmail.com"])], "merge", "a",
-         {"email": ["lan@gmail.com"]}),
-        (lead(identity=ZALO), [contact("a", identities=[ZALO.key])], "merge", "a", {"identity": [ZALO.key]}),
-        (lead(phones=["+84912345678"], emails=["lan@gmail.com"]),
-         [contact("new", 1, phones=["+84912345678"]), contact("old", 9, emails=["lan@gmail.com"])],
-         "merge", "old", {"email": ["lan@gmail.com"]}),
-    ],
-)
-def test_a_lead_merges_into_the_oldest_contact_sharing_a_strong_key(the_lead, candidates, action, contact_id, evidence):
-    decision = decide(the_lead, candidates)
-    assert (decision.action, decision.contact_id, dict(decision.evidence)) == (action, contact_id, evidence)
+@pytest.mark.parametrize("name", ["Nguyễn Văn Hùng", "Nguyễn Thị Mai", "chị Mai", "Nguyễn Thị Huơngg"])
+def test_family_members_sharing_a_phone_are_never_auto_merged(name):
+    decision = decide(lead(name, ["0912345678"]), [contact("mom", "Nguyễn Thị Lan", ["+84912345678"])])
+    assert decision.action == "suggest"
+    assert [s.contact_id for s in decision.suggestions] == ["mom"]
+    assert decision.suggestions[0].evidence["guard"] == "shared_phone_other_given"
 
 
-def test_strong_keys_are_phones_email_keys_and_the_identity_without_repeats():
-    the_lead = lead(phones=["+84912345678", "+84912345678"], emails=["lan@gmail.com"], identity=ZALO)
-    assert strong_keys(the_lead) == [("phone", "+84912345678"), ("email", "lan@gmail.com"),
-                                     ("identity", "zalo:oa1:5829138498217368123")]
+def test_the_same_channel_identity_is_the_same_person_whatever_the_name():
+    decision = decide(lead("Bống", identity=ZALO), [contact("a", "Nguyễn Thị Lan", identities=[ZALO.key])])
+    assert (decision.action, decision.contact_id) == ("merge", "a")
+
+
+@pytest.mark.parametrize("province", [None, "79"])
+def test_a_name_alone_is_at_most_a_suggestion(province):
+    decision = decide(lead("Trần Thị Diệp"), [contact("a", "Trần Thị Diệp", province=province)])
+    assert decision.action == "suggest"
+
+
+def test_a_common_name_shared_by_many_contacts_sends_nobody_to_review():
+    candidates = [contact(str(i), HUNG, [f"+8491234560{i}"]) for i in range(5)]
+    decision = decide(lead(HUNG), candidates)
+    assert (decision.action, decision.suggestions) == ("new", ())
+
+
+def test_the_same_name_with_a_different_phone_is_never_auto_merged():
+    decision = decide(lead(HUNG, ["0987654321"]), [contact("a", HUNG, ["+84912345678"])])
+    assert decision.action != "merge"
+
+
+def test_a_gmail_slip_and_the_same_name_auto_merge():
+    decision = decide(lead("Nguyễn Thị Lan", emails=["lannguyen@gmial.com"]),
+                      [contact("a", "Nguyễn Thị Lan", emails=["lannguyen@gmail.com"])])
+    assert decision.action == "merge"
+
+
+def test_several_candidates_above_the_band_merge_into_the_best_and_suggest_the_rest():
+    candidates = [contact("phone-only", "Nguyễn Thị Lan", ["+84912345678"], age_days=1),
+                  contact("phone-and-email", "Nguyễn Thị Lan", ["+84912345678"], ["lan@gmail.com"], age_days=9)]
+    decision = decide(lead("Nguyễn Thị Lan", ["0912345678"], ["lan@gmail.com"]), candidates)
+    assert (decision.action, decision.contact_id) == ("merge", "phone-and-email")
+    assert [s.contact_id for s in decision.suggestions] == ["phone-only"]
+
+
+def test_equal_candidates_merge_into_the_oldest():
+    candidates = [contact("new", "Lan", ["+84912345678"], age_days=1), contact("old", "Lan", ["+84912345678"], age_days=9)]
+    assert decide(lead("Lan", ["0912345678"]), candidates).contact_id == "old"
+
+
+def test_every_decision_records_score_evidence_thresholds_and_model():
+    decision = decide(lead("Lan Nguyen", ["0912345678"]), [contact("a", "Nguyễn Thị Lan", ["+84912345678"])])
+    assert decision.thresholds == {"merge": weights.MERGE_AT, "suggest": weights.SUGGEST_AT}
+    assert decision.model == weights.MODEL and decision.model.startswith("fs-")
+    assert decision.score >= weights.MERGE_AT
+    assert decision.evidence["phone"]["level"] == "exact"
+    json.dumps({"evidence": dict(decision.evidence), "suggestions": [dict(s.evidence) for s in decision.suggestions]})
+
+
+def test_no_candidates_is_a_new_contact():
+    assert decide(lead("Lan", ["0912345678"]), []).action == "new"
+
+
+def test_at_most_max_candidates_are_considered_those_sharing_a_phone_first():
+    strangers = [contact(f"s{i}", "Nguyễn Thị Lan", age_days=500) for i in range(MAX_CANDIDATES + 5)]
+    decision = decide(lead("Nguyễn Thị Lan", ["0912345678"]), [*strangers, contact("a", "Lan", ["+84912345678"])])
+    assert (decision.action, decision.contact_id) == ("merge", "a")
+
+
+NAMES = st.one_of(st.none(), st.sampled_from(["Nguyễn Thị Lan", "Lan Nguyen", "chị Lan", HUNG, "Khách hàng", "🌸"]),
+                  st.text(max_size=20))
+PHONES = st.lists(st.sampled_from(["0912345678", "01681234567", "0381234567", "+84987654321", "12"]), max_size=2)
+EMAILS = st.lists(st.sampled_from(["lannguyen@gmail.com", "lannguyem@gmail.com", "x@y"]), max_size=2)
+IDENTITIES = st.sampled_from([None, ZALO, Identity("messenger", "page1", "42")])
+
+
+@st.composite
+def contacts(draw):
+    return contact(draw(st.sampled_from("abc")), draw(NAMES),
+                   draw(st.lists(st.sampled_from(["+84912345678", "+84381234567", "+841681234567"]), max_size=2)),
+                   draw(st.lists(st.sampled_from(["lannguyen@gmail.com", "hung@yahoo.com"]), max_size=1)),
+                   draw(st.lists(st.sampled_from([ZALO.key, "zalo:oa1:1"]), max_size=1)),
+                   draw(st.integers(0, 9)), draw(st.sampled_from([None, "01", "79"])))
+
+
+@settings(max_examples=200)
+@given(NAMES, PHONES, EMAILS, IDENTITIES, st.lists(contacts(), max_size=4))
+def test_decide_never_raises_and_merges_only_into_a_candidate(name, phones, emails, identity, candidates):
+    decision = decide(lead(name, phones, emails, identity), candidates)
+    assert decision.contact_id in {None, *(c.id for c in candidates)}
+    json.dumps(dict(decision.evidence))
+
+
+@given(NAMES, PHONES, EMAILS, contacts())
+def test_adding_an_identity_match_never_lowers_a_score(name, phones, emails, candidate):
+    without = score_candidate(lead(name, phones, emails), candidate)
+    with_identity = score_candidate(lead(name, phones, emails, ZALO),
+                                    type(candidate)(**{**candidate.__dict__, "identities": frozenset({ZALO.key})}))
+    assert with_identity.score >= without.score
+    assert decide(lead(name, phones, emails, ZALO),
+                  [type(candidate)(**{**candidate.__dict__, "identities": frozenset({ZALO.key})})]).action == "merge"

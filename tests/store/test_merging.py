@@ -131,7 +131,9 @@ def test_impossible_merges_are_refused_and_change_nothing(hub, bad):
 
 
 def test_a_rejected_pair_is_never_suggested_again_and_a_merge_settles_open_ones(hub):
-    a, b, c = (add(hub, str(n), "Nguyễn Văn Hùng", phone=f"090000000{n}") for n in range(3))
+    names = ["Trần Văn Hùng", "Lê Thị Hoa", "Phạm Minh Tuấn"]
+    a, b, c = (add(hub, str(n), names[n], phone=f"090000000{n}") for n in range(3))
+    assert rows(hub, "merge_suggestions") == []
     with hub.store.transaction() as session:
         assert add_suggestions(session, a, [Suggestion(b, 0.7), Suggestion(c, 0.6)], NOW) == 2
         session.execute(MergeSuggestionRow.__table__.update().where(MergeSuggestionRow.candidate_id == b)

@@ -1,0 +1,258 @@
+"""A seeded generator of noisy Vietnamese leads with known truth, for dedupe accuracy runs.
+
+People (some in households sharing one phone, some strangers sharing a common name and a
+province) leave leads on forms, Facebook lead ads, Zalo / Messenger chats and CSV imports.
+Every lead is a LeadDraft, as a connector would produce it, tagged with its person and household.
+"""
+from __future__ import annotations
+
+import random
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
+
+from hub.model import Identity, LeadDraft
+
+SURNAMES = {"Nguyễn": 38, "Trần": 11, "Lê": 9.5, "Phạm": 7, "Hoàng": 5, "Phan": 4.5, "Huỳnh": 4,
+            "Vũ": 4, "Võ": 3, "Đặng": 2, "Bùi": 2, "Đỗ": 1.5, "Hồ": 1.3, "Ngô": 1.3, "Dương": 1,
+            "Lý": 0.5, "Trương": 0.5, "Đinh": 0.5, "Mai": 0.3, "Lâm": 0.3}
+MIDDLE = {"m": ["Văn", "Văn", "Văn", "Đức", "Minh", "Quang", "Hữu", "Thanh", "Công", "Xuân", "Ngọc"],
+          "f": ["Thị", "Thị", "Thị", "Thị", "Ngọc", "Thu", "Thanh", "Kim", "Mỹ", "Phương", "Hồng"]}
+GIVEN = {
+    "m": "Hùng Dũng Tuấn Minh Nam Long Hải Sơn Phong Quân Huy Khoa Thắng Cường Tùng Đạt Phúc Bảo "
+         "Trung Hiếu Vinh Tâm Thành Hoàng Khánh Lộc Tài Nghĩa Quang Toàn Việt Hưng Duy Kiên".split(),
+    "f": "Lan Hương Hoa Mai Linh Trang Thảo Hà Nhung Hằng Thủy Yến Vy Anh Phương Nga Dung Huyền "
+         "Oanh Loan Trâm Quỳnh Hạnh Nhi Giang Ngân Châu Tuyết Diệp Uyên Hiền Liên Thư Vân".split(),
+}
+COMMON_NAMES = [("Nguyễn", "Văn", "Hùng", "m"), ("Nguyễn", "Thị", "Lan", "f"), ("Trần", "Văn", "Nam", "m"),
+                ("Nguyễn", "Thị", "Hương", "f"), ("Lê", "Văn", "Dũng", "m"), ("Nguyễn", "Văn", "Minh", "m")]
+NICKNAMES = ["Bống", "Tũn", "Bin", "Su", "Mít", "Na", "Cún", "Bé Heo", "Tít", "Bơ"]
+SALUTE = {"m": ["anh", "a", "Anh", "chú", "Mr"], "f": ["chị", "c", "Chị", "cô", "em", "Ms"]}
+PROVINCES = [["TP.HCM", "Hồ Chí Minh", "HCM", "tphcm", "Sài Gòn", "Quận 1", "Bình Dương"],
+             ["Hà Nội", "HN", "Ha Noi", "hà nội", "Hanoi"], ["Đà Nẵng", "ĐN", "Da Nang"],
+             ["Hải Phòng", "HP"], ["Cần Thơ", "Can Tho"], ["Đồng Nai", "Biên Hòa"],
+             ["Khánh Hòa", "Nha Trang"], ["Nghệ An", "Vinh"], ["Thanh Hóa"], ["Huế", "Thừa Thiên Huế"]]
+NEW_PREFIXES = ["90", "91", "93", "94", "96", "97", "98", "86", "88", "89", "70", "76", "77", "78",
+                "79", "81", "82", "83", "84", "85", "32", "33", "34", "35", "36", "37", "38", "39", "56", "58"]
+OLD_OF = {**{f"3{d}": f"16{d}" for d in "23456789"}, "70": "120", "79": "121", "77": "122",
+          "76": "126", "78": "128", "83": "123", "84": "124", "85": "125", "81": "127", "82": "129",
+          "56": "186", "58": "188"}
+DOMAIN_TYPOS = {"gmail.com": ["gmial.com", "gmai.com", "gmail.con", "gamil.com"], "yahoo.com": ["yahooo.com"]}
+START = datetime(2026, 1, 5, 8, tzinfo=timezone.utc)
+
+
+@dataclass
+class Person:
+    id: int
+    sex: str
+    family: str
+    middle: str
+    given: str
+    province: int
+    phones: list[str]  # national significant numbers, 9 digits
+    email: str | None
+    household: int | None = None
+    nickname: str | None = None
+    western_profile: bool = False
+    identities: dict[str, Identity] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Sample:
+    person: int
+    household: int | None
+    draft: LeadDraft
+
+
+def _fold(text: str) -> str:
+    text = text.replace("đ", "d").replace("Đ", "D")
+    return "".join(c for c in unicodedata.normalize("NFD", text) if not unicodedata.combining(c))
+
+
+def _phone(rng: random.Random) -> str:
+    return rng.choice(NEW_PREFIXES) + "".join(rng.choice("0123456789") for _ in range(7))
+
+
+def _email(rng: random.Random, taken: set[str], family: str, middle: str, given: str) -> str:
+    """A mailbox nobody else has (taken: those given out, dots removed as Gmail ignores them)."""
+    f, m, g = (_fold(x).lower() for x in (family, middle, given))
+    year = str(rng.randint(75, 105) % 100).zfill(2)
+    local = rng.choice([f"{g}{f}{year}", f"{g}.{f}", f"{f}{m}{g}", f"{g}{f}", f"{f}{g}{year}", f"{g}{year}{f[0]}"])
+    domain = rng.choices(["gmail.com", "yahoo.com", "outlook.com", "hotmail.com", "fpt.com.vn"],
+                         [70, 10, 8, 5, 7])[0]
+    while f"{local.replace('.', '')}@{domain}" in taken:
+        local += rng.choice("0123456789")
+    taken.add(f"{local.replace('.', '')}@{domain}")
+    return f"{local}@{domain}"
+
+
+def _person(rng: random.Random, pid: int, taken: set[str], family: str | None = None,
+            phone: str | None = None) -> Person:
+    sex = rng.choice("mf")
+    family = family or rng.choices(list(SURNAMES), list(SURNAMES.values()))[0]
+    middle, given = rng.choice(MIDDLE[sex]), rng.choice(GIVEN[sex])
+    phones = [phone] if phone else [_phone(rng)]
+    if rng.random() < 0.12:
+        phones.append(_phone(rng))
+    email = _email(rng, taken, family, middle, given) if rng.random() < 0.55 else None
+    person = Person(pid, sex, family, middle, given, rng.randrange(len(PROVINCES)), phones, email)
+    person.nickname = rng.choice(NICKNAMES) if rng.random() < 0.1 else None
+    person.western_profile = rng.random() < 0.45
+    for channel, scope, digits, share in (("zalo", "oa1", 19, 0.5), ("messenger", "page1", 16, 0.4)):
+        if rng.random() < share:
+            person.identities[channel] = Identity(channel, scope, "".join(rng.choice("0123456789") for _ in range(digits)))
+    return person
+
+
+def people(rng: random.Random, count: int) -> list[Person]:
+    """count people: about 15 % in households sharing a phone, 8 % with a very common name."""
+    found: list[Person] = []
+    taken: set[str] = set()
+    household = 0
+    while len(found) < count:
+        roll = rng.random()
+        if roll < 0.06:  # a household: 2-3 people, one family name, one shared home phone
+            household += 1
+            family, home = rng.choices(list(SURNAMES), list(SURNAMES.values()))[0], _phone(rng)
+            givens: set[str] = set()
+            for _ in range(rng.choice([2, 2, 3])):
+                member = _person(rng, len(found), taken, family, home)
+                while _fold(member.given).lower() in givens:
+                    member.given = rng.choice(GIVEN[member.sex])
+                givens.add(_fold(member.given).lower())
+                member.household = household
+                if rng.random() < 0.5:
+                    member.phones.append(_phone(rng))
+                found.append(member)
+            continue
+        person = _person(rng, len(found), taken)
+        if roll < 0.14:
+            person.family, person.middle, person.given, person.sex = rng.choice(COMMON_NAMES)
+            person.province = rng.randrange(2)
+            person.email = person.email and _email(rng, taken, person.family, person.middle, person.given)
+        found.append(person)
+    return found[:count]
+
+
+def _typo(rng: random.Random, word: str) -> str:
+    i = rng.randrange(1, len(word) - 1)
+    op = rng.choice(["swap", "drop", "double"])
+    if op == "swap":
+        return word[:i] + word[i + 1] + word[i] + word[i + 2:]
+    return word[:i] + word[i + 1:] if op == "drop" else word[:i] + word[i] + word[i:]
+
+
+def _styled(rng: random.Random, text: str) -> str:
+    roll = rng.random()
+    if roll < 0.25:
+        text = _fold(text)
+    elif roll < 0.35:
+        text = unicodedata.normalize("NFD", text)
+    if rng.random() < 0.1:
+        text = rng.choice([text.upper(), text.lower()])
+    return text
+
+
+def full_name(rng: random.Random, p: Person, western: bool = False) -> str:
+    """The person's name as typed: middle name dropped sometimes, a typo now and then."""
+    parts = [p.family] + ([p.middle] if rng.random() > 0.15 else []) + [p.given]
+    if rng.random() < 0.05:
+        k = rng.randrange(len(parts))
+        if len(parts[k]) >= 4:
+            parts[k] = _typo(rng, parts[k])
+    if western:
+        parts = parts[-1:] + parts[:-1] if rng.random() < 0.5 else [p.given, p.family]
+    return _styled(rng, " ".join(parts))
+
+
+def chat_name(rng: random.Random, p: Person) -> str:
+    """How someone signs a chat: kinship term + given name, a nickname, or the given name alone."""
+    roll = rng.random()
+    if p.nickname and roll < 0.3:
+        return p.nickname
+    if roll < 0.7:
+        return _styled(rng, f"{rng.choice(SALUTE[p.sex])} {p.given}")
+    return _styled(rng, p.given)
+
+
+def phone_text(rng: random.Random, nsn: str) -> str:
+    """One spelling of the number: +84 / 84 / 0084 / (+84) / 0, dots, spaces, old prefix, full-width."""
+    if nsn[:2] in OLD_OF and rng.random() < 0.3:
+        nsn = OLD_OF[nsn[:2]] + nsn[2:]
+    style = rng.randrange(8)
+    head, body = nsn[:-6], nsn[-6:]
+    spelled = [f"0{nsn}", f"+84{nsn}", f"84{nsn}", f"0084 {nsn}", f"(+84) {head}.{body[:3]}.{body[3:]}",
+               f"0{head} {body[:3]} {body[3:]}", f"0{head}.{body[:3]}.{body[3:]}", nsn][style]
+    if rng.random() < 0.03:
+        spelled = spelled.translate({ord(d): 0xFF10 + int(d) for d in "0123456789"})
+    return spelled
+
+
+def email_text(rng: random.Random, email: str) -> str:
+    """Gmail dots and +tags, a typo'd domain, capitals."""
+    local, domain = email.split("@")
+    if domain == "gmail.com" and rng.random() < 0.3:
+        local = local.replace(".", "")
+        i = rng.randrange(1, len(local))
+        local = local[:i] + "." + local[i:]
+    if domain == "gmail.com" and rng.random() < 0.15:
+        local += rng.choice(["+shop", "+fb", "+1"])
+    if domain in DOMAIN_TYPOS and rng.random() < 0.08:
+        domain = rng.choice(DOMAIN_TYPOS[domain])
+    text = f"{local}@{domain}"
+    return text.capitalize() if rng.random() < 0.1 else text
+
+
+def _pick_phone(rng: random.Random, p: Person) -> str:
+    return p.phones[1] if len(p.phones) > 1 and rng.random() < 0.35 else p.phones[0]
+
+
+def _maybe(rng: random.Random, share: float, value: str | None) -> tuple[str, ...]:
+    return (value,) if value and rng.random() < share else ()
+
+
+def _form(rng: random.Random, p: Person, channel: str, ref: str, at: datetime) -> LeadDraft:
+    profile = channel == "facebook"
+    name = full_name(rng, p, western=profile and p.western_profile)
+    if rng.random() < 0.1 and not profile:
+        name = f"{rng.choice(SALUTE[p.sex])} {name}"
+    if rng.random() < 0.015:
+        name = rng.choice(["Khách hàng", "Shop Hoa Mai", "User 8812", "🌸🌸"])
+    return LeadDraft(
+        channel=channel, source_ref=ref, captured_at=at, name=name,
+        phones=_maybe(rng, 0.95 if profile else 0.9, phone_text(rng, _pick_phone(rng, p))),
+        emails=_maybe(rng, 0.5 if profile else 0.65, p.email and email_text(rng, p.email)),
+        province=rng.choice(PROVINCES[p.province]) if rng.random() < (0.3 if profile else 0.7) else None,
+    )
+
+
+def _chat(rng: random.Random, p: Person, channel: str, ref: str, at: datetime) -> LeadDraft:
+    """A chat: the profile name (or how they sign), and sometimes a phone in the message."""
+    name = full_name(rng, p, western=p.western_profile) if rng.random() < 0.6 else chat_name(rng, p)
+    text = "Shop ơi tư vấn giúp em với"
+    if rng.random() < 0.65:
+        number = "0" + _pick_phone(rng, p)
+        spelled = rng.choice([number, f"{number[:4]} {number[4:7]} {number[7:]}", "+84" + number[1:]])
+        text = f"{chat_name(rng, p)} đây, sđt {spelled} gọi lại giúp mình"
+    return LeadDraft(channel=channel, source_ref=ref, captured_at=at, name=name, text=text,
+                     identity=p.identities[channel])
+
+
+def _lead(rng: random.Random, p: Person, ref: str, at: datetime) -> LeadDraft:
+    kinds = ["forms", "forms", "facebook", "facebook", "import"] + list(p.identities) * 2
+    kind = rng.choice(kinds)
+    if kind in p.identities:
+        return _chat(rng, p, kind, ref, at)
+    return _form(rng, p, kind, ref, at)
+
+
+def generate(seed: int, people_count: int = 1500) -> list[Sample]:
+    """Leads of people_count people (1-5 each) in capture order; the same seed, the same leads."""
+    rng = random.Random(seed)
+    samples = []
+    for p in people(rng, people_count):
+        for _ in range(rng.choices([1, 2, 3, 4, 5], [40, 28, 17, 10, 5])[0]):
+            at = START + timedelta(minutes=rng.randrange(90 * 24 * 60))
+            samples.append((at, p))
+    samples.sort(key=lambda item: (item[0], item[1].id))
+    return [Sample(p.id, p.household, _lead(rng, p, f"{seed}-{i}", at)) for i, (at, p) in enumerate(samples)]

@@ -1,0 +1,39 @@
+"""Name parts for matching: folded tokens, family name and given name."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from hub.model import PersonName
+from hub.normalize import fold
+
+@dataclass(frozen=True)
+class NameParts:
+    tokens: tuple[str, ...]  # folded, without a leading kinship term
+    family: str | None  # None for a single-word name (a given name or a nickname)
+    given: str
+
+    @property
+    def middle(self) -> tuple[str, ...]:
+        rest = list(self.tokens)
+        for part in (self.family, self.given):
+            if part in rest:
+                rest.remove(part)
+        return tuple(rest)
+
+
+def name_parts(name: PersonName) -> NameParts | None:
+    """The folded parts of a personal name; None for a blank or non-personal one.
+
+    The normalizer has already removed salutations and put the family name first; when it
+    could not tell the family name ("Lan Hoàng"), the first word stands in for it.
+    """
+    tokens = name.key.split() if name.key else fold(name.display).split()
+    if not tokens or not name.is_personal:
+        return None
+    if len(tokens) == 1:
+        return NameParts(tuple(tokens), None, tokens[0])
+    given = fold(name.given) if name.given and fold(name.given) in tokens else tokens[-1]
+    family = fold(name.family) if name.family and fold(name.family) in tokens else tokens[0]
+    if family == given:
+        family, given = tokens[0], tokens[-1]
+    return NameParts(tuple(tokens), family, given)

@@ -1,0 +1,160 @@
+"""Per-field comparators: each says how well one field of a lead agrees with a known contact.
+
+A comparator returns a level (a small, named outcome the weights are calibrated on) and the
+evidence behind it, as JSON-friendly values. Comparators are symmetric: comparing a with b gives
+the level of comparing b with a.
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Collection, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from rapidfuzz.distance import OSA
+
+from hub.dedupe.names import NameParts, name_parts
+from hub.dedupe.phones import subscriber
+from hub.model import Contact, Lead, PersonName
+
+# Every level each comparator can return: the weights table has one weight per level.
+LEVELS = {
+    "name": ("exact", "full", "middle_differs", "family_typo", "family_differs", "given",
+             "given_typo", "given_differs", "different", "unknown"),
+    "phone": ("exact", "converted", "different", "unknown"),
+    "email": ("exact", "near", "different", "unknown"),
+    "province": ("same", "different", "unknown"),
+    "identity": ("same", "different", "unknown"),
+}
+FIELDS = tuple(LEVELS)
+
+# Name levels where the given names disagree: with a shared phone, that may be a family member
+# (families share phones in Vietnam), never the same person for sure.
+GIVEN_CONFLICTS = frozenset({"given_typo", "given_differs", "different"})
+
+
+@dataclass(frozen=True)
+class Comparison:
+    level: str
+    evidence: dict[str, Any] = field(default_factory=dict)
+
+
+def _typo(a: str, b: str, min_length: int) -> bool:
+    """One edit (a transposition counts as one) apart, on words long enough for that to mean a typo."""
+    return min(len(a), len(b)) >= min_length and OSA.distance(a, b) <= 1
+
+
+def _name_level(a: NameParts, b: NameParts) -> str:
+    if sorted(a.tokens) == sorted(b.tokens):
+        return "exact"
+    if a.family is None or b.family is None:
+        short, full = (a, b) if a.family is None else (b, a)
+        # Only the full name's given name: "chú Thành" is not Nguyễn Thanh Liên's middle name.
+        return "given" if short.given == full.given else "different"
+    short, full = sorted((a, b), key=lambda p: len(p.tokens))
+    if set(short.tokens) <= set(full.tokens):
+        return "full"  # a dropped middle name, in any order ("Hương Nguyễn" / "Hương Nguyễn Thị")
+    if a.given == b.given:
+        if a.family == b.family:
+            subset = set(a.middle) <= set(b.middle) or set(b.middle) <= set(a.middle)
+            return "full" if subset else "middle_differs"
+        return "family_typo" if _typo(a.family, b.family, 3) else "family_differs"
+    # Vietnamese given names are short and often one letter apart (Trang / Trung, Hương / Hùng):
+    # a typo there is only believed on a long word with the rest of the name equal.
+    if a.family == b.family and a.middle == b.middle and _typo(a.given, b.given, 5):
+        return "given_typo"
+    return "given_differs" if a.family == b.family else "different"
+
+
+def compare_names(a: PersonName | None, b: PersonName | None) -> Comparison:
+    """exact | full | middle_differs | family_typo | family_differs | given | given_typo |
+    given_differs (same family) | different | unknown (missing, or not a personal name: "Khách hàng", "Shop ABC")."""
+    parts_a = name_parts(a) if a is not None else None
+    parts_b = name_parts(b) if b is not None else None
+    if parts_a is None or parts_b is None:
+        return Comparison("unknown")
+    level = _name_level(parts_a, parts_b)
+    return Comparison(level, {"a": " ".join(parts_a.tokens), "b": " ".join(parts_b.tokens)})
+
+
+def compare_phones(a: Collection[str], b: Collection[str]) -> Comparison:
+    """exact (the same E.164) | converted (the same subscriber, one side in the pre-2018 form) |
+    different | unknown (a side has no phone)."""
+    if not a or not b:
+        return Comparison("unknown")
+    shared = sorted(set(a) & set(b))
+    if shared:
+        return Comparison("exact", {"shared": shared})
+    converted = sorted({subscriber(x) for x in a} & {subscriber(y) for y in b})
+    if converted:
+        return Comparison("converted", {"shared": converted})
+    return Comparison("different")
+
+
+_DIGITS = re.compile(r"\D")
+
+
+def _near_email(a: str, b: str) -> bool:
+    local_a, _, domain_a = a.rpartition("@")
+    local_b, _, domain_b = b.rpartition("@")
+    if local_a == local_b:
+        return _typo(domain_a, domain_b, 5)  # gmial.com, gmail.con
+    # lannguyen91 and lannguyen92 are two people: digits must agree exactly.
+    same_digits = _DIGITS.sub("", local_a) == _DIGITS.sub("", local_b)
+    return domain_a == domain_b and same_digits and _typo(local_a, local_b, 6)
+
+
+def compare_emails(a: Collection[str], b: Collection[str]) -> Comparison:
+    """exact (the same canonical key) | near (a one-letter slip in the local part or the domain) |
+    different | unknown (a side has no email)."""
+    if not a or not b:
+        return Comparison("unknown")
+    shared = sorted(set(a) & set(b))
+    if shared:
+        return Comparison("exact", {"shared": shared})
+    near = sorted(f"{x} ~ {y}" for x in a for y in b if _near_email(x, y))
+    if near:
+        return Comparison("near", {"pairs": near})
+    return Comparison("different")
+
+
+def compare_provinces(a: str | None, b: str | None) -> Comparison:
+    """same | different | unknown (a side has no resolved province)."""
+    if a is None or b is None:
+        return Comparison("unknown")
+    return Comparison("same" if a == b else "different", {"a": a, "b": b})
+
+
+def _scope(identity_key: str) -> str:
+    return identity_key.rsplit(":", 1)[0]
+
+
+def compare_identities(a: Iterable[str], b: Iterable[str]) -> Comparison:
+    """same (a shared channel identity) | different (another id in the same channel scope) |
+    unknown."""
+    set_a, set_b = set(a), set(b)
+    shared = sorted(set_a & set_b)
+    if shared:
+        return Comparison("same", {"shared": shared})
+    scopes = sorted({_scope(x) for x in set_a} & {_scope(y) for y in set_b})
+    if scopes:
+        return Comparison("different", {"scopes": scopes})
+    return Comparison("unknown")
+
+
+def lead_phones(lead: Lead) -> list[str]:
+    """The lead's numbers, with the pre-2018 form the normalizer converted from."""
+    found = [p.e164 for p in lead.phones] + [p.old_e164 for p in lead.phones if p.old_e164]
+    return list(dict.fromkeys(found))
+
+
+def compare(lead: Lead, contact: Contact) -> dict[str, Comparison]:
+    """Every field of the lead compared with the contact, in FIELDS order."""
+    province = lead.province.code if lead.province is not None else None
+    return {
+        "name": compare_names(lead.name, contact.name),
+        "phone": compare_phones(lead_phones(lead), contact.phones),
+        "email": compare_emails([e.key for e in lead.emails], contact.emails),
+        "province": compare_provinces(province, contact.province_code),
+        "identity": compare_identities([lead.identity.key] if lead.identity else [], contact.identities),
+    }

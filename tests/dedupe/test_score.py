@@ -1,0 +1,104 @@
+"""Per-field comparators: levels on real Vietnamese inputs, and symmetry."""
+from __future__ import annotations
+
+import json
+import unicodedata
+from dataclasses import replace
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from hub.dedupe.score import LEVELS, compare, compare_emails, compare_identities, compare_names, compare_phones
+from hub.normalize import normalize_name
+from tests.dedupe.helpers import ZALO, contact, lead
+
+
+@pytest.mark.parametrize(
+    "a, b, level",
+    [
+        ("Nguyễn Thị Thuý", "Nguyen Thi Thuy", "exact"),
+        ("Nguyễn Thị Lan", "Lan Nguyễn Thị", "exact"),
+        ("Nguyễn Thị Lan", unicodedata.normalize("NFD", "NGUYỄN THỊ LAN"), "exact"),
+        ("Nguyễn Thị Lan", "Lan Nguyễn", "full"),
+        ("Nguyễn Thị Lan", "Nguyễn Lan", "full"),
+        ("Nguyễn Văn Hùng", "Nguyễn Đức Hùng", "middle_differs"),
+        ("Nguyễn Thị Lan", "Ngyuễn Thị Lan", "family_typo"),
+        ("Nguyễn Thị Lan", "Trần Thị Lan", "family_differs"),
+        ("Nguyễn Thị Lan", "chị Lan", "given"),
+        ("Nguyễn Thị Lan", "Lan", "given"),
+        ("Nguyễn Thanh Liên", "chú Thành", "different"),
+        ("Nguyễn Thị Hương", "Nguyễn Thị Huơngg", "given_typo"),
+        ("Nguyễn Thị Lan", "Nguyễn Thị Mai", "given_differs"),
+        ("Nguyễn Thị Trang", "Nguyễn Văn Trung", "given_differs"),
+        ("Nguyễn Thị Lan", "Phạm Văn Nam", "different"),
+        ("Nguyễn Thị Lan", None, "unknown"),
+    ],
+)
+def test_names_compare_order_free_accent_free_and_tolerant_of_dropped_middles_and_typos(a, b, level):
+    assert compare_names(normalize_name(a), normalize_name(b)).level == level
+
+
+def test_a_name_that_is_not_personal_carries_no_weight():
+    shop = normalize_name("Shop Hoa Mai")
+    assert shop is not None
+    assert compare_names(replace(shop, is_personal=False), normalize_name("Shop Hoa Mai")).level == "unknown"
+
+
+@pytest.mark.parametrize(
+    "a, b, level",
+    [
+        (["+84912345678"], ["+84912345678"], "exact"),
+        (["+841681234567"], ["+84381234567"], "converted"),
+        (["+84381234567"], ["+841681234567"], "converted"),
+        (["+84912345678"], ["+84987654321"], "different"),
+        ([], ["+84987654321"], "unknown"),
+    ],
+)
+def test_phones_match_exactly_or_as_the_same_subscriber_after_the_2018_prefix_change(a, b, level):
+    assert compare_phones(a, b).level == level
+
+
+@pytest.mark.parametrize(
+    "a, b, level",
+    [
+        (["lannguyen@gmail.com"], ["lannguyen@gmail.com"], "exact"),
+        (["lannguyen@gmail.com"], ["lannguyem@gmail.com"], "near"),
+        (["lannguyen@gmail.com"], ["lannguyen@gmial.com"], "near"),
+        (["lannguyen91@gmail.com"], ["lannguyen92@gmail.com"], "different"),
+        (["lan@gmail.com"], ["lam@gmail.com"], "different"),
+        (["lannguyen@gmail.com"], ["lannguyem@yahoo.com"], "different"),
+        (["lannguyen@gmail.com"], [], "unknown"),
+    ],
+)
+def test_emails_match_on_the_canonical_key_or_a_one_letter_slip(a, b, level):
+    assert compare_emails(a, b).level == level
+
+
+def test_identities_are_the_same_different_in_one_channel_scope_or_unknown():
+    assert compare_identities([ZALO.key], [ZALO.key]).level == "same"
+    assert compare_identities([ZALO.key], ["zalo:oa1:42"]).level == "different"
+    assert compare_identities([ZALO.key], ["messenger:page1:42"]).level == "unknown"
+
+
+def test_compare_covers_every_field_with_a_known_level_and_json_evidence():
+    result = compare(lead("Lan Nguyễn", ["0912 345 678"], ["lan@gmail.com"]),
+                     contact(name="Nguyễn Thị Lan", phones=["+84912345678"]))
+    assert {name: c.level for name, c in result.items()} == {
+        "name": "full", "phone": "exact", "email": "unknown", "province": "unknown", "identity": "unknown"}
+    assert all(c.level in LEVELS[name] for name, c in result.items())
+    json.dumps({name: c.evidence for name, c in result.items()})
+
+
+NAMES = st.sampled_from(["Nguyễn Thị Lan", "Lan Nguyễn", "chị Lan", "Nguyen Van Hung", "Hùng", "Trần Thị Lan",
+                         "Nguyễn Thị Mai", "Nguyễn Đức Hùng", "Lê Thị Huơngg", "Lê Thị Hương", "Khách hàng"])
+PHONES = st.lists(st.sampled_from(["+84912345678", "+84381234567", "+841681234567", "+84987654321"]), max_size=2)
+EMAILS = st.lists(st.sampled_from(["lannguyen@gmail.com", "lannguyem@gmail.com", "lannguyen@gmial.com"]), max_size=2)
+
+
+@given(NAMES, NAMES, PHONES, PHONES, EMAILS, EMAILS)
+def test_comparators_are_symmetric(name_a, name_b, phones_a, phones_b, emails_a, emails_b):
+    a, b = normalize_name(name_a), normalize_name(name_b)
+    assert compare_names(a, b).level == compare_names(b, a).level
+    assert compare_phones(phones_a, phones_b).level == compare_phones(phones_b, phones_a).level
+    assert compare_emails(emails_a, emails_b).level == compare_emails(emails_b, emails_a).level
