@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from sqlalchemy import insert, select
+from sqlalchemy import insert, select, union_all
 from sqlalchemy.orm import Session
 
 from hub.dedupe.merge import NameValue, ProvinceValue, Rule, choose_name, choose_province
@@ -77,13 +77,21 @@ def find_candidates(session: Session, keys: Sequence[str]) -> list[Contact]:
     A key shared by more than HOT_KEY_LIMIT contacts is skipped (a common name, a shop's
     switchboard number): it would flood the candidates without telling anyone apart.
     """
+    if not keys:
+        return []
+    # One round trip: per key, at most HOT_KEY_LIMIT + 1 rows (never a hot key's whole list).
+    parts = [
+        select(MatchKeyRow.key, MatchKeyRow.contact_id).where(MatchKeyRow.key == key)
+        .limit(HOT_KEY_LIMIT + 1).subquery()
+        for key in dict.fromkeys(keys)
+    ]
+    rows = session.execute(union_all(*(select(part) for part in parts))).all()
+    by_key: dict[str, list[str]] = {}
+    for key, contact_id in rows:
+        by_key.setdefault(key, []).append(contact_id)
     found: list[str] = []
     for key in keys:
-        ids = list(
-            session.execute(
-                select(MatchKeyRow.contact_id).where(MatchKeyRow.key == key).limit(HOT_KEY_LIMIT + 1)
-            ).scalars()
-        )
+        ids = by_key.get(key, [])
         if len(ids) <= HOT_KEY_LIMIT:
             found.extend(i for i in ids if i not in found)
     roots = roots_of(session, found)

@@ -89,8 +89,12 @@ def lock_keys(session: Session, keys: Iterable[str]) -> None:
     """
     if session.get_bind().dialect.name != "postgresql":
         return
-    for key in sorted(set(keys)):
-        session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _lock_id(key)})
+    ids = sorted({_lock_id(key) for key in keys})
+    if ids:
+        session.execute(
+            text("SELECT pg_advisory_xact_lock(k) FROM (SELECT unnest(CAST(:ids AS bigint[])) AS k ORDER BY 1) AS s"),
+            {"ids": ids},
+        )
 
 
 def _lock_id(key: str) -> int:
