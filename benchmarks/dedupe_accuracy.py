@@ -5,7 +5,7 @@
 Default: the real store path (a temp SQLite database, migrated; apply_lead per lead in its own
 transaction), then the final clusters (leads.contact_id, following contacts.merged_into) and the
 open merge_suggestions are read back. --in-memory: the store simulated with blocking_keys and
-decide() (hub.dedupe.memory), to measure the scoring whatever the store's candidate fetch does.
+decide() (benchmarks/dedupe_memory.py), to measure the scoring whatever the store's candidate fetch does.
 Prints pairwise precision / recall of auto-merges, recall of auto-merges + suggestions, the share
 of leads sent to review and the auto-merged family-member pairs (targets in the issue #4 notes).
 """
@@ -22,7 +22,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks.dedupe_data import Sample, generate  # noqa: E402
 from hub.dedupe import decide  # noqa: E402
-from hub.dedupe.memory import MemoryContacts  # noqa: E402
+from benchmarks.dedupe_memory import MemoryContacts  # noqa: E402
 from hub.normalize import normalize  # noqa: E402
 
 

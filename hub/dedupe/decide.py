@@ -1,7 +1,7 @@
 """Decide what a lead is: a contact already known (merge), maybe known (suggest), or new.
 
 Each candidate is scored with Fellegi–Sunter weights (hub/dedupe/weights.py, calibrated by
-hub/dedupe/calibrate.py): the sum over fields of log2(m / u) for the level each comparator found.
+benchmarks/calibrate_dedupe.py): the sum over fields of log2(m / u) for the level each comparator found.
 Bands turn the best score into a decision; guard rules override the bands where the data says
 a score alone is not enough (DESIGN.md rule 4: false merges are worse than duplicates).
 """
