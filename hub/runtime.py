@@ -4,7 +4,7 @@ from __future__ import annotations
 import logging
 import threading
 
-from hub import inbox
+from hub import channel_health, inbox
 from hub.config import Settings, load_settings
 from hub.queue import LocalQueue, Queue, QueueUnavailable, RQQueue, Sweeper, redis_connection
 from hub.store import Store
@@ -46,8 +46,22 @@ class Hub:
             log.warning("event %s stays pending, queue unavailable: %s", event_id, exc)
             return False
 
+    def enqueue_many(self, event_ids: list[int]) -> int:
+        """Hand several events to the queue; stops at the first failure (the sweeper takes
+        the rest). Returns how many were enqueued."""
+        for done, event_id in enumerate(event_ids):
+            if not self.enqueue(event_id):
+                return done
+        return len(event_ids)
+
     def sweep(self) -> int:
-        """Enqueue every event that is due; returns how many were enqueued."""
+        """Enqueue every event that is due; returns how many were enqueued.
+
+        Events waiting for a page token that has since been replaced become due first.
+        """
+        released = channel_health.release_replaced_tokens(self.store, self.settings)
+        if released:
+            log.info("token replaced: %d waiting events back to pending", len(released))
         enqueued = 0
         for event_id in inbox.due_for_sweep(self.store, self.settings.queue):
             if not self.enqueue(event_id):
