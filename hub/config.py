@@ -92,7 +92,7 @@ class FacebookPage:
     """A fanpage the hub reads leads from, with its page access token."""
 
     page_id: str
-    token: str
+    token: str = ""
 
     def __post_init__(self) -> None:
         if not self.page_id.isdigit():

@@ -128,7 +128,7 @@ class Sweeper:
 
     def stop(self) -> None:
         self.stopping.set()
-        if self.thread is not None:
+        if self.thread is not None and self.thread.is_alive():
             self.thread.join(self.interval + 5)
 
     def _run(self) -> None:

@@ -10,6 +10,7 @@ from hub.queue import LocalQueue, Queue, QueueUnavailable, RQQueue, Sweeper, red
 from hub.store import Store
 
 log = logging.getLogger(__name__)
+RECONCILE_CHECK_SECONDS = 60.0
 
 
 class Hub:
@@ -18,6 +19,8 @@ class Hub:
         self.store = Store(settings.database_url)
         self.queue: Queue = queue if queue is not None else self._default_queue()
         self.sweeper = Sweeper(self.sweep, settings.queue.sweep_interval_seconds)
+        # The Lead Ads reconcile: checked every minute, run by one process per interval.
+        self.reconciler = Sweeper(self.reconcile, RECONCILE_CHECK_SECONDS)
 
     def _default_queue(self) -> Queue:
         if self.settings.redis_url is None:
@@ -27,13 +30,29 @@ class Hub:
         return RQQueue(redis_connection(self.settings.redis_url), self.settings.queue.rq_queue)
 
     def start_background(self) -> None:
-        """Start the in-process worker threads (embedded mode) and the sweeper."""
+        """Start the in-process worker threads (embedded mode), the sweeper and, when
+        configured, the periodic Lead Ads reconcile."""
         if isinstance(self.queue, LocalQueue):
             self.queue.start()
+        self.start_periodic()
+
+    def start_periodic(self) -> None:
         self.sweeper.start()
+        if self.settings.facebook.reconcile_interval_minutes:
+            self.reconciler.start()
+
+    def stop_periodic(self) -> None:
+        self.reconciler.stop()
+        self.sweeper.stop()
+
+    def reconcile(self) -> int:
+        from hub.backfill import reconcile_if_due
+
+        outcome = reconcile_if_due(self)
+        return outcome.new if outcome else 0
 
     def stop_background(self) -> None:
-        self.sweeper.stop()
+        self.stop_periodic()
         if isinstance(self.queue, LocalQueue):
             self.queue.stop()
 
