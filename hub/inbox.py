@@ -121,16 +121,22 @@ def put_batch(store: Store, items: Sequence[Item], *, delivery: Mapping[str, Any
 
 def _insert_new(session: Session, table: type[Base], values: list[dict[str, Any]],
                 unique: list[str]) -> list[Any]:
-    """INSERT ... ON CONFLICT DO NOTHING (PostgreSQL and SQLite); the inserted rows' keys."""
+    """INSERT ... ON CONFLICT DO NOTHING (PostgreSQL and SQLite); the inserted rows' keys.
+
+    Core statements on the session's connection: the ORM's bulk path costs more than the
+    database here, and this runs on every webhook delivery.
+    """
     if not values:
         return []
     dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
-    statement = dialect.insert(table).on_conflict_do_nothing(index_elements=unique)
+    columns = table.__table__.c  # type: ignore[attr-defined]
+    statement = dialect.insert(table.__table__).on_conflict_do_nothing(index_elements=unique)
+    connection = session.connection()
     if table is not RawEventRow:
-        session.execute(statement, values)
+        connection.execute(statement, values)
         return []
-    returning = statement.returning(RawEventRow.id, RawEventRow.channel, RawEventRow.delivery_key)
-    return list(session.execute(returning, values))
+    returning = statement.returning(columns.id, columns.channel, columns.delivery_key)
+    return list(connection.execute(returning, values))
 
 
 def _existing_ids(session: Session, keys: list[tuple[str, str]]) -> dict[tuple[str, str], int]:

@@ -68,6 +68,13 @@ class Hub:
     def enqueue_many(self, event_ids: list[int]) -> int:
         """Hand several events to the queue; stops at the first failure (the sweeper takes
         the rest). Returns how many were enqueued."""
+        if isinstance(self.queue, RQQueue) and event_ids:
+            try:
+                self.queue.enqueue_many(event_ids)
+                return len(event_ids)
+            except QueueUnavailable as exc:
+                log.warning("%d events stay pending, queue unavailable: %s", len(event_ids), exc)
+                return 0
         for done, event_id in enumerate(event_ids):
             if not self.enqueue(event_id):
                 return done

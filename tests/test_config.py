@@ -89,9 +89,11 @@ def test_an_explicit_config_path_that_does_not_exist_is_an_error(tmp_path):
 
 
 def test_the_example_config_is_valid(monkeypatch):
-    env = {"CONTACT_US_TOKEN": "t", "LANDING_SECRET": "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw", **PG}
+    env = {"CONTACT_US_TOKEN": "t", "LANDING_SECRET": "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw",
+           "FB_APP_SECRET": "a", "FB_VERIFY_TOKEN": "v", "FANPAGE_TOKEN": "EAAB", **PG}
     settings = load_settings("config/hub.example.toml", environ=env)
     assert "contact-us" in settings.forms
+    assert settings.facebook.page_token("104857600123456") == "EAAB"
 
 
 def test_upstream_base_urls_are_the_documented_settings(tmp_path):
