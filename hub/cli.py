@@ -83,11 +83,11 @@ def worker(burst: bool) -> None:
     hub = Hub(settings)
     runtime.set_current(hub)
     assert isinstance(hub.queue, RQQueue)
-    hub.sweeper.start()
+    hub.start_periodic()
     try:
         _work_through_outages(hub.queue, burst)
     finally:
-        hub.sweeper.stop()
+        hub.stop_periodic()
 
 
 def _work_through_outages(queue: RQQueue, burst: bool) -> None:
@@ -181,3 +181,69 @@ def export_cmd(what: str, fmt: str, out: IO[str], include_merged: bool) -> None:
     hub = Hub(_settings())
     count = export.write_contacts(hub.store, out, fmt=fmt, include_merged=include_merged)
     click.echo(f"exported {count} contacts", err=True)
+
+
+@main.group()
+def backfill() -> None:
+    """Fetch leads a channel has but the hub may have missed."""
+
+
+@backfill.command("facebook")
+@click.option("--form", "form_ids", multiple=True, help="Lead Ads form id (repeatable).")
+@click.option("--all-forms", is_flag=True, help="Every form of every configured page (the reconcile).")
+@click.option("--since", required=True, help="Leads created since (ISO date/time, or 30m, 6h, 2d).")
+@click.option("--page", "page_id", help="The page owning --form (default: facebook.forms.<id>.page, "
+                                        "or the only configured page).")
+def backfill_facebook(form_ids: tuple[str, ...], all_forms: bool, since: str, page_id: str | None) -> None:
+    """Store Lead Ads leads whose webhook never came; leads already stored are skipped."""
+    from hub import backfill as lead_backfill
+    from hub.errors import HubError
+
+    settings = _settings()
+    _setup_logging(settings)
+    if bool(form_ids) == all_forms:
+        raise click.UsageError("give --form FORM_ID (repeatable) or --all-forms")
+    hub = Hub(settings)
+    when = _parse_since(since)
+    assert when is not None
+
+    def progress(form_id: str, read: int, new: int) -> None:
+        click.echo(f"\rform {form_id}: {read} leads read, {new} new", err=True, nl=False)
+
+    try:
+        if all_forms:
+            outcome = lead_backfill.reconcile(hub, when, progress)
+        else:
+            outcome = lead_backfill.Outcome()
+            for form_id in form_ids:
+                one = lead_backfill.backfill_form(hub, form_id, _page_of(settings, form_id, page_id),
+                                                  when, progress)
+                outcome.read, outcome.new = outcome.read + one.read, outcome.new + one.new
+                outcome.event_ids.extend(one.event_ids)
+    except HubError as exc:
+        raise click.ClickException(f"backfill stopped: {exc}") from None
+    click.echo("", err=True)
+    _process_inline(hub, outcome.event_ids)
+    click.echo(f"{outcome.read} leads read, {outcome.new} new")
+
+
+def _page_of(settings: Settings, form_id: str, page_id: str | None) -> str:
+    form = settings.facebook.forms.get(form_id)
+    page = page_id or (form.page if form else None)
+    if page is None and len(settings.facebook.pages) == 1:
+        page = next(iter(settings.facebook.pages))
+    if page is None:
+        raise click.UsageError(f"form {form_id}: which page owns it? Give --page or set "
+                               f"facebook.forms.{form_id}.page")
+    return page
+
+
+def _process_inline(hub: Hub, event_ids: list[int]) -> None:
+    """Embedded mode has no separate worker: run the new events here (production: enqueued)."""
+    if not hub.settings.embedded or not event_ids:
+        return
+    from hub.pipeline import run
+
+    with click.progressbar(event_ids, label=f"processing {len(event_ids)} leads", file=sys.stderr) as bar:
+        for event_id in bar:
+            run(hub, event_id)

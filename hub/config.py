@@ -12,7 +12,7 @@ import os
 import re
 import secrets
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Mapping
 
@@ -88,8 +88,59 @@ class HttpSettings:
 
 
 @dataclass(frozen=True)
+class FacebookPage:
+    """A fanpage the hub reads leads from, with its page access token."""
+
+    page_id: str
+    token: str = ""
+
+    def __post_init__(self) -> None:
+        if not self.page_id.isdigit():
+            raise ConfigError(f"facebook.pages.{self.page_id}: a page id is all digits")
+        if not self.token:
+            raise ConfigError(f"facebook.pages.{self.page_id}.token: required")
+
+
+@dataclass(frozen=True)
+class LeadAdsForm:
+    """A Lead Ads form: where its custom questions go (standard questions map themselves)."""
+
+    form_id: str
+    fields: Mapping[str, str] = field(default_factory=dict)  # question name -> lead field
+    page: str | None = None  # the page that owns it (for backfill)
+
+    def __post_init__(self) -> None:
+        for source, target in self.fields.items():
+            if target not in LEAD_FIELDS:
+                raise ConfigError(
+                    f"facebook.forms.{self.form_id}.fields.{source}: {target!r} is not a lead "
+                    f"field (one of {', '.join(sorted(LEAD_FIELDS))})"
+                )
+
+
+@dataclass(frozen=True)
 class FacebookSettings:
+    """Facebook pages and Instagram accounts of one Meta app (https://developers.facebook.com/docs/graph-api/webhooks)."""
+
     graph_url: str = "https://graph.facebook.com/v21.0"
+    app_secrets: tuple[str, ...] = ()  # several while rotating the app secret
+    verify_token: str | None = None  # the handshake token typed into the app dashboard
+    reconcile_interval_minutes: int = 0  # 0: no periodic Lead Ads reconcile in the worker
+    reconcile_lookback_hours: int = 48
+    pages: Mapping[str, FacebookPage] = field(default_factory=dict)
+    forms: Mapping[str, LeadAdsForm] = field(default_factory=dict)
+
+    def page_token(self, page_id: str) -> str | None:
+        page = self.pages.get(page_id)
+        return page.token if page else None
+
+
+@dataclass(frozen=True)
+class WhatsAppSettings:
+    """WhatsApp Cloud API webhooks. Unset values fall back to the [facebook] ones (same app)."""
+
+    app_secrets: tuple[str, ...] = ()
+    verify_token: str | None = None
 
 
 @dataclass(frozen=True)
@@ -114,6 +165,7 @@ class Settings:
     server: ServerSettings = field(default_factory=ServerSettings)
     http: HttpSettings = field(default_factory=HttpSettings)
     facebook: FacebookSettings = field(default_factory=FacebookSettings)
+    whatsapp: WhatsAppSettings = field(default_factory=WhatsAppSettings)
     zalo: ZaloSettings = field(default_factory=ZaloSettings)
     telegram: TelegramSettings = field(default_factory=TelegramSettings)
     forms: Mapping[str, FormSettings] = field(default_factory=dict)
@@ -137,6 +189,14 @@ class Settings:
     @property
     def uses_sqlite(self) -> bool:
         return self.database_url.startswith("sqlite:")
+
+    @property
+    def whatsapp_app_secrets(self) -> tuple[str, ...]:
+        return self.whatsapp.app_secrets or self.facebook.app_secrets
+
+    @property
+    def whatsapp_verify_token(self) -> str | None:
+        return self.whatsapp.verify_token or self.facebook.verify_token
 
 
 def load_settings(
@@ -225,7 +285,7 @@ _SECTIONS: dict[str, type] = {
     "ingest": IngestSettings,
     "server": ServerSettings,
     "http": HttpSettings,
-    "facebook": FacebookSettings,
+    "whatsapp": WhatsAppSettings,
     "zalo": ZaloSettings,
     "telegram": TelegramSettings,
 }
@@ -239,6 +299,8 @@ def _build_settings(raw: Mapping[str, Any]) -> Settings:
             kwargs[key] = _build(_SECTIONS[key], value, key)
         elif key == "forms":
             kwargs[key] = _build_forms(value)
+        elif key == "facebook":
+            kwargs[key] = _build_facebook(value)
         elif key in _SCALARS:
             if value not in ("", None):  # an empty value means unset (the default applies)
                 kwargs[key] = _coerce(value, str, key)
@@ -261,6 +323,34 @@ def _build_forms(value: Any) -> dict[str, FormSettings]:
     return forms
 
 
+def _build_facebook(value: Any) -> FacebookSettings:
+    if not isinstance(value, dict):
+        raise ConfigError("facebook: must be a table")
+    section = dict(value)
+    pages = _tables(section.pop("pages", {}), "facebook.pages")
+    forms = _tables(section.pop("forms", {}), "facebook.forms")
+    facebook = _build(FacebookSettings, section, "facebook")
+    built_pages = {
+        str(page_id): _build(FacebookPage, {**page, "page_id": str(page_id)}, f"facebook.pages.{page_id}")
+        for page_id, page in pages.items()
+    }
+    built_forms = {}
+    for form_id, form in forms.items():
+        fields = form.get("fields", {})
+        if not isinstance(fields, dict) or not all(isinstance(v, str) for v in fields.values()):
+            raise ConfigError(f"facebook.forms.{form_id}.fields: must map question names to lead fields")
+        built_forms[str(form_id)] = _build(
+            LeadAdsForm, {**form, "form_id": str(form_id)}, f"facebook.forms.{form_id}"
+        )
+    return replace(facebook, pages=built_pages, forms=built_forms)
+
+
+def _tables(value: Any, where: str) -> dict[str, dict[str, Any]]:
+    if not isinstance(value, dict) or not all(isinstance(v, dict) for v in value.values()):
+        raise ConfigError(f"{where}: must be a table of [{where}.<id>] sections")
+    return value
+
+
 def _build(cls: type, value: Any, where: str) -> Any:
     if not isinstance(value, dict):
         raise ConfigError(f"{where}: must be a table")
@@ -275,6 +365,8 @@ def _build(cls: type, value: Any, where: str) -> Any:
 
 def _field_type(cls: type, key: str) -> type:
     annotation = str(cls.__dataclass_fields__[key].type)
+    if annotation.startswith("tuple[str"):
+        return list  # a list of strings (app secrets), kept as a tuple
     for name, kind in (("int", int), ("float", float), ("bool", bool), ("tuple", tuple)):
         if annotation.startswith(name):
             return kind
@@ -285,6 +377,8 @@ def _coerce(value: Any, kind: type, where: str) -> Any:
     """Check a value's type; strings from the environment are converted."""
     if kind is dict:
         return value
+    if kind is list:
+        return _strings(value, where)
     if isinstance(value, str) and kind is not str:
         value = _parse_env_scalar(value, kind, where)
     if kind is float and isinstance(value, int) and not isinstance(value, bool):
@@ -296,6 +390,15 @@ def _coerce(value: Any, kind: type, where: str) -> Any:
     if kind in (int, float) and value < 0:
         raise ConfigError(f"{where}: must not be negative, got {value!r}")
     return value
+
+
+def _strings(value: Any, where: str) -> tuple[str, ...]:
+    """A list of strings; from the environment, comma-separated."""
+    if isinstance(value, str):
+        value = [v.strip() for v in value.split(",") if v.strip()]
+    if not isinstance(value, (list, tuple)) or not all(isinstance(v, str) and v for v in value):
+        raise ConfigError(f"{where}: expected a list of non-empty strings, got {value!r}")
+    return tuple(value)
 
 
 def _parse_env_scalar(value: str, kind: type, where: str) -> Any:

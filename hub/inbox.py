@@ -9,14 +9,17 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
+from typing import Any
+
 from sqlalchemy import func, insert, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from hub.config import QueueSettings
 from hub.model import RawEvent
 from hub.store import Store
-from hub.store.schema import RawEventRow
+from hub.store.schema import Base, RawEventRow, WebhookDeliveryRow
 
 MAX_ERROR_CHARS = 2000
 
@@ -75,6 +78,80 @@ def put(
         return Accepted(event_id=existing, duplicate=True)
 
 
+@dataclass(frozen=True)
+class Item:
+    """One event of a batched delivery (a Meta webhook POST carries many)."""
+
+    channel: str
+    delivery_key: str
+    route: str
+    body: bytes
+    headers: Mapping[str, str]
+
+
+def put_batch(store: Store, items: Sequence[Item], *, delivery: Mapping[str, Any] | None,
+              queue: QueueSettings) -> list[Accepted]:
+    """Commit every item of one delivery, and the delivery itself, in one transaction.
+
+    Items already stored (same channel and key) are redeliveries: left as they are and
+    answered with duplicate=True. Raises sqlalchemy.exc.OperationalError like put().
+    """
+    now = utcnow()
+    rows = {
+        (item.channel, item.delivery_key[:255]): {
+            "channel": item.channel, "route": item.route, "delivery_key": item.delivery_key[:255],
+            "headers": dict(item.headers), "body": item.body, "received_at": now,
+            "status": "pending", "attempts": 0, "updated_at": now,
+            "due_at": now + timedelta(seconds=queue.stuck_after_seconds),
+        }
+        for item in items
+    }
+    with store.transaction() as session:
+        if delivery is not None:
+            _insert_new(session, WebhookDeliveryRow, [{**delivery, "received_at": now}], ["sha256"])
+        new = {(r.channel, r.delivery_key): r.id
+               for r in _insert_new(session, RawEventRow, list(rows.values()), ["channel", "delivery_key"])}
+        old = _existing_ids(session, [key for key in rows if key not in new])
+    return [
+        Accepted(event_id=new[key], duplicate=False) if key in new
+        else Accepted(event_id=old[key], duplicate=True)
+        for key in ((item.channel, item.delivery_key[:255]) for item in items)
+    ]
+
+
+def _insert_new(session: Session, table: type[Base], values: list[dict[str, Any]],
+                unique: list[str]) -> list[Any]:
+    """INSERT ... ON CONFLICT DO NOTHING (PostgreSQL and SQLite); the inserted rows' keys.
+
+    Core statements on the session's connection: the ORM's bulk path costs more than the
+    database here, and this runs on every webhook delivery.
+    """
+    if not values:
+        return []
+    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    columns = table.__table__.c  # type: ignore[attr-defined]
+    statement = dialect.insert(table.__table__).on_conflict_do_nothing(index_elements=unique)
+    connection = session.connection()
+    if table is not RawEventRow:
+        connection.execute(statement, values)
+        return []
+    returning = statement.returning(columns.id, columns.channel, columns.delivery_key)
+    return list(connection.execute(returning, values))
+
+
+def _existing_ids(session: Session, keys: list[tuple[str, str]]) -> dict[tuple[str, str], int]:
+    found: dict[tuple[str, str], int] = {}
+    for channel in {c for c, _ in keys}:
+        wanted = [k for c, k in keys if c == channel]
+        for event_id, key in session.execute(
+            select(RawEventRow.id, RawEventRow.delivery_key).where(
+                RawEventRow.channel == channel, RawEventRow.delivery_key.in_(wanted)
+            )
+        ):
+            found[(channel, key)] = event_id
+    return found
+
+
 def claim(store: Store, event_id: int, queue: QueueSettings) -> bool:
     """Take the event for processing; False if another worker has it or it is finished.
 
@@ -127,9 +204,11 @@ def finish(session: Session, event_id: int, status: str, error: str | None = Non
     )
 
 
-def retry_later(store: Store, event_id: int, error: str, queue: QueueSettings) -> str:
+def retry_later(store: Store, event_id: int, error: str, queue: QueueSettings,
+                retry_after: float | None = None) -> str:
     """Record a transient failure: pending again after a backoff, or failed when out of tries.
 
+    `retry_after` (seconds: the upstream said how long to wait) lengthens the backoff.
     Returns the new status.
     """
     now = utcnow()
@@ -140,7 +219,8 @@ def retry_later(store: Store, event_id: int, error: str, queue: QueueSettings) -
         if attempts >= queue.max_attempts:
             finish(session, event_id, "failed", f"gave up after {attempts} attempts: {error}")
             return "failed"
-        delay = queue.backoff_seconds[min(attempts, len(queue.backoff_seconds)) - 1]
+        delay = max(queue.backoff_seconds[min(attempts, len(queue.backoff_seconds)) - 1],
+                    retry_after or 0)
         session.execute(
             update(RawEventRow)
             .where(RawEventRow.id == event_id)

@@ -27,12 +27,22 @@ class Metrics:
             ["channel", "reason"],
             registry=self.registry,
         )
+        self.ignored_items = Counter(
+            "hub_webhook_ignored",
+            "Webhook items answered 200 but not stored: not leads (echoes, statuses, the page's "
+            "own comments) or unknown objects and fields, by reason",
+            ["channel", "reason"],
+            registry=self.registry,
+        )
         self.deliveries = Counter(
             "hub_webhook_accepted",
             "Webhook requests accepted by this process (duplicates included)",
             ["channel", "duplicate"],
             registry=self.registry,
         )
+
+    def ignored(self, channel: str, reason: str) -> None:
+        self.ignored_items.labels(channel, reason).inc()
 
     def rejected(self, channel: str, reason: str) -> None:
         self.rejections.labels(channel, reason).inc()

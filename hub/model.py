@@ -9,8 +9,12 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Literal, Mapping
 
-EventStatus = Literal["pending", "processing", "done", "failed", "ignored"]
-EVENT_STATUSES: tuple[EventStatus, ...] = ("pending", "processing", "done", "failed", "ignored")
+# needs_token: the channel's access token was refused (Graph code 190); the event waits, visible,
+# and goes back to pending once the token is replaced (hub/channel_health.py).
+EventStatus = Literal["pending", "processing", "done", "failed", "ignored", "needs_token"]
+EVENT_STATUSES: tuple[EventStatus, ...] = (
+    "pending", "processing", "done", "failed", "ignored", "needs_token"
+)
 
 
 def _require_aware(name: str, value: datetime) -> None:

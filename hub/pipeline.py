@@ -5,8 +5,8 @@ import logging
 import time
 from typing import TYPE_CHECKING
 
-from hub import connectors, inbox
-from hub.errors import HubError, IgnoreEvent
+from hub import channel_health, connectors, inbox
+from hub.errors import HubError, IgnoreEvent, TokenInvalid, TransientError
 from hub.normalize import normalize
 from hub.store.repository import apply_lead
 
@@ -36,9 +36,11 @@ def run(hub: Hub, event_id: int) -> str:
     except HubError as exc:
         if not exc.permanent:
             return _retry(hub, event_id, exc)
-        status = "ignored" if isinstance(exc, IgnoreEvent) else "failed"
+        status = _permanent_status(exc)
         with hub.store.transaction() as session:
             inbox.finish(session, event_id, status, f"{type(exc).__name__}: {exc}")
+            if isinstance(exc, TokenInvalid):
+                channel_health.token_refused(session, exc)
         log.info("event %s %s: %s", event_id, status, exc)
         return status
     except Exception as exc:  # database hiccups, bugs: retried, then failed and visible
@@ -61,5 +63,13 @@ def _process(hub: Hub, event_id: int) -> str:
     return "done"
 
 
+def _permanent_status(exc: HubError) -> str:
+    if isinstance(exc, TokenInvalid):
+        return "needs_token"  # waits, visible, until the token is replaced
+    return "ignored" if isinstance(exc, IgnoreEvent) else "failed"
+
+
 def _retry(hub: Hub, event_id: int, exc: Exception) -> str:
-    return inbox.retry_later(hub.store, event_id, f"{type(exc).__name__}: {exc}", hub.settings.queue)
+    retry_after = exc.retry_after if isinstance(exc, TransientError) else None
+    return inbox.retry_later(hub.store, event_id, f"{type(exc).__name__}: {exc}",
+                             hub.settings.queue, retry_after)

@@ -51,6 +51,17 @@ class RQQueue:
         except RedisError as exc:
             raise QueueUnavailable(f"redis: {exc}") from exc
 
+    def enqueue_many(self, event_ids: list[int]) -> None:
+        """One Redis round trip for a whole batched delivery (a Meta POST carries many)."""
+        from rq import Queue as RQ
+
+        jobs = [RQ.prepare_data(JOB, (event_id,), result_ttl=0, failure_ttl=86400)
+                for event_id in event_ids]
+        try:
+            self.rq.enqueue_many(jobs)
+        except RedisError as exc:
+            raise QueueUnavailable(f"redis: {exc}") from exc
+
     def ping(self) -> None:
         try:
             self.connection.ping()
@@ -128,7 +139,7 @@ class Sweeper:
 
     def stop(self) -> None:
         self.stopping.set()
-        if self.thread is not None:
+        if self.thread is not None and self.thread.is_alive():
             self.thread.join(self.interval + 5)
 
     def _run(self) -> None:

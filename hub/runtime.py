@@ -4,12 +4,13 @@ from __future__ import annotations
 import logging
 import threading
 
-from hub import inbox
+from hub import channel_health, inbox
 from hub.config import Settings, load_settings
 from hub.queue import LocalQueue, Queue, QueueUnavailable, RQQueue, Sweeper, redis_connection
 from hub.store import Store
 
 log = logging.getLogger(__name__)
+RECONCILE_CHECK_SECONDS = 60.0
 
 
 class Hub:
@@ -18,6 +19,8 @@ class Hub:
         self.store = Store(settings.database_url)
         self.queue: Queue = queue if queue is not None else self._default_queue()
         self.sweeper = Sweeper(self.sweep, settings.queue.sweep_interval_seconds)
+        # The Lead Ads reconcile: checked every minute, run by one process per interval.
+        self.reconciler = Sweeper(self.reconcile, RECONCILE_CHECK_SECONDS)
 
     def _default_queue(self) -> Queue:
         if self.settings.redis_url is None:
@@ -27,13 +30,29 @@ class Hub:
         return RQQueue(redis_connection(self.settings.redis_url), self.settings.queue.rq_queue)
 
     def start_background(self) -> None:
-        """Start the in-process worker threads (embedded mode) and the sweeper."""
+        """Start the in-process worker threads (embedded mode), the sweeper and, when
+        configured, the periodic Lead Ads reconcile."""
         if isinstance(self.queue, LocalQueue):
             self.queue.start()
+        self.start_periodic()
+
+    def start_periodic(self) -> None:
         self.sweeper.start()
+        if self.settings.facebook.reconcile_interval_minutes:
+            self.reconciler.start()
+
+    def stop_periodic(self) -> None:
+        self.reconciler.stop()
+        self.sweeper.stop()
+
+    def reconcile(self) -> int:
+        from hub.backfill import reconcile_if_due
+
+        outcome = reconcile_if_due(self)
+        return outcome.new if outcome else 0
 
     def stop_background(self) -> None:
-        self.sweeper.stop()
+        self.stop_periodic()
         if isinstance(self.queue, LocalQueue):
             self.queue.stop()
 
@@ -46,8 +65,29 @@ class Hub:
             log.warning("event %s stays pending, queue unavailable: %s", event_id, exc)
             return False
 
+    def enqueue_many(self, event_ids: list[int]) -> int:
+        """Hand several events to the queue; stops at the first failure (the sweeper takes
+        the rest). Returns how many were enqueued."""
+        if isinstance(self.queue, RQQueue) and event_ids:
+            try:
+                self.queue.enqueue_many(event_ids)
+                return len(event_ids)
+            except QueueUnavailable as exc:
+                log.warning("%d events stay pending, queue unavailable: %s", len(event_ids), exc)
+                return 0
+        for done, event_id in enumerate(event_ids):
+            if not self.enqueue(event_id):
+                return done
+        return len(event_ids)
+
     def sweep(self) -> int:
-        """Enqueue every event that is due; returns how many were enqueued."""
+        """Enqueue every event that is due; returns how many were enqueued.
+
+        Events waiting for a page token that has since been replaced become due first.
+        """
+        released = channel_health.release_replaced_tokens(self.store, self.settings)
+        if released:
+            log.info("token replaced: %d waiting events back to pending", len(released))
         enqueued = 0
         for event_id in inbox.due_for_sweep(self.store, self.settings.queue):
             if not self.enqueue(event_id):

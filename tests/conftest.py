@@ -15,7 +15,8 @@ import pytest
 from redis import Redis
 from sqlalchemy import text
 
-from hub.config import FormSettings, QueueSettings, Settings
+from hub.config import (FacebookPage, FacebookSettings, FormSettings, LeadAdsForm, QueueSettings,
+                        Settings, WhatsAppSettings)
 from hub.runtime import Hub, set_current
 from hub.store.migrate import upgrade
 from hub.store.schema import Base
@@ -24,6 +25,14 @@ PG_ADMIN_URL = os.environ.get("HUB_TEST_PG_ADMIN_URL", "postgresql://postgres@12
 REDIS_URL = os.environ.get("HUB_TEST_REDIS_URL", "redis://127.0.0.1:6379/14")
 FORM_TOKEN = "t0k3n-contact-us"
 FORM_SECRET = "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"
+APP_SECRET = "4f1c0d5e9a7b3c2d1e0f9a8b7c6d5e4f"  # the Meta app's secret
+OLD_APP_SECRET = "0123456789abcdef0123456789abcdef"  # still accepted while rotating
+WHATSAPP_SECRET = "a5a5a5a5b6b6b6b6c7c7c7c7d8d8d8d8"
+VERIFY_TOKEN = "verify-me-3f9a"
+PAGE_ID = "104857600123456"
+PAGE_TOKEN = "EAAB-page-token-1"
+FORM_ID = "771234567890123"
+_GRAPH: list = []
 
 
 def pytest_sessionstart(session: pytest.Session) -> None:
@@ -111,14 +120,42 @@ def make_settings(database_url: str, **overrides: object) -> Settings:
         ),
         "builder": FormSettings(key="builder", secret=FORM_SECRET),
     }
+    facebook = FacebookSettings(
+        graph_url=_GRAPH[0].url if _GRAPH else "http://127.0.0.1:9/v21.0",
+        app_secrets=(APP_SECRET, OLD_APP_SECRET),
+        verify_token=VERIFY_TOKEN,
+        pages={PAGE_ID: FacebookPage(page_id=PAGE_ID, token=PAGE_TOKEN)},
+        forms={FORM_ID: LeadAdsForm(form_id=FORM_ID, page=PAGE_ID,
+                                    fields={"ban_quan_tam_du_an_nao": "message"})},
+    )
     values: dict[str, object] = {
         "database_url": database_url,
+        "facebook": facebook,
+        "whatsapp": WhatsAppSettings(app_secrets=(WHATSAPP_SECRET,)),
         "secret_key": "test-secret",
         "forms": forms,
         "queue": QueueSettings(backoff_seconds=(0,), sweep_interval_seconds=0.2),
     }
     values.update(overrides)
     return Settings(**values)  # type: ignore[arg-type]
+
+
+@pytest.fixture(scope="session")
+def graph_server():  # type: ignore[no-untyped-def]
+    from tests.fakes.graph import FakeGraph
+
+    fake = FakeGraph().start()
+    _GRAPH.append(fake)
+    yield fake
+    _GRAPH.clear()
+    fake.stop()
+
+
+@pytest.fixture(autouse=True)
+def graph(graph_server):  # type: ignore[no-untyped-def]
+    """The fake Graph API every test's settings point at, emptied before each test."""
+    graph_server.reset()
+    return graph_server
 
 
 @pytest.fixture

@@ -89,9 +89,11 @@ def test_an_explicit_config_path_that_does_not_exist_is_an_error(tmp_path):
 
 
 def test_the_example_config_is_valid(monkeypatch):
-    env = {"CONTACT_US_TOKEN": "t", "LANDING_SECRET": "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw", **PG}
+    env = {"CONTACT_US_TOKEN": "t", "LANDING_SECRET": "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw",
+           "FB_APP_SECRET": "a", "FB_VERIFY_TOKEN": "v", "FANPAGE_TOKEN": "EAAB", **PG}
     settings = load_settings("config/hub.example.toml", environ=env)
     assert "contact-us" in settings.forms
+    assert settings.facebook.page_token("104857600123456") == "EAAB"
 
 
 def test_upstream_base_urls_are_the_documented_settings(tmp_path):
@@ -101,3 +103,38 @@ def test_upstream_base_urls_are_the_documented_settings(tmp_path):
     assert settings.zalo.api_url == "http://127.0.0.1:9/zalo"
     assert settings.telegram.api_url == "http://127.0.0.1:9/tg"
     assert load_settings(environ=PG).facebook.graph_url == "https://graph.facebook.com/v21.0"
+
+
+def test_meta_settings_read_pages_forms_and_secrets_from_the_environment(tmp_path):
+    path = write(tmp_path, """
+        [facebook]
+        app_secrets = ["env:FB_SECRET", "env:FB_OLD_SECRET"]
+        verify_token = "env:FB_VERIFY"
+        [facebook.pages.104857600123456]
+        token = "env:FANPAGE_TOKEN"
+        [facebook.forms.771234567890123]
+        page = "104857600123456"
+        [facebook.forms.771234567890123.fields]
+        ban_quan_tam_du_an_nao = "message"
+    """)
+    env = {**PG, "FB_SECRET": "s1", "FB_OLD_SECRET": "s0", "FB_VERIFY": "v", "FANPAGE_TOKEN": "EAAB"}
+    settings = load_settings(path, environ=env)
+    facebook = settings.facebook
+    assert (facebook.app_secrets, facebook.verify_token) == (("s1", "s0"), "v")
+    assert facebook.page_token("104857600123456") == "EAAB"
+    assert dict(facebook.forms["771234567890123"].fields) == {"ban_quan_tam_du_an_nao": "message"}
+    assert settings.whatsapp_app_secrets == ("s1", "s0")  # WhatsApp falls back to the same app
+    env_only = load_settings(path, environ={**env, "HUB_WHATSAPP__APP_SECRETS": "w1,w2"})
+    assert env_only.whatsapp_app_secrets == ("w1", "w2")
+
+
+@pytest.mark.parametrize("text, message", [
+    ('[facebook]\napp_secrets = ["ok", ""]\n', "facebook.app_secrets: expected a list of non-empty strings"),
+    ('[facebook.pages.mypage]\ntoken = "t"\n', "facebook.pages.mypage: a page id is all digits"),
+    ('[facebook.pages.123]\n', "facebook.pages.123.token: required"),
+    ('[facebook.forms.77.fields]\nq = "age"\n', "facebook.forms.77.fields.q: 'age' is not a lead field"),
+    ('[facebook]\nreconcile_interval_minutes = "often"\n', "facebook.reconcile_interval_minutes: expected int"),
+])
+def test_bad_meta_settings_fail_naming_the_setting(tmp_path, text, message):
+    with pytest.raises(ConfigError, match=message.replace(".", r"\.")):
+        load_settings(write(tmp_path, text), environ=PG)

@@ -19,6 +19,7 @@ from tests.helpers import FORM_URL
 
 pytestmark = pytest.mark.slow
 BIN = Path(sys.executable).parent
+ROOT = Path(__file__).resolve().parents[1]  # this checkout's code, not an installed copy
 AUTH = {"Authorization": f"Bearer {FORM_TOKEN}"}
 
 
@@ -77,6 +78,7 @@ def procs(tmp_path: Path) -> Iterator[Processes]:
         encoding="utf-8",
     )
     env = {k: v for k, v in os.environ.items() if not k.startswith("HUB_")}
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
     env.update({"HUB_SECRET_KEY": "test", "HUB_QUEUE__SWEEP_INTERVAL_SECONDS": "0.5",
                 "HUB_QUEUE__STUCK_AFTER_SECONDS": "2", "HUB_QUEUE__LEASE_SECONDS": "3"})
     processes = Processes(tmp_path, env)

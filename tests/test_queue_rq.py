@@ -118,3 +118,10 @@ def test_with_redis_down_webhooks_still_get_200_and_are_processed_when_it_return
     finally:
         set_current(None)
         hub.store.dispose()
+
+
+def test_a_batch_of_events_is_enqueued_in_one_go_as_separate_jobs(redis_conn):
+    queue = RQQueue(redis_conn, "lead-hub-batch")
+    queue.enqueue_many([7, 8, 9])
+    assert queue.depth() == 3
+    assert sorted(job.args for job in queue.rq.jobs) == [(7,), (8,), (9,)]

@@ -3,9 +3,9 @@ from __future__ import annotations
 
 from flask import Flask
 
-from webhooks import forms
+from webhooks import facebook, forms, whatsapp
 
-BLUEPRINTS = (forms.bp,)
+BLUEPRINTS = (forms.bp, facebook.bp, whatsapp.bp)
 
 
 def init_app(app: Flask) -> None:

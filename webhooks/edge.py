@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping, Sequence
 from typing import Any, NoReturn
 
 from flask import Response, abort, current_app, jsonify, request
@@ -43,7 +44,7 @@ def accept(channel: str, delivery_key: str, route: str = "") -> Response:
     If the database is down, answer 503 so the sender retries: we never acknowledge what we
     did not store. If the queue is down, the event is stored and the sweeper enqueues it later.
     """
-    headers = {name: request.headers[name] for name in KEPT_HEADERS if name in request.headers}
+    headers = kept_headers()
     try:
         accepted = inbox.put(
             hub().store,
@@ -56,10 +57,7 @@ def accept(channel: str, delivery_key: str, route: str = "") -> Response:
         )
     except SQLAlchemyError:
         log.exception("%s: could not store the event; answering 503", channel)
-        response = jsonify({"error": "temporarily unavailable, retry later", "reason": "store_down"})
-        response.status_code = 503
-        response.headers["Retry-After"] = "30"
-        return response
+        return _store_down()
     if not accepted.duplicate:
         hub().enqueue(accepted.event_id)
     current_app.extensions["hub.metrics"].received(channel, duplicate=accepted.duplicate)
@@ -67,3 +65,37 @@ def accept(channel: str, delivery_key: str, route: str = "") -> Response:
     if accepted.duplicate:
         body["duplicate"] = True
     return jsonify(body)
+
+
+def kept_headers() -> dict[str, str]:
+    return {name: request.headers[name] for name in KEPT_HEADERS if name in request.headers}
+
+
+def accept_batch(channel: str, items: Sequence[inbox.Item], delivery: Mapping[str, Any] | None,
+                 ignored: int = 0) -> Response:
+    """Commit every item of a batched delivery at once, enqueue the new ones, answer 200.
+
+    Answers 503 when the database is down, like accept(): nothing was acknowledged.
+    """
+    try:
+        accepted = inbox.put_batch(hub().store, items, delivery=delivery, queue=hub().settings.queue)
+    except SQLAlchemyError:
+        log.exception("%s: could not store a delivery of %d items; answering 503", channel, len(items))
+        return _store_down()
+    metrics = current_app.extensions["hub.metrics"]
+    for item, result in zip(items, accepted):
+        metrics.received(item.channel, duplicate=result.duplicate)
+    hub().enqueue_many([a.event_id for a in accepted if not a.duplicate])
+    return jsonify({
+        "status": "accepted",
+        "event_ids": [a.event_id for a in accepted if not a.duplicate],
+        "duplicates": sum(a.duplicate for a in accepted),
+        "ignored": ignored,
+    })
+
+
+def _store_down() -> Response:
+    response = jsonify({"error": "temporarily unavailable, retry later", "reason": "store_down"})
+    response.status_code = 503
+    response.headers["Retry-After"] = "30"
+    return response

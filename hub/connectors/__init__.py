@@ -13,6 +13,11 @@ from hub.model import LeadDraft, RawEvent
 
 CONNECTORS: dict[str, str] = {
     "form": "hub.connectors.forms",
+    "facebook_leadads": "hub.connectors.facebook_leadads",
+    "facebook_comment": "hub.connectors.facebook_comment",
+    "messenger": "hub.connectors.messenger",
+    "instagram": "hub.connectors.messenger",
+    "whatsapp": "hub.connectors.whatsapp",
 }
 
 

@@ -182,3 +182,35 @@ class OutboxRow(Base):
     contact_version: Mapped[int] = mapped_column(Integer)
     payload: Mapped[dict[str, Any]] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class WebhookDeliveryRow(Base):
+    """A batched delivery's exact bytes, kept once (Meta signs the whole body, not each item).
+
+    Each item becomes its own raw event; its headers name this row by `X-Hub-Delivery-Sha256`,
+    so the signature can be checked again at any time.
+    """
+
+    __tablename__ = "webhook_deliveries"
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    channel: Mapped[str] = mapped_column(String(32))
+    sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    headers: Mapped[dict[str, str]] = mapped_column(JSON)
+    body: Mapped[bytes] = mapped_column(LargeBinary)
+    items: Mapped[int] = mapped_column(Integer)
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+
+
+class ChannelHealthRow(Base):
+    """Whether a channel scope (a page, a phone number) works, and why not.
+
+    `token_fingerprint` names the access token that failed, so the hub notices a new one.
+    """
+
+    __tablename__ = "channel_health"
+    channel: Mapped[str] = mapped_column(String(32), primary_key=True)
+    scope: Mapped[str] = mapped_column(String(128), primary_key=True)
+    status: Mapped[str] = mapped_column(String(16))
+    detail: Mapped[str | None] = mapped_column(Text)
+    token_fingerprint: Mapped[str] = mapped_column(String(64), default="")
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -1,0 +1,97 @@
+"""All outbound HTTP goes through here: mandatory timeouts and one error type.
+
+Tests never replace this module's functions; they point the base URLs in the settings
+(`facebook.graph_url`, ...) at local fake servers instead.
+"""
+from __future__ import annotations
+
+import threading
+from collections.abc import Mapping
+from typing import Any
+
+import requests
+
+from hub.config import HttpSettings
+from hub.errors import HubError
+
+_local = threading.local()
+
+
+class UpstreamError(HubError):
+    """A platform API call failed.
+
+    `permanent` is False for what may pass by itself (timeouts, connection errors, 5xx, 429)
+    and True for the rest (4xx); platform-specific callers refine it by `code`.
+    """
+
+    def __init__(self, message: str, *, permanent: bool, status: int | None = None,
+                 code: int | None = None, subcode: int | None = None,
+                 headers: Mapping[str, str] | None = None) -> None:
+        super().__init__(message)
+        self.permanent = permanent
+        self.status = status
+        self.code = code
+        self.subcode = subcode
+        self.headers: Mapping[str, str] = dict(headers or {})
+
+
+def get_json(url: str, settings: HttpSettings, params: Mapping[str, Any] | None = None) -> Any:
+    """GET url and return the decoded JSON body.
+
+    Raises UpstreamError for a timeout, a connection error, a non-2xx answer or a body that is
+    not JSON; the platform's error code is read from Meta's `{"error": {"code": ...}}` shape.
+    """
+    try:
+        response = _session().get(url, params=params, timeout=settings.timeout_seconds)
+    except requests.Timeout as exc:
+        raise UpstreamError(f"timed out after {settings.timeout_seconds}s: {_safe(url)}",
+                            permanent=False) from exc
+    except requests.RequestException as exc:
+        raise UpstreamError(f"{type(exc).__name__} calling {_safe(url)}", permanent=False) from exc
+    try:
+        body = response.json()
+    except ValueError:
+        body = None
+    if response.ok and body is not None:
+        return body
+    raise _error(response, body)
+
+
+def _error(response: requests.Response, body: Any) -> UpstreamError:
+    error = body.get("error") if isinstance(body, dict) else None
+    code = subcode = None
+    message = response.reason or "error"
+    if isinstance(error, dict):
+        code, subcode = _int(error.get("code")), _int(error.get("error_subcode"))
+        message = str(error.get("message") or message)
+    elif response.ok:
+        message = "the answer is not JSON"
+    transient = response.status_code >= 500 or response.status_code == 429
+    return UpstreamError(
+        f"HTTP {response.status_code}: {message}",
+        permanent=not transient and not response.ok,
+        status=response.status_code,
+        code=code,
+        subcode=subcode,
+        headers=response.headers,
+    )
+
+
+def _int(value: Any) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def _safe(url: str) -> str:
+    """The URL without its query string (which may carry an access token)."""
+    return url.split("?", 1)[0]
+
+
+def _session() -> requests.Session:
+    # One pooled session per thread: requests.Session is not documented as thread-safe.
+    session = getattr(_local, "session", None)
+    if session is None:
+        session = _local.session = requests.Session()
+    return session

@@ -1,0 +1,23 @@
+"""GET|POST /webhooks/whatsapp: WhatsApp Cloud API (object `whatsapp_business_account`).
+
+https://developers.facebook.com/docs/whatsapp/cloud-api/webhooks; see webhooks/meta.py.
+"""
+from __future__ import annotations
+
+from flask import Blueprint, Response
+
+from webhooks import meta
+from webhooks.edge import hub
+
+bp = Blueprint("whatsapp", __name__)
+CHANNEL = "whatsapp"
+
+
+@bp.get("/webhooks/whatsapp")
+def verify() -> Response:
+    return meta.handshake(hub().settings.whatsapp_verify_token, CHANNEL)
+
+
+@bp.post("/webhooks/whatsapp")
+def receive() -> Response:
+    return meta.receive(hub().settings.whatsapp_app_secrets, CHANNEL)
