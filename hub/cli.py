@@ -247,3 +247,31 @@ def _process_inline(hub: Hub, event_ids: list[int]) -> None:
     with click.progressbar(event_ids, label=f"processing {len(event_ids)} leads", file=sys.stderr) as bar:
         for event_id in bar:
             run(hub, event_id)
+
+
+@main.group()
+def dedupe() -> None:
+    """Matching over the whole store."""
+
+
+@dedupe.command("rescan")
+@click.option("--batch", default=200, show_default=True, help="Contacts per saved step.")
+@click.option("--restart", is_flag=True, help="Start from the first contact, not where the last run stopped.")
+def dedupe_rescan(batch: int, restart: bool) -> None:
+    """Match every contact against the others again (after new weights or an import).
+
+    Merges and suggestions follow the same rules as for new leads; every merge can be undone.
+    Interrupted, it resumes where it stopped.
+    """
+    from hub.store.rescan import remaining, rescan, reset_cursor
+
+    settings = _settings()
+    _setup_logging(settings)
+    hub = Hub(settings)
+    if restart:
+        reset_cursor(hub.store)
+    total = remaining(hub.store)
+    with click.progressbar(length=total, label=f"rescanning {total} contacts", file=sys.stderr,
+                           show_pos=True, show_eta=True) as bar:
+        result = rescan(hub.store, batch=batch, progress=bar.update)
+    click.echo(f"{result.contacts} contacts rescanned: {result.merged} merged, {result.suggested} suggestions added")

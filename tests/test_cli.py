@@ -90,3 +90,12 @@ def test_a_bad_setting_stops_the_command_with_its_name(tmp_path, cli_hub):
 def test_hub_worker_without_redis_says_what_it_needs(tmp_path, cli_hub):
     result = run_hub(tmp_path, "worker")
     assert result.returncode == 1 and "needs HUB_REDIS_URL" in result.stderr
+
+
+def test_dedupe_rescan_reports_what_it_did(tmp_path, cli_hub, queue):
+    post(cli_hub, "a", ho_ten="Nguyễn Thị Lan", so_dien_thoai="0912345678")
+    post(cli_hub, "b", ho_ten="Trần Văn Hùng", so_dien_thoai="0987654321")
+    drain(cli_hub, queue)
+    result = run_hub(tmp_path, "dedupe", "rescan", "--restart")
+    assert result.returncode == 0, result.stderr
+    assert "2 contacts rescanned: 0 merged, 0 suggestions added" in result.stdout

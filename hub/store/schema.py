@@ -214,3 +214,12 @@ class ChannelHealthRow(Base):
     detail: Mapped[str | None] = mapped_column(Text)
     token_fingerprint: Mapped[str] = mapped_column(String(64), default="")
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class HubStateRow(Base):
+    """Small named values the hub keeps between runs (e.g. where a rescan stopped)."""
+
+    __tablename__ = "hub_state"
+    key: Mapped[str] = mapped_column(String(128), primary_key=True)
+    value: Mapped[str] = mapped_column(Text, default="")
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
