@@ -10,10 +10,10 @@ single-valued fields (name, province) pick one value among the members by a rule
 """
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Literal
+from typing import Any, Literal, TypeVar
 
 from hub.normalize import fold
 
@@ -41,15 +41,12 @@ class ProvinceValue:
     at: datetime
 
 
+V = TypeVar("V", NameValue, ProvinceValue)
+
+
 def choose_name(values: Sequence[NameValue], rule: Rule = "most_complete") -> NameValue | None:
     """The surviving name among the members' names (None when no member has one)."""
-    if not values:
-        return None
-    if rule == "oldest":
-        return min(values, key=lambda v: v.at)
-    if rule == "most_recent":
-        return max(values, key=lambda v: v.at)
-    return max(values, key=lambda v: (_name_completeness(v), -v.at.timestamp()))
+    return _choose(values, rule, _name_completeness)
 
 
 def _name_completeness(value: NameValue) -> tuple[int, int, int]:
@@ -60,10 +57,15 @@ def _name_completeness(value: NameValue) -> tuple[int, int, int]:
 
 def choose_province(values: Sequence[ProvinceValue], rule: Rule = "most_complete") -> ProvinceValue | None:
     """The surviving province among the members' provinces (None when no member has one)."""
+    return _choose(values, rule, lambda v: (v.code is not None,))
+
+
+def _choose(values: Sequence[V], rule: Rule, completeness: Callable[[V], tuple[Any, ...]]) -> V | None:
+    """The value a rule keeps; "most_complete" ties go to the oldest value."""
     if not values:
         return None
     if rule == "oldest":
         return min(values, key=lambda v: v.at)
     if rule == "most_recent":
         return max(values, key=lambda v: v.at)
-    return max(values, key=lambda v: (v.code is not None, -v.at.timestamp()))
+    return max(values, key=lambda v: (*completeness(v), -v.at.timestamp()))
