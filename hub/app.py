@@ -34,6 +34,10 @@ def create_app(settings: Settings | None = None, role: Role = "embedded", hub: H
         import webhooks
 
         webhooks.init_app(app)
+    if role in ("embedded", "ops"):
+        from hub import ops
+
+        ops.init_app(app)
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(Exception, _unexpected_error)
     return app

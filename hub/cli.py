@@ -275,3 +275,48 @@ def dedupe_rescan(batch: int, restart: bool) -> None:
                            show_pos=True, show_eta=True) as bar:
         result = rescan(hub.store, batch=batch, progress=bar.update)
     click.echo(f"{result.contacts} contacts rescanned: {result.merged} merged, {result.suggested} suggestions added")
+
+
+@main.group("tokens")
+def tokens_group() -> None:
+    """API tokens for downstream consumers."""
+
+
+@tokens_group.command("create")
+@click.option("--name", required=True, help="Who or what uses the token (e.g. the CRM's name).")
+@click.option("--scopes", default="contacts:read,events:read", show_default=True,
+              help="Comma-separated: contacts:read, events:read, suggestions:read, suggestions:write.")
+def tokens_create(name: str, scopes: str) -> None:
+    """Create a token; it is printed once and cannot be shown again."""
+    from hub.ops import tokens
+
+    hub = Hub(_settings())
+    try:
+        token = tokens.create(hub.store, name, [s.strip() for s in scopes.split(",") if s.strip()])
+    except tokens.TokenError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(token)
+    click.echo("Keep it now: only a hash is stored.", err=True)
+
+
+@tokens_group.command("list")
+def tokens_list() -> None:
+    """The tokens (never their secret part)."""
+    from hub.ops import tokens
+
+    for row in tokens.listing(Hub(_settings()).store):
+        state = "revoked" if row["revoked"] else f"last used {row['last_used_at'] or 'never'}"
+        click.echo(f"{row['id']}\tlh_{row['prefix']}_…\t{row['name']}\t{','.join(row['scopes'])}\t{state}")
+
+
+@tokens_group.command("revoke")
+@click.argument("token_id", type=int)
+def tokens_revoke(token_id: int) -> None:
+    """Revoke a token for good."""
+    from hub.ops import tokens
+
+    try:
+        tokens.revoke(Hub(_settings()).store, token_id)
+    except tokens.TokenError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(f"token {token_id} revoked")

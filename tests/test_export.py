@@ -7,7 +7,7 @@ import json
 
 from hub.export import write_contacts
 from tests.conftest import FORM_TOKEN
-from tests.helpers import FORM_URL, drain
+from tests.helpers import FORM_URL, drain, rows
 
 AUTH = {"Authorization": f"Bearer {FORM_TOKEN}"}
 SHAPE = {"id", "name", "given_name", "family_name", "phones", "emails", "province", "identities",
@@ -56,3 +56,18 @@ def test_export_pages_through_more_contacts_than_one_batch(client, hub, queue, m
     out = io.StringIO()
     assert write_contacts(hub.store, out, fmt="jsonl") == 5
     assert len({json.loads(line)["id"] for line in out.getvalue().splitlines()}) == 5
+
+
+def test_a_survivor_exported_beside_its_tombstone_keeps_the_tombstones_leads(client, hub, queue):
+    from hub.store.merging import merge_contacts
+
+    seed(client, hub, queue)
+    lan, hung = (c["id"] for c in rows(hub, "contacts"))
+    with hub.store.transaction() as session:
+        merge_contacts(session, lan, [hung], actor="ops")
+    out = io.StringIO()
+    write_contacts(hub.store, out, fmt="jsonl", include_merged=True)
+    docs = {d["id"]: d for d in map(json.loads, out.getvalue().splitlines())}
+    assert [l["source_ref"] for l in docs[lan]["leads"]] == ["contact-us:a", "contact-us:b", "contact-us:c"]
+    assert [l["source_ref"] for l in docs[hung]["leads"]] == ["contact-us:c"]
+    assert docs[hung]["merged_into"] == lan

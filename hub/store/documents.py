@@ -38,18 +38,25 @@ def contact_documents(session: Session, contacts: Iterable[ContactRow]) -> Itera
     rows = list(contacts)
     groups = members_of(session, [c.id for c in rows if c.merged_into is None])
     groups.update({c.id: [c.id] for c in rows if c.merged_into is not None})
-    owner = {member: cid for cid, members in groups.items() for member in members}
+    # A tombstone's points and leads show in its own document and in its survivor's, when
+    # both are in this batch: a member may belong to several documents.
+    owners: dict[str, list[str]] = {}
+    for cid, members in groups.items():
+        for member in members:
+            owners.setdefault(member, []).append(cid)
     points: dict[str, list[ContactPointRow]] = {cid: [] for cid in groups}
     leads: dict[str, list[LeadRow]] = {cid: [] for cid in groups}
-    if owner:
+    if owners:
         for point in session.execute(
-            select(ContactPointRow).where(ContactPointRow.contact_id.in_(owner)).order_by(ContactPointRow.id)
+            select(ContactPointRow).where(ContactPointRow.contact_id.in_(owners)).order_by(ContactPointRow.id)
         ).scalars():
-            _append_unique(points[owner[point.contact_id]], point)
+            for cid in owners[point.contact_id]:
+                _append_unique(points[cid], point)
         for lead in session.execute(
-            select(LeadRow).where(LeadRow.contact_id.in_(owner)).order_by(LeadRow.captured_at, LeadRow.id)
+            select(LeadRow).where(LeadRow.contact_id.in_(owners)).order_by(LeadRow.captured_at, LeadRow.id)
         ).scalars():
-            leads[owner[lead.contact_id]].append(lead)
+            for cid in owners[lead.contact_id]:
+                leads[cid].append(lead)
     for contact in rows:
         yield _document(contact, points[contact.id], leads[contact.id])
 

@@ -72,7 +72,9 @@ def merge_contacts(
                       evidence=dict(evidence or {}), actor=actor, created_at=now)
     session.add(log)
     session.flush()
-    _emit(session, "contact.merged", survivor_id, {"merged_ids": list(merged_ids), "merge_id": log.id})
+    session.flush()
+    _emit(session, "contact.merged", survivor_id, {"merged_ids": list(merged_ids), "merge_id": log.id,
+                                                    "merged": [contact_document(session, i) for i in merged_ids]})
     return log.id
 
 

@@ -1,0 +1,119 @@
+"""The OpenAPI 3.1 description of /api/v1, served at /api/v1/openapi.json."""
+from __future__ import annotations
+
+from typing import Any
+
+STRING_LIST = {"type": "array", "items": {"type": "string"}}
+PROBLEM = {"$ref": "#/components/responses/Problem"}
+LIMIT = {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 500, "default": 100}}
+
+
+def _ok(schema: dict[str, Any], description: str = "OK") -> dict[str, Any]:
+    return {"description": description, "content": {"application/json": {"schema": schema}}}
+
+
+def _errors(*codes: int) -> dict[str, Any]:
+    return {str(code): PROBLEM for code in codes}
+
+
+CONTACT = {
+    "type": "object",
+    "required": ["id", "phones", "emails", "identities", "leads", "version", "created_at", "updated_at"],
+    "properties": {
+        "id": {"type": "string"}, "name": {"type": ["string", "null"]},
+        "given_name": {"type": ["string", "null"]}, "family_name": {"type": ["string", "null"]},
+        "phones": STRING_LIST, "emails": STRING_LIST,
+        "province": {"type": ["string", "null"]}, "province_code": {"type": ["string", "null"]},
+        "identities": {"type": "array", "items": {"type": "object", "properties": {
+            "channel": {"type": "string"}, "scope": {"type": "string"}, "id": {"type": "string"}}}},
+        "leads": {"type": "array", "items": {"type": "object", "properties": {
+            "id": {"type": "integer"}, "channel": {"type": "string"}, "source_ref": {"type": "string"},
+            "captured_at": {"type": "string", "format": "date-time"},
+            "attribution": {"type": "object", "additionalProperties": {"type": "string"}}}}},
+        "merged_into": {"type": ["string", "null"], "description": "the survivor's id when this contact was merged away"},
+        "version": {"type": "integer"},
+        "created_at": {"type": "string", "format": "date-time"},
+        "updated_at": {"type": "string", "format": "date-time"},
+    },
+}
+EVENT = {
+    "type": "object",
+    "properties": {
+        "id": {"type": "string", "description": "stable event id"},
+        "sequence": {"type": "integer", "description": "position in the feed, increasing in commit order"},
+        "type": {"enum": ["contact.created", "contact.updated", "contact.merged", "contact.unmerged"]},
+        "contact_id": {"type": "string"}, "contact_version": {"type": "integer"},
+        "created_at": {"type": "string", "format": "date-time"},
+        "data": {"type": "object", "description": "contact (document); merged_ids / restored_ids / restored for merges"},
+    },
+}
+SUGGESTION = {
+    "type": "object",
+    "properties": {
+        "id": {"type": "integer"}, "contact_id": {"type": "string"}, "candidate_id": {"type": "string"},
+        "score": {"type": "number"}, "evidence": {"type": "object"}, "status": {"type": "string"},
+        "created_at": {"type": "string", "format": "date-time"},
+        "decided_at": {"type": ["string", "null"]}, "decided_by": {"type": ["string", "null"]},
+    },
+}
+
+
+def _paths() -> dict[str, Any]:
+    ref = {name: {"$ref": f"#/components/schemas/{name}"} for name in ("Contact", "Event", "Suggestion")}
+    return {
+        "/contacts": {"get": {
+            "summary": "Active contacts, oldest change first", "operationId": "listContacts",
+            "parameters": [LIMIT, {"name": "cursor", "in": "query", "schema": {"type": "string"}},
+                           {"name": "updated_since", "in": "query", "schema": {"type": "string", "format": "date-time"}}],
+            "responses": {"200": _ok({"type": "object", "properties": {
+                "data": {"type": "array", "items": ref["Contact"]}, "next_cursor": {"type": ["string", "null"]}}}),
+                **_errors(400, 401, 403)}}},
+        "/contacts/{contact_id}": {"get": {
+            "summary": "A contact; a merged-away id answers with merged_into set and a canonical Link",
+            "operationId": "getContact",
+            "parameters": [{"name": "contact_id", "in": "path", "required": True, "schema": {"type": "string"}}],
+            "responses": {"200": _ok(ref["Contact"]), **_errors(401, 403, 404)}}},
+        "/events": {"get": {
+            "summary": "The change feed after a sequence number", "operationId": "listEvents",
+            "parameters": [{"name": "after", "in": "query", "schema": {"type": "integer", "minimum": 0, "default": 0}}, LIMIT],
+            "responses": {"200": _ok({"type": "object", "properties": {
+                "data": {"type": "array", "items": ref["Event"]}, "next_after": {"type": "integer"}}}),
+                **_errors(400, 401, 403)}}},
+        "/suggestions": {"get": {
+            "summary": "Merge suggestions (open ones best first)", "operationId": "listSuggestions",
+            "parameters": [{"name": "status", "in": "query", "schema": {
+                "enum": ["open", "accepted", "rejected", "merged", "skipped"], "default": "open"}},
+                {"name": "after", "in": "query", "schema": {"type": "integer", "minimum": 0}}, LIMIT],
+            "responses": {"200": _ok({"type": "object", "properties": {
+                "data": {"type": "array", "items": ref["Suggestion"]}}}), **_errors(400, 401, 403)}}},
+        "/suggestions/{suggestion_id}/accept": {"post": {
+            "summary": "Merge the pair (undoable)", "operationId": "acceptSuggestion",
+            "parameters": [{"name": "suggestion_id", "in": "path", "required": True, "schema": {"type": "integer"}}],
+            "requestBody": {"required": False, "content": {"application/json": {"schema": {"type": "object", "properties": {
+                "choices": {"type": "object", "additionalProperties": {"type": "string"}}}}}}},
+            "responses": {"200": _ok({"type": "object", "properties": {
+                "status": {"type": "string"}, "merge_id": {"type": "integer"}}}), **_errors(401, 403, 404, 409, 422)}}},
+        "/suggestions/{suggestion_id}/reject": {"post": {
+            "summary": "The pair are different people: never suggested again", "operationId": "rejectSuggestion",
+            "parameters": [{"name": "suggestion_id", "in": "path", "required": True, "schema": {"type": "integer"}}],
+            "responses": {"200": _ok({"type": "object", "properties": {"status": {"type": "string"}}}),
+                          **_errors(401, 403, 404, 409)}}},
+    }
+
+
+def document() -> dict[str, Any]:
+    return {
+        "openapi": "3.1.0",
+        "info": {"title": "lead-hub API", "version": "1.0.0",
+                 "description": "Clean, deduplicated contacts and their change feed for downstream CRMs."},
+        "servers": [{"url": "/api/v1"}],
+        "security": [{"bearer": []}],
+        "paths": _paths(),
+        "components": {
+            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
+            "schemas": {"Contact": CONTACT, "Event": EVENT, "Suggestion": SUGGESTION},
+            "responses": {"Problem": {"description": "An error (RFC 9457)", "content": {"application/problem+json": {
+                "schema": {"type": "object", "properties": {"type": {"type": "string"}, "title": {"type": "string"},
+                                                            "status": {"type": "integer"}, "detail": {"type": "string"}}}}}}},
+        },
+    }
