@@ -109,7 +109,7 @@ def pg_only_url(pg_url: str) -> str:
     return pg_url
 
 
-def make_settings(database_url: str, **overrides: object) -> Settings:
+def make_settings(database_url: str, rq_queue: str = "lead-hub", **overrides: object) -> Settings:
     forms = {
         "contact-us": FormSettings(
             key="contact-us",
@@ -134,7 +134,7 @@ def make_settings(database_url: str, **overrides: object) -> Settings:
         "whatsapp": WhatsAppSettings(app_secrets=(WHATSAPP_SECRET,)),
         "secret_key": "test-secret",
         "forms": forms,
-        "queue": QueueSettings(backoff_seconds=(0,), sweep_interval_seconds=0.2),
+        "queue": QueueSettings(backoff_seconds=(0,), sweep_interval_seconds=0.2, rq_queue=rq_queue),
     }
     values.update(overrides)
     return Settings(**values)  # type: ignore[arg-type]
@@ -190,9 +190,18 @@ def client(app):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def redis_conn() -> Iterator[Redis]:
+def rq_queue() -> str:
+    """A queue name of this test's own: test runs sharing a Redis never take each other's jobs."""
+    return f"lead-hub-test-{uuid.uuid4().hex[:12]}"
+
+
+@pytest.fixture
+def redis_conn(rq_queue: str) -> Iterator[Redis]:
+    """The test Redis; the test's queue (and its jobs) is deleted afterwards. No FLUSHDB: other
+    runs may be using the same database."""
+    from rq import Queue
+
     conn = Redis.from_url(REDIS_URL)
-    conn.flushdb()
     yield conn
-    conn.flushdb()
+    Queue(rq_queue, connection=conn).delete(delete_jobs=True)
     conn.close()

@@ -21,8 +21,8 @@ AUTH = {"Authorization": f"Bearer {FORM_TOKEN}"}
 
 
 @pytest.fixture
-def rq_hub(db_url: str, redis_conn: Redis) -> Iterator[Hub]:
-    hub = Hub(make_settings(db_url, redis_url=REDIS_URL))
+def rq_hub(db_url: str, redis_conn: Redis, rq_queue: str) -> Iterator[Hub]:
+    hub = Hub(make_settings(db_url, rq_queue, redis_url=REDIS_URL))
     set_current(hub)  # RQ imports hub.pipeline.process_event, which uses the current hub
     yield hub
     set_current(None)
@@ -120,8 +120,8 @@ def test_with_redis_down_webhooks_still_get_200_and_are_processed_when_it_return
         hub.store.dispose()
 
 
-def test_a_batch_of_events_is_enqueued_in_one_go_as_separate_jobs(redis_conn):
-    queue = RQQueue(redis_conn, "lead-hub-batch")
+def test_a_batch_of_events_is_enqueued_in_one_go_as_separate_jobs(redis_conn, rq_queue):
+    queue = RQQueue(redis_conn, rq_queue)
     queue.enqueue_many([7, 8, 9])
     assert queue.depth() == 3
     assert sorted(job.args for job in queue.rq.jobs) == [(7,), (8,), (9,)]
