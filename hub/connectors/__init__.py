@@ -18,6 +18,7 @@ CONNECTORS: dict[str, str] = {
     "messenger": "hub.connectors.messenger",
     "instagram": "hub.connectors.messenger",
     "whatsapp": "hub.connectors.whatsapp",
+    "zalo": "hub.connectors.zalo",
 }
 
 
