@@ -40,8 +40,10 @@ def event_name(payload: dict[str, Any]) -> str:
 
 
 def oa_of(payload: dict[str, Any]) -> str:
-    """The OA an event is for: `recipient.id`, or `oa_id` on follow / unfollow."""
-    return _text(_dict(payload.get("recipient")).get("id")) or _text(payload.get("oa_id"))
+    """The OA an event is for: `recipient.id`, `sender.id` on the OA's own messages
+    (oa_send_*: the OA sends to the user), or `oa_id` on follow / unfollow."""
+    side = "sender" if event_name(payload).startswith("oa_send_") else "recipient"
+    return _text(_dict(payload.get(side)).get("id")) or _text(payload.get("oa_id"))
 
 
 def user_of(payload: dict[str, Any]) -> str:

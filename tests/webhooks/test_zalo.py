@@ -85,8 +85,6 @@ def test_a_body_that_is_not_a_json_object_is_a_400(client, hub, body):
     (user_event("shop_has_order", None), "unknown_event"),
 ])
 def test_echoes_receipts_and_unknown_events_are_a_200_not_stored_but_counted(client, hub, payload, reason):
-    if payload["event_name"] == "oa_send_text":
-        payload = {**payload, "recipient": {"id": ZALO_OA_ID}}  # the echo names the OA as recipient
     body = zalo_bytes(payload)
     response = client.post(URL, data=body, headers=signed(body))
     assert response.status_code == 200
@@ -94,6 +92,23 @@ def test_echoes_receipts_and_unknown_events_are_a_200_not_stored_but_counted(cli
     assert row_count(hub, "raw_events") == 0
     metrics = client.get("/metrics").data.decode()
     assert f'hub_webhook_ignored_total{{channel="zalo",reason="{reason}"}} 1.0' in metrics
+
+
+def test_an_echo_is_verified_with_the_key_of_the_oa_that_sent_it(client, hub):
+    body = zalo_bytes(oa_send_text("msg_echo", "Dạ shop chào anh/chị"))  # sender: the OA
+    assert client.post(URL, data=body, headers=signed(body, secret=OTHER_OA_SECRET)).status_code == 403
+    assert client.post(URL, data=body, headers=signed(body)).json["reason"] == "echo"
+
+
+def test_a_signed_lead_event_without_a_sender_is_stored_and_fails_visibly(client, hub, queue):
+    payload = user_send_text("msg_nosender", "0912345678")
+    del payload["sender"]
+    body = zalo_bytes(payload)
+    assert client.post(URL, data=body, headers=signed(body)).status_code == 200
+    assert drain(hub, queue) == ["failed"]
+    [event] = rows(hub, "raw_events")
+    assert "without an OA id or a user id" in event["last_error"]
+    assert row_count(hub, "leads") == 0
 
 
 def test_a_redelivered_event_is_a_no_op(client, hub, queue):
