@@ -19,6 +19,7 @@ CONNECTORS: dict[str, str] = {
     "instagram": "hub.connectors.messenger",
     "whatsapp": "hub.connectors.whatsapp",
     "zalo": "hub.connectors.zalo",
+    "telegram": "hub.connectors.telegram",
 }
 
 
