@@ -22,6 +22,7 @@ LEAD_FIELDS = frozenset(
     {"name", "given_name", "family_name", "phone", "email", "province", "address", "message"}
 )
 _FORM_KEY = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")
+_SECRET_TOKEN = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
 _TOP_LEVEL_ENV = {
     "HUB_DATABASE_URL": "database_url",
     "HUB_REDIS_URL": "redis_url",
@@ -144,13 +145,56 @@ class WhatsAppSettings:
 
 
 @dataclass(frozen=True)
+class ZaloOA:
+    """A Zalo Official Account whose webhooks the hub receives.
+
+    Zalo signs each event with its app id and the OA's secret key (not the app secret).
+    """
+
+    oa_id: str
+    secret_key: str = ""
+    app_id: str = ""
+
+    def __post_init__(self) -> None:
+        where = f"zalo.oas.{self.oa_id}"
+        if not self.oa_id.isdigit():
+            raise ConfigError(f"{where}: an OA id is all digits")
+        if not self.secret_key:
+            raise ConfigError(f"{where}.secret_key: required")
+        if not self.app_id.isdigit():
+            raise ConfigError(f"{where}.app_id: required, all digits, got {self.app_id!r}")
+
+
+@dataclass(frozen=True)
 class ZaloSettings:
+    """Zalo Official Accounts (https://developers.zalo.me/docs/official-account/webhook)."""
+
     api_url: str = "https://openapi.zalo.me"
+    oas: Mapping[str, ZaloOA] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class TelegramBot:
+    """A Telegram bot whose webhook was set with `secret_token`."""
+
+    name: str
+    secret_token: str = ""
+
+    def __post_init__(self) -> None:
+        where = f"telegram.bots.{self.name}"
+        if not _FORM_KEY.match(self.name):
+            raise ConfigError(f"{where}: a bot name is 1-64 letters, digits, '-' or '_'")
+        # Telegram accepts 1-256 characters A-Z, a-z, 0-9, _ and - as a secret_token.
+        if not _SECRET_TOKEN.match(self.secret_token):
+            raise ConfigError(f"{where}.secret_token: required, 1-256 letters, digits, '_' or '-'")
 
 
 @dataclass(frozen=True)
 class TelegramSettings:
+    """Telegram bots (https://core.telegram.org/bots/api#setwebhook)."""
+
     api_url: str = "https://api.telegram.org"
+    bots: Mapping[str, TelegramBot] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -286,8 +330,6 @@ _SECTIONS: dict[str, type] = {
     "server": ServerSettings,
     "http": HttpSettings,
     "whatsapp": WhatsAppSettings,
-    "zalo": ZaloSettings,
-    "telegram": TelegramSettings,
 }
 _SCALARS = ("database_url", "redis_url", "amqp_url", "secret_key", "log_level", "source")
 
@@ -301,6 +343,10 @@ def _build_settings(raw: Mapping[str, Any]) -> Settings:
             kwargs[key] = _build_forms(value)
         elif key == "facebook":
             kwargs[key] = _build_facebook(value)
+        elif key == "zalo":
+            kwargs[key] = _build_keyed(value, "zalo", ZaloSettings, "oas", ZaloOA, "oa_id")
+        elif key == "telegram":
+            kwargs[key] = _build_keyed(value, "telegram", TelegramSettings, "bots", TelegramBot, "name")
         elif key in _SCALARS:
             if value not in ("", None):  # an empty value means unset (the default applies)
                 kwargs[key] = _coerce(value, str, key)
@@ -343,6 +389,19 @@ def _build_facebook(value: Any) -> FacebookSettings:
             LeadAdsForm, {**form, "form_id": str(form_id)}, f"facebook.forms.{form_id}"
         )
     return replace(facebook, pages=built_pages, forms=built_forms)
+
+
+def _build_keyed(value: Any, where: str, cls: type, table: str, item_cls: type, id_field: str) -> Any:
+    """A section with one sub-table per account, e.g. [zalo] plus [zalo.oas.<oa_id>]."""
+    if not isinstance(value, dict):
+        raise ConfigError(f"{where}: must be a table")
+    section = dict(value)
+    items = _tables(section.pop(table, {}), f"{where}.{table}")
+    built = _build(cls, section, where)
+    return replace(built, **{table: {
+        str(key): _build(item_cls, {**item, id_field: str(key)}, f"{where}.{table}.{key}")
+        for key, item in items.items()
+    }})
 
 
 def _tables(value: Any, where: str) -> dict[str, dict[str, Any]]:

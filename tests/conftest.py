@@ -16,7 +16,7 @@ from redis import Redis
 from sqlalchemy import text
 
 from hub.config import (FacebookPage, FacebookSettings, FormSettings, LeadAdsForm, QueueSettings,
-                        Settings, WhatsAppSettings)
+                        Settings, TelegramBot, TelegramSettings, WhatsAppSettings, ZaloOA, ZaloSettings)
 from hub.runtime import Hub, set_current
 from hub.store.migrate import upgrade
 from hub.store.schema import Base
@@ -32,6 +32,14 @@ VERIFY_TOKEN = "verify-me-3f9a"
 PAGE_ID = "104857600123456"
 PAGE_TOKEN = "EAAB-page-token-1"
 FORM_ID = "771234567890123"
+# Zalo ids are strings longer than 2^53 (9007199254740992).
+ZALO_APP_ID = "1234567890123456789"
+ZALO_OA_ID = "579745863508352884"
+ZALO_OA_SECRET = "oa-secret-Kx9Q2mZ7"
+OTHER_OA_ID = "4368496045530264598"
+OTHER_OA_SECRET = "other-oa-secret-P3w8"
+TELEGRAM_BOT = "shop_bot"
+TELEGRAM_TOKEN = "tg-secret_Zq81xY"
 _GRAPH: list = []
 
 
@@ -132,6 +140,12 @@ def make_settings(database_url: str, rq_queue: str = "lead-hub", **overrides: ob
         "database_url": database_url,
         "facebook": facebook,
         "whatsapp": WhatsAppSettings(app_secrets=(WHATSAPP_SECRET,)),
+        "zalo": ZaloSettings(oas={
+            ZALO_OA_ID: ZaloOA(oa_id=ZALO_OA_ID, secret_key=ZALO_OA_SECRET, app_id=ZALO_APP_ID),
+            OTHER_OA_ID: ZaloOA(oa_id=OTHER_OA_ID, secret_key=OTHER_OA_SECRET, app_id=ZALO_APP_ID),
+        }),
+        "telegram": TelegramSettings(bots={
+            TELEGRAM_BOT: TelegramBot(name=TELEGRAM_BOT, secret_token=TELEGRAM_TOKEN)}),
         "secret_key": "test-secret",
         "forms": forms,
         "queue": QueueSettings(backoff_seconds=(0,), sweep_interval_seconds=0.2, rq_queue=rq_queue),

@@ -90,10 +90,13 @@ def test_an_explicit_config_path_that_does_not_exist_is_an_error(tmp_path):
 
 def test_the_example_config_is_valid(monkeypatch):
     env = {"CONTACT_US_TOKEN": "t", "LANDING_SECRET": "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw",
-           "FB_APP_SECRET": "a", "FB_VERIFY_TOKEN": "v", "FANPAGE_TOKEN": "EAAB", **PG}
+           "FB_APP_SECRET": "a", "FB_VERIFY_TOKEN": "v", "FANPAGE_TOKEN": "EAAB",
+           "ZALO_OA_SECRET": "z", "ZALO_OA2_SECRET": "z2", "TELEGRAM_SECRET_TOKEN": "tg", **PG}
     settings = load_settings("config/hub.example.toml", environ=env)
     assert "contact-us" in settings.forms
     assert settings.facebook.page_token("104857600123456") == "EAAB"
+    assert [oa.secret_key for oa in settings.zalo.oas.values()] == ["z", "z2"]
+    assert [bot.secret_token for bot in settings.telegram.bots.values()] == ["tg"]
 
 
 def test_upstream_base_urls_are_the_documented_settings(tmp_path):
@@ -136,5 +139,43 @@ def test_meta_settings_read_pages_forms_and_secrets_from_the_environment(tmp_pat
     ('[facebook]\nreconcile_interval_minutes = "often"\n', "facebook.reconcile_interval_minutes: expected int"),
 ])
 def test_bad_meta_settings_fail_naming_the_setting(tmp_path, text, message):
+    with pytest.raises(ConfigError, match=message.replace(".", r"\.")):
+        load_settings(write(tmp_path, text), environ=PG)
+
+
+def test_zalo_oas_and_telegram_bots_are_read_with_secrets_from_the_environment(tmp_path):
+    path = write(tmp_path, """
+        [zalo]
+        api_url = "http://127.0.0.1:9/zalo"
+        [zalo.oas.579745863508352884]
+        app_id = "1234567890123456789"
+        secret_key = "env:ZALO_OA_SECRET"
+        [zalo.oas.4368496045530264598]
+        app_id = "1234567890123456789"
+        secret_key = "env:ZALO_OA2_SECRET"
+        [telegram.bots.shop_bot]
+        secret_token = "env:TG_TOKEN"
+    """)
+    env = {**PG, "ZALO_OA_SECRET": "s1", "ZALO_OA2_SECRET": "s2", "TG_TOKEN": "t-1"}
+    settings = load_settings(path, environ=env)
+    assert settings.zalo.api_url == "http://127.0.0.1:9/zalo"
+    oa = settings.zalo.oas["579745863508352884"]
+    assert (oa.oa_id, oa.app_id, oa.secret_key) == ("579745863508352884", "1234567890123456789", "s1")
+    assert settings.zalo.oas["4368496045530264598"].secret_key == "s2"
+    assert settings.telegram.bots["shop_bot"].secret_token == "t-1"
+    assert settings.telegram.api_url == "https://api.telegram.org"
+
+
+@pytest.mark.parametrize("text, message", [
+    ('[zalo.oas.myoa]\nsecret_key = "k"\napp_id = "1"\n', "zalo.oas.myoa: an OA id is all digits"),
+    ('[zalo.oas.123]\napp_id = "1"\n', "zalo.oas.123.secret_key: required"),
+    ('[zalo.oas.123]\nsecret_key = "k"\n', "zalo.oas.123.app_id: required"),
+    ('[zalo.oas.123]\nsecret_key = "k"\napp_id = "1"\nkey = "x"\n', "zalo.oas.123.key: unknown setting"),
+    ('[zalo]\noas = "x"\n', "zalo.oas: must be a table"),
+    ('[telegram.bots.shop_bot]\n', "telegram.bots.shop_bot.secret_token: required"),
+    ('[telegram.bots.shop_bot]\nsecret_token = "has space"\n', "telegram.bots.shop_bot.secret_token: required"),
+    ('[telegram.bots."a/b"]\nsecret_token = "t"\n', "telegram.bots.a/b: a bot name is"),
+])
+def test_bad_zalo_and_telegram_settings_fail_naming_the_setting(tmp_path, text, message):
     with pytest.raises(ConfigError, match=message.replace(".", r"\.")):
         load_settings(write(tmp_path, text), environ=PG)

@@ -3,9 +3,9 @@ from __future__ import annotations
 
 from flask import Flask
 
-from webhooks import facebook, forms, whatsapp
+from webhooks import facebook, forms, telegram, whatsapp, zalo
 
-BLUEPRINTS = (forms.bp, facebook.bp, whatsapp.bp)
+BLUEPRINTS = (forms.bp, facebook.bp, whatsapp.bp, zalo.bp, telegram.bp)
 
 
 def init_app(app: Flask) -> None:

@@ -38,13 +38,16 @@ def raw_body() -> bytes:
     return request.get_data(cache=True)
 
 
-def accept(channel: str, delivery_key: str, route: str = "") -> Response:
+def accept(channel: str, delivery_key: str, route: str = "",
+           extra_headers: Mapping[str, str] | None = None) -> Response:
     """Commit the raw event, enqueue its id, answer 200. A redelivery is a 200 no-op.
+
+    `extra_headers` are what the receiver learnt while verifying (kept with the event).
 
     If the database is down, answer 503 so the sender retries: we never acknowledge what we
     did not store. If the queue is down, the event is stored and the sweeper enqueues it later.
     """
-    headers = kept_headers()
+    headers = {**kept_headers(), **(extra_headers or {})}
     try:
         accepted = inbox.put(
             hub().store,
@@ -92,6 +95,12 @@ def accept_batch(channel: str, items: Sequence[inbox.Item], delivery: Mapping[st
         "duplicates": sum(a.duplicate for a in accepted),
         "ignored": ignored,
     })
+
+
+def ignore(channel: str, reason: str) -> Response:
+    """Answer 200 to a verified item that is not a lead, store nothing, count it."""
+    current_app.extensions["hub.metrics"].ignored(channel, reason)
+    return jsonify({"status": "ignored", "reason": reason})
 
 
 def _store_down() -> Response:

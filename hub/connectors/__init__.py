@@ -18,6 +18,8 @@ CONNECTORS: dict[str, str] = {
     "messenger": "hub.connectors.messenger",
     "instagram": "hub.connectors.messenger",
     "whatsapp": "hub.connectors.whatsapp",
+    "zalo": "hub.connectors.zalo",
+    "telegram": "hub.connectors.telegram",
 }
 
 
