@@ -9,7 +9,8 @@ processes, each a thread pool of requests.Session) sends the same signed bodies 
 by count and time. It prints accepted deliveries/s and p50/p99 latency, then checks that the
 inbox holds exactly one row per item sent in an accepted delivery (zero lost events).
 Knobs: BENCH_WORKERS (4), BENCH_SECONDS (10), BENCH_DELIVERIES (4000), BENCH_BATCH (10 items),
-BENCH_CLIENTS (4 processes) x BENCH_THREADS (8).
+BENCH_CLIENTS (4 processes) x BENCH_THREADS (8), BENCH_SERVER_THREADS (1: gunicorn's
+sync workers; more: gthread workers, the same for both apps).
 """
 from __future__ import annotations
 
@@ -104,9 +105,9 @@ def _free_port() -> int:
 
 def _gunicorn(app: str, env: dict[str, str], cwd: Path, log: str) -> tuple[subprocess.Popen, str]:
     port = _free_port()
-    workers = ENV.get("BENCH_WORKERS", "4")
+    workers, threads = ENV.get("BENCH_WORKERS", "4"), ENV.get("BENCH_SERVER_THREADS", "1")
     proc = subprocess.Popen([str(Path(sys.executable).parent / "gunicorn"), "--workers", workers,
-                             "--bind", f"127.0.0.1:{port}", "--log-level", "warning", app],
+                             "--threads", threads, "--bind", f"127.0.0.1:{port}", "--log-level", "warning", app],
                             cwd=cwd, env=env, stdout=open(cwd / log, "wb"), stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
     for _ in range(300):
@@ -176,7 +177,7 @@ def _report(env: dict[str, str], batch: int, baseline: dict[str, float], ingest:
     db = env["HUB_DATABASE_URL"].split(":", 1)[0]
     queue = "RQ/Redis" if env.get("HUB_REDIS_URL") else "none (embedded mode: events wait for a worker)"
     print(f"signed Messenger deliveries of {batch} items; database {db}; queue {queue}; "
-          f"gunicorn --workers {ENV.get('BENCH_WORKERS', '4')}")
+          f"gunicorn --workers {ENV.get('BENCH_WORKERS', '4')} --threads {ENV.get('BENCH_SERVER_THREADS', '1')}")
     print(f"{'endpoint':<16}{'sent':>8}{'accepted':>10}{'deliveries/s':>14}{'p50 ms':>9}{'p99 ms':>9}")
     for label, run in (("bare Flask 200", baseline), ("hub ingest", ingest)):
         print(f"{label:<16}{run['sent']:>8.0f}{run['accepted']:>10.0f}{run['rate']:>14.0f}"

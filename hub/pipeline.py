@@ -23,6 +23,15 @@ def process_event(event_id: int) -> str:
     return run(current(), event_id)
 
 
+def process_events(event_ids: list[int]) -> list[str]:
+    """The queue job for a batched delivery: each event is claimed and processed on its own,
+    so one that fails (and is retried by the inbox) never holds back the others."""
+    from hub.runtime import current
+
+    hub = current()
+    return [run(hub, event_id) for event_id in event_ids]
+
+
 def run(hub: Hub, event_id: int) -> str:
     """Process one inbox event exactly once, whatever the number of deliveries and workers.
 

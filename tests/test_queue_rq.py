@@ -120,8 +120,18 @@ def test_with_redis_down_webhooks_still_get_200_and_are_processed_when_it_return
         hub.store.dispose()
 
 
-def test_a_batch_of_events_is_enqueued_in_one_go_as_separate_jobs(redis_conn, rq_queue):
-    queue = RQQueue(redis_conn, rq_queue)
-    queue.enqueue_many([7, 8, 9])
-    assert queue.depth() == 3
-    assert sorted(job.args for job in queue.rq.jobs) == [(7,), (8,), (9,)]
+def test_a_batched_delivery_is_one_job_and_a_failing_event_holds_back_none_of_the_others(rq_hub):
+    from hub import inbox
+
+    ids = [inbox.put(rq_hub.store, channel="form", delivery_key=f"k{n}", route=route,
+                     body=f"ho_ten=Kh%C3%A1ch+{n}&so_dien_thoai=090000000{n}".encode(),
+                     headers={"Content-Type": "application/x-www-form-urlencoded"},
+                     queue=rq_hub.settings.queue).event_id
+           for n, route in enumerate(["contact-us", "no-longer-configured", "contact-us"])]
+    rq_hub.queue.enqueue_many(ids)
+    assert rq_hub.queue.depth() == 1
+    [job] = rq_hub.queue.rq.jobs
+    assert job.args == (ids,)
+    work(rq_hub)
+    assert [r["status"] for r in rows(rq_hub, "raw_events")] == ["done", "failed", "done"]
+    assert row_count(rq_hub, "contacts") == 2
