@@ -11,9 +11,8 @@ from datetime import datetime, timedelta, timezone
 
 from typing import Any
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from hub.config import QueueSettings
@@ -51,31 +50,8 @@ def put(
     Raises sqlalchemy.exc.OperationalError when the database cannot be reached: the caller
     must then answer 503 so the sender retries.
     """
-    now = utcnow()
-    row = {
-        "channel": channel,
-        "route": route,
-        "delivery_key": delivery_key[:255],
-        "headers": dict(headers),
-        "body": body,
-        "received_at": now,
-        "status": "pending",
-        "attempts": 0,
-        "due_at": now + timedelta(seconds=queue.stuck_after_seconds),
-        "updated_at": now,
-    }
-    try:
-        with store.transaction() as session:
-            event_id = session.execute(insert(RawEventRow).returning(RawEventRow.id), row).scalar_one()
-        return Accepted(event_id=event_id, duplicate=False)
-    except IntegrityError:
-        with store.sessions() as session:
-            existing = session.execute(
-                select(RawEventRow.id).where(
-                    RawEventRow.channel == channel, RawEventRow.delivery_key == row["delivery_key"]
-                )
-            ).scalar_one()
-        return Accepted(event_id=existing, duplicate=True)
+    item = Item(channel=channel, delivery_key=delivery_key, route=route, body=body, headers=headers)
+    return put_batch(store, [item], delivery=None, queue=queue)[0]
 
 
 @dataclass(frozen=True)

@@ -27,6 +27,7 @@ class QueueUnavailable(RuntimeError):
 
 class Queue(Protocol):
     def enqueue(self, event_id: int) -> None: ...
+    def enqueue_many(self, event_ids: list[int]) -> None: ...
     def ping(self) -> None: ...
     def depth(self) -> int: ...
 
@@ -102,6 +103,10 @@ class LocalQueue:
 
     def enqueue(self, event_id: int) -> None:
         self.pending.put(event_id)
+
+    def enqueue_many(self, event_ids: list[int]) -> None:
+        for event_id in event_ids:
+            self.pending.put(event_id)
 
     def ping(self) -> None:
         if self.workers and not any(w.is_alive() for w in self.workers):

@@ -65,20 +65,14 @@ class Hub:
             log.warning("event %s stays pending, queue unavailable: %s", event_id, exc)
             return False
 
-    def enqueue_many(self, event_ids: list[int]) -> int:
-        """Hand several events to the queue; stops at the first failure (the sweeper takes
-        the rest). Returns how many were enqueued."""
-        if isinstance(self.queue, RQQueue) and event_ids:
-            try:
-                self.queue.enqueue_many(event_ids)
-                return len(event_ids)
-            except QueueUnavailable as exc:
-                log.warning("%d events stay pending, queue unavailable: %s", len(event_ids), exc)
-                return 0
-        for done, event_id in enumerate(event_ids):
-            if not self.enqueue(event_id):
-                return done
-        return len(event_ids)
+    def enqueue_many(self, event_ids: list[int]) -> bool:
+        """Hand several events to the queue at once; False (the sweeper takes over) if it is down."""
+        try:
+            self.queue.enqueue_many(event_ids)
+            return True
+        except QueueUnavailable as exc:
+            log.warning("%d events stay pending, queue unavailable: %s", len(event_ids), exc)
+            return False
 
     def sweep(self) -> int:
         """Enqueue every event that is due; returns how many were enqueued.

@@ -70,6 +70,9 @@ class RecordingQueue:
     def enqueue(self, event_id: int) -> None:
         self.ids.append(event_id)
 
+    def enqueue_many(self, event_ids: list[int]) -> None:
+        self.ids.extend(event_ids)
+
     def ping(self) -> None:
         return None
 

@@ -88,10 +88,11 @@ def accept_batch(channel: str, items: Sequence[inbox.Item], delivery: Mapping[st
     metrics = current_app.extensions["hub.metrics"]
     for item, result in zip(items, accepted):
         metrics.received(item.channel, duplicate=result.duplicate)
-    hub().enqueue_many([a.event_id for a in accepted if not a.duplicate])
+    new = [a.event_id for a in accepted if not a.duplicate]
+    hub().enqueue_many(new)
     return jsonify({
         "status": "accepted",
-        "event_ids": [a.event_id for a in accepted if not a.duplicate],
+        "event_ids": new,
         "duplicates": sum(a.duplicate for a in accepted),
         "ignored": ignored,
     })
