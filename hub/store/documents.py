@@ -9,6 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from hub.model import Lead
+from hub.store.contacts import members_of
 from hub.store.schema import ContactPointRow, ContactRow, LeadRow
 
 
@@ -33,8 +34,6 @@ def contact_documents(session: Session, contacts: Iterable[ContactRow]) -> Itera
     A survivor's document carries the points and leads of every contact merged into it; a
     merged-away contact (a tombstone, `merged_into` set) shows only its own.
     """
-    from hub.store.contacts import members_of
-
     rows = list(contacts)
     groups = members_of(session, [c.id for c in rows if c.merged_into is None])
     groups.update({c.id: [c.id] for c in rows if c.merged_into is not None})

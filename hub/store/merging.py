@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from hub.dedupe.merge import Rule
 from hub.store.contacts import apply_survivors, name_value, province_value, survive
 from hub.store.documents import contact_document
+from hub.store.repository import append_outbox
 from hub.store.schema import ContactRow, MergeLogRow, MergeSuggestionRow
 
 RESTORED_COLUMNS = (
@@ -172,7 +173,5 @@ def _reopen_suggestions(session: Session, suggestions: Mapping[str, str]) -> Non
 
 
 def _emit(session: Session, event_type: str, contact_id: str, extra: Mapping[str, Any]) -> None:
-    from hub.store.repository import append_outbox
-
     append_outbox(session, event_type, contact_id, extra)
     session.flush()
