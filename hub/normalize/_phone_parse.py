@@ -12,6 +12,7 @@ from phonenumbers import (
     PhoneNumberType,
     carrier,
 )
+from phonenumbers.carrierdata import CARRIER_DATA, CARRIER_LONGEST_PREFIX
 
 from hub.model import Phone
 from hub.normalize._phone_prefixes import (
@@ -89,8 +90,28 @@ def _read_vietnamese(national: str) -> ParsedNumber | None:
     kind = vietnamese_number_type(national)
     if kind == PhoneNumberType.UNKNOWN:
         return None
-    number = PhoneNumber(country_code=VN_COUNTRY_CODE, national_number=int(national))
-    return _describe(number, f"+{VN_COUNTRY_CODE}{national}", kind, old_e164)
+    e164 = f"+{VN_COUNTRY_CODE}{national}"
+    return ParsedNumber(
+        e164=e164,
+        old_e164=old_e164,
+        line_type=LINE_TYPES.get(kind),
+        carrier=_vietnamese_carrier(e164[: 1 + _VN_CARRIER_PREFIX]) if kind in CARRIER_TYPES else None,
+    )
+
+
+# phonenumbers names a number's carrier by the longest prefix of its E.164 digits found in
+# its carrier table; for +84 no prefix there is longer than this, so the first digits decide.
+_VN_CARRIER_PREFIX = max(
+    (len(prefix) for prefix in CARRIER_DATA if prefix.startswith(str(VN_COUNTRY_CODE))),
+    default=CARRIER_LONGEST_PREFIX,
+)
+
+
+@lru_cache(maxsize=1024)
+def _vietnamese_carrier(e164_prefix: str) -> str | None:
+    """The carrier of every +84 number starting with `e164_prefix` (see _VN_CARRIER_PREFIX)."""
+    number = PhoneNumber(country_code=VN_COUNTRY_CODE, national_number=int(e164_prefix[3:]))
+    return carrier.name_for_valid_number(number, "en") or None
 
 
 def _read_international(digits: str) -> ParsedNumber | None:

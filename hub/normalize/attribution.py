@@ -16,6 +16,7 @@ Messenger / WhatsApp ad referrals) to `Attribution(channel, values)` where:
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Any, Iterator, Mapping
 from urllib.parse import parse_qsl, urlsplit
 
@@ -49,12 +50,21 @@ def _put(values: dict[str, str], key: object, value: object, overwrite: bool = T
     An explicitly canonical key beats an alias of it ("adset_id" over "adgroup_id").
     """
     text = _clean_value(value)
-    name = _KEY_SEPARATORS.sub("_", str(key).strip().lower()).strip("_")
-    if text is None or not name:
+    if text is None:
         return
-    canonical = ALIASES.get(name, name)
+    name, canonical = _key_names(key if isinstance(key, str) else str(key))
+    if not name:
+        return
     if canonical not in values or (overwrite and canonical == name):
         values[canonical] = text
+
+
+@lru_cache(maxsize=4096)
+def _key_names(key: str) -> tuple[str, str]:
+    """(the key in canonical spelling, the canonical key it stands for): the same few keys
+    come with every lead, so the answer is cached."""
+    name = _KEY_SEPARATORS.sub("_", key.strip().lower()).strip("_")
+    return name, ALIASES.get(name, name)
 
 
 def _clean_value(value: object) -> str | None:
@@ -64,7 +74,7 @@ def _clean_value(value: object) -> str | None:
     elif not isinstance(value, (str, int, float)) or isinstance(value, bool):
         return None
     text = str(value).strip()
-    if not text or text.lower() in EMPTY_VALUES or _UNFILLED_MACRO.match(text):
+    if not text or text.lower() in EMPTY_VALUES or (text[0] == "{" and _UNFILLED_MACRO.match(text)):
         return None
     return text
 

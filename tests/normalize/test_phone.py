@@ -3,10 +3,12 @@ from __future__ import annotations
 import random
 
 import phonenumbers
+from phonenumbers import carrier
 import pytest
 
 from hub.model import Phones
 from hub.normalize import normalize_phone
+from hub.normalize._phone_parse import parse_digits
 from hub.normalize._phone_vn_types import vietnamese_number_type
 
 LAN = "+84912345678"
@@ -252,3 +254,21 @@ def test_vietnamese_line_types_agree_with_phonenumbers(first_digit: str) -> None
                 national = (str(prefix) + tail)[:length]
                 number = phonenumbers.PhoneNumber(country_code=84, national_number=int(national))
                 assert vietnamese_number_type(national) == phonenumbers.number_type(number)
+
+
+@pytest.mark.parametrize("first_digit", "35789")
+def test_vietnamese_carriers_agree_with_phonenumbers(first_digit: str) -> None:
+    # Carriers are cached by the first digits of the number: every valid mobile number must
+    # still get phonenumbers' own answer for the whole number.
+    rng = random.Random(first_digit)
+    checked = 0
+    for prefix in range(int(first_digit) * 100, (int(first_digit) + 1) * 100):
+        for tail in ("000000", "999999", f"{rng.randrange(10**6):06d}"):
+            national = f"{prefix}{tail}"
+            parsed = parse_digits("0" + national, False)
+            if parsed is None or parsed.line_type != "mobile":
+                continue
+            number = phonenumbers.PhoneNumber(country_code=84, national_number=int(national))
+            assert parsed.carrier == (carrier.name_for_valid_number(number, "en") or None)
+            checked += 1
+    assert checked > 0
