@@ -198,6 +198,23 @@ class TelegramSettings:
 
 
 @dataclass(frozen=True)
+class AmqpSettings:
+    """The downstream AMQP exchange (hub/sinks/amqp.py); disabled while url is unset."""
+
+    url: str | None = None
+    exchange: str = "lead-hub.contacts"
+    poll_interval_seconds: float = 1.0  # how often the publisher looks for new outbox events
+    batch: int = 500  # events published (each confirmed) before the cursor is saved
+    max_backoff_seconds: float = 60.0  # reconnect waits double up to this while the broker is down
+
+    def __post_init__(self) -> None:
+        if not self.exchange:
+            raise ConfigError("amqp.exchange: must not be empty")
+        if self.batch < 1:
+            raise ConfigError(f"amqp.batch: must be at least 1, got {self.batch!r}")
+
+
+@dataclass(frozen=True)
 class Settings:
     database_url: str = DEFAULT_DATABASE_URL
     redis_url: str | None = None  # set: production queue (RQ); unset: in-process worker
@@ -214,8 +231,11 @@ class Settings:
     telegram: TelegramSettings = field(default_factory=TelegramSettings)
     forms: Mapping[str, FormSettings] = field(default_factory=dict)
     source: str = "defaults"  # where the settings came from, for messages
+    amqp: AmqpSettings = field(default_factory=AmqpSettings)
 
     def __post_init__(self) -> None:
+        if self.amqp_url and not self.amqp.url:  # HUB_AMQP_URL / amqp_url is amqp.url's short form
+            object.__setattr__(self, "amqp", replace(self.amqp, url=self.amqp_url))
         if not self.secret_key:
             raise ConfigError("secret_key: required (set HUB_SECRET_KEY)")
         if not self.database_url.startswith(("sqlite:", "postgresql")):
@@ -330,6 +350,7 @@ _SECTIONS: dict[str, type] = {
     "server": ServerSettings,
     "http": HttpSettings,
     "whatsapp": WhatsAppSettings,
+    "amqp": AmqpSettings,
 }
 _SCALARS = ("database_url", "redis_url", "amqp_url", "secret_key", "log_level", "source")
 
