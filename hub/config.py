@@ -22,6 +22,7 @@ LEAD_FIELDS = frozenset(
     {"name", "given_name", "family_name", "phone", "email", "province", "address", "message"}
 )
 _FORM_KEY = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")
+_EXCHANGE = re.compile(r"^[A-Za-z0-9_.:-]{1,100}$")  # AMQP 0-9-1 exchange names
 _SECRET_TOKEN = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
 _TOP_LEVEL_ENV = {
     "HUB_DATABASE_URL": "database_url",
@@ -208,8 +209,10 @@ class AmqpSettings:
     max_backoff_seconds: float = 60.0  # reconnect waits double up to this while the broker is down
 
     def __post_init__(self) -> None:
-        if not self.exchange:
-            raise ConfigError("amqp.exchange: must not be empty")
+        if self.url is not None and "://" not in self.url:
+            raise ConfigError(f"amqp.url: expected a broker URL like amqp://user:pass@host:5672//, got {self.url!r}")
+        if not _EXCHANGE.match(self.exchange):
+            raise ConfigError(f"amqp.exchange: 1-100 letters, digits, '-', '_', '.' or ':', got {self.exchange!r}")
         if self.batch < 1:
             raise ConfigError(f"amqp.batch: must be at least 1, got {self.batch!r}")
 

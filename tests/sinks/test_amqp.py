@@ -133,6 +133,8 @@ def test_with_the_broker_unreachable_leads_commit_and_the_cursor_stays(client, h
     assert len(rows(hub, "contacts")) == 3 and len(rows(hub, "leads")) == 4
     assert cursor.read(hub.store, publisher.key) == 0
     assert publisher.lag() == 4
+    assert "hub_amqp_lag_events 4.0" in client.get("/metrics").get_data(as_text=True)
+    assert client.get("/readyz").status_code == 200  # capture goes on; the events wait in the outbox
 
 
 def test_a_new_publisher_resumes_from_the_cursor_with_no_gap_or_repeat(client, hub, queue, consumer, settings):
