@@ -8,6 +8,7 @@ import subprocess
 import time
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlsplit
 
 import pika
 import pika.exceptions
@@ -78,15 +79,16 @@ class Consumer:
 
 
 def broker_up() -> bool:
+    url = urlsplit(AMQP_URL)
     try:
-        socket.create_connection(("127.0.0.1", 5672), timeout=1).close()
+        socket.create_connection((url.hostname, url.port or 5672), timeout=1).close()
         return True
     except OSError:
         return False
 
 
 def rabbitmqctl(command: str) -> None:
-    """Stop or start the local broker's application (only this project uses it here)."""
+    """Stop or start the local broker's application (only this project uses it on this machine)."""
     subprocess.run(["rabbitmqctl", command], check=True, capture_output=True, timeout=120)
 
 
