@@ -10,7 +10,7 @@ from typing import IO
 
 import click
 
-from hub import export, inbox
+from hub import inbox
 from hub.config import ConfigError, Settings, load_settings
 from hub.model import EVENT_STATUSES
 from hub.queue import RQQueue
@@ -171,16 +171,27 @@ def replay(statuses: tuple[str, ...], since: str | None, channel: str | None, ev
 
 
 @main.command("export")
-@click.argument("what", type=click.Choice(["contacts"]))
+@click.argument("what", type=click.Choice(["contacts", "leads"]))
 @click.option("--format", "fmt", type=click.Choice(["jsonl", "csv"]), default="jsonl", show_default=True)
 @click.option("--out", type=click.File("w", encoding="utf-8", lazy=True), default="-",
               help="File to write (default: standard output).")
 @click.option("--include-merged", is_flag=True, help="Also export merged-away contacts (tombstones).")
-def export_cmd(what: str, fmt: str, out: IO[str], include_merged: bool) -> None:
-    """Export contacts in the documented contact shape."""
+@click.option("--channel", help="Only captures from this channel (form, zalo, messenger, ...).")
+@click.option("--since", help="Only captures from then on: ISO date (Vietnam midnight), date-time with zone, or 7d.")
+@click.option("--until", help="Only captures before then (same forms as --since).")
+@click.option("--excel", is_flag=True, help="CSV for Excel: UTF-8 BOM, formula-like cells defused.")
+def export_cmd(what: str, fmt: str, out: IO[str], include_merged: bool, channel: str | None,
+               since: str | None, until: str | None, excel: bool) -> None:
+    """Export contacts (the documented contact shape) or leads, optionally filtered."""
+    from hub.sinks import csv_export
+
+    try:
+        filters = csv_export.ExportFilter.parse(channel, since, until)
+    except csv_export.FilterError as exc:
+        raise click.BadParameter(str(exc)) from None
     hub = Hub(_settings())
-    count = export.write_contacts(hub.store, out, fmt=fmt, include_merged=include_merged)
-    click.echo(f"exported {count} contacts", err=True)
+    count = csv_export.write(hub.store, out, what, fmt, filters, excel=excel, include_merged=include_merged)
+    click.echo(f"exported {count} {what}", err=True)
 
 
 @main.group()

@@ -22,6 +22,7 @@ LEAD_FIELDS = frozenset(
     {"name", "given_name", "family_name", "phone", "email", "province", "address", "message"}
 )
 _FORM_KEY = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")
+_EXCHANGE = re.compile(r"^[A-Za-z0-9_.:-]{1,100}$")  # AMQP 0-9-1 exchange names
 _SECRET_TOKEN = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
 _TOP_LEVEL_ENV = {
     "HUB_DATABASE_URL": "database_url",
@@ -198,6 +199,25 @@ class TelegramSettings:
 
 
 @dataclass(frozen=True)
+class AmqpSettings:
+    """The downstream AMQP exchange (hub/sinks/amqp.py); disabled while url is unset."""
+
+    url: str | None = None
+    exchange: str = "lead-hub.contacts"
+    poll_interval_seconds: float = 1.0  # how often the publisher looks for new outbox events
+    batch: int = 500  # events published (each confirmed) before the cursor is saved
+    max_backoff_seconds: float = 60.0  # reconnect waits double up to this while the broker is down
+
+    def __post_init__(self) -> None:
+        if self.url is not None and "://" not in self.url:
+            raise ConfigError(f"amqp.url: expected a broker URL like amqp://user:pass@host:5672//, got {self.url!r}")
+        if not _EXCHANGE.match(self.exchange):
+            raise ConfigError(f"amqp.exchange: 1-100 letters, digits, '-', '_', '.' or ':', got {self.exchange!r}")
+        if self.batch < 1:
+            raise ConfigError(f"amqp.batch: must be at least 1, got {self.batch!r}")
+
+
+@dataclass(frozen=True)
 class Settings:
     database_url: str = DEFAULT_DATABASE_URL
     redis_url: str | None = None  # set: production queue (RQ); unset: in-process worker
@@ -214,8 +234,11 @@ class Settings:
     telegram: TelegramSettings = field(default_factory=TelegramSettings)
     forms: Mapping[str, FormSettings] = field(default_factory=dict)
     source: str = "defaults"  # where the settings came from, for messages
+    amqp: AmqpSettings = field(default_factory=AmqpSettings)
 
     def __post_init__(self) -> None:
+        if self.amqp_url and not self.amqp.url:  # HUB_AMQP_URL / amqp_url is amqp.url's short form
+            object.__setattr__(self, "amqp", replace(self.amqp, url=self.amqp_url))
         if not self.secret_key:
             raise ConfigError("secret_key: required (set HUB_SECRET_KEY)")
         if not self.database_url.startswith(("sqlite:", "postgresql")):
@@ -330,6 +353,7 @@ _SECTIONS: dict[str, type] = {
     "server": ServerSettings,
     "http": HttpSettings,
     "whatsapp": WhatsAppSettings,
+    "amqp": AmqpSettings,
 }
 _SCALARS = ("database_url", "redis_url", "amqp_url", "secret_key", "log_level", "source")
 

@@ -21,6 +21,8 @@ class Metrics:
         disable_created_metrics()  # the *_created series only add noise to every scrape
         self.registry = CollectorRegistry()
         self.registry.register(_InboxCollector(hub))
+        if hub.settings.amqp.url:
+            self.registry.register(_AmqpCollector(hub))
         self.rejections = Counter(
             "hub_webhook_rejected",
             "Webhook requests refused (bad auth, malformed, unknown route), by reason",
@@ -75,3 +77,17 @@ class _InboxCollector:
         except QueueUnavailable:
             depth = float("nan")
         yield GaugeMetricFamily("hub_queue_depth", "Jobs waiting in the queue", value=depth)
+
+
+class _AmqpCollector:
+    def __init__(self, hub: Hub) -> None:
+        self.hub = hub
+
+    def collect(self) -> Iterator[Metric]:
+        from hub.sinks.amqp import cursor_key
+        from hub.sinks.cursor import lag
+
+        yield GaugeMetricFamily(
+            "hub_amqp_lag_events", "Outbox events not yet confirmed by the AMQP broker",
+            value=lag(self.hub.store, cursor_key(self.hub.settings.amqp.exchange)),
+        )

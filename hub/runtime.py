@@ -3,11 +3,15 @@ from __future__ import annotations
 
 import logging
 import threading
+from typing import TYPE_CHECKING
 
 from hub import channel_health, inbox
 from hub.config import Settings, load_settings
 from hub.queue import LocalQueue, Queue, QueueUnavailable, RQQueue, Sweeper, redis_connection
 from hub.store import Store
+
+if TYPE_CHECKING:
+    from hub.sinks.amqp import AmqpSink
 
 log = logging.getLogger(__name__)
 RECONCILE_CHECK_SECONDS = 60.0
@@ -21,6 +25,7 @@ class Hub:
         self.sweeper = Sweeper(self.sweep, settings.queue.sweep_interval_seconds)
         # The Lead Ads reconcile: checked every minute, run by one process per interval.
         self.reconciler = Sweeper(self.reconcile, RECONCILE_CHECK_SECONDS)
+        self.amqp_sink: AmqpSink | None = None
 
     def _default_queue(self) -> Queue:
         if self.settings.redis_url is None:
@@ -40,8 +45,15 @@ class Hub:
         self.sweeper.start()
         if self.settings.facebook.reconcile_interval_minutes:
             self.reconciler.start()
+        if self.settings.amqp.url and self.amqp_sink is None:
+            from hub.sinks.amqp import AmqpSink  # kombu is imported only when AMQP is on
+
+            self.amqp_sink = AmqpSink(self.store, self.settings.amqp).start()
 
     def stop_periodic(self) -> None:
+        if self.amqp_sink is not None:
+            self.amqp_sink.stop()
+            self.amqp_sink = None
         self.reconciler.stop()
         self.sweeper.stop()
 

@@ -6,9 +6,11 @@ Redis: database 14 of the local server, flushed before and after each test.
 from __future__ import annotations
 
 import os
+import socket
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import psycopg
 import pytest
@@ -54,10 +56,15 @@ def pytest_sessionstart(session: pytest.Session) -> None:
         Redis.from_url(REDIS_URL, socket_connect_timeout=3).ping()
     except Exception as exc:
         problems.append(f"Redis at {REDIS_URL}: {exc}")
+    amqp = urlsplit(os.environ.get("HUB_TEST_AMQP_URL", "amqp://guest:guest@127.0.0.1:5672//"))
+    try:
+        socket.create_connection((amqp.hostname or "127.0.0.1", amqp.port or 5672), timeout=3).close()
+    except OSError as exc:
+        problems.append(f"RabbitMQ at {amqp.hostname}:{amqp.port or 5672}: {exc}")
     if problems:
         raise pytest.UsageError(
             "the tests use real services; start them (bash .ci/run does) or point "
-            "HUB_TEST_PG_ADMIN_URL / HUB_TEST_REDIS_URL elsewhere:\n  " + "\n  ".join(problems)
+            "HUB_TEST_PG_ADMIN_URL / HUB_TEST_REDIS_URL / HUB_TEST_AMQP_URL elsewhere:\n  " + "\n  ".join(problems)
         )
 
 

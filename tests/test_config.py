@@ -56,7 +56,7 @@ def test_environment_variables_override_the_file(tmp_path):
     settings = load_settings(path, environ=env)
     assert settings.redis_url == "redis://env:6379/1"
     assert settings.queue.lease_seconds == 90
-    assert settings.amqp_url == "amqp://guest:guest@localhost//"
+    assert settings.amqp_url == settings.amqp.url == "amqp://guest:guest@localhost//"
     assert not settings.embedded
 
 
@@ -75,6 +75,9 @@ def test_environment_variables_override_the_file(tmp_path):
         ("[forms.'bad key!']\ntoken = 't'\n", PG, "forms.bad key!: form key must be"),
         ("log_level = 'LOUD'\n", PG, "log_level: 'LOUD' is not"),
         ("this is not toml", PG, "not valid TOML"),
+        ("[amqp]\nbatch = 0\n", PG, "amqp.batch: must be at least 1"),
+        ("[amqp]\nexchange = 'khách hàng'\n", PG, "amqp.exchange: 1-100 letters"),
+        ("[amqp]\nurl = 'rabbit-host'\n", PG, "amqp.url: expected a broker URL"),
     ],
 )
 def test_a_bad_or_missing_value_fails_naming_the_setting(tmp_path, toml, env, message):
@@ -179,3 +182,12 @@ def test_zalo_oas_and_telegram_bots_are_read_with_secrets_from_the_environment(t
 def test_bad_zalo_and_telegram_settings_fail_naming_the_setting(tmp_path, text, message):
     with pytest.raises(ConfigError, match=message.replace(".", r"\.")):
         load_settings(write(tmp_path, text), environ=PG)
+
+
+def test_amqp_settings_come_from_the_amqp_section_and_the_environment(tmp_path):
+    path = write(tmp_path, '[amqp]\nexchange = "crm.contacts"\npoll_interval_seconds = 2\n')
+    settings = load_settings(path, environ={**PG, "HUB_AMQP__URL": "amqp://u:p@rabbit:5672//"})
+    assert (settings.amqp.url, settings.amqp.exchange) == ("amqp://u:p@rabbit:5672//", "crm.contacts")
+    assert settings.amqp.poll_interval_seconds == 2.0
+    default = load_settings(environ=PG).amqp
+    assert (default.url, default.exchange) == (None, "lead-hub.contacts")

@@ -61,6 +61,9 @@ SUGGESTION = {
 def _paths() -> dict[str, Any]:
     ref = {name: {"$ref": f"#/components/schemas/{name}"} for name in ("Contact", "Event", "Suggestion")}
     return {
+        "/export/contacts.csv": _export_path("contacts", [{"name": "include_merged", "in": "query", "schema": {
+            "enum": ["true", "false", "1", "0"], "default": "false"}}]),
+        "/export/leads.csv": _export_path("leads", []),
         "/contacts": {"get": {
             "summary": "Active contacts, oldest change first", "operationId": "listContacts",
             "parameters": [LIMIT, {"name": "cursor", "in": "query", "schema": {"type": "string"}},
@@ -99,6 +102,22 @@ def _paths() -> dict[str, Any]:
             "responses": {"200": _ok({"type": "object", "properties": {"status": {"type": "string"}}}),
                           **_errors(401, 403, 404, 409)}}},
     }
+
+
+def _export_path(what: str, extra: list[dict[str, Any]]) -> dict[str, Any]:
+    when = "ISO 8601 date (midnight in Vietnam, UTC+7), date-time with a time zone, or a duration back from now (30m, 6h, 7d)"
+    return {"get": {
+        "summary": f"All {what} as CSV (UTF-8), streamed; filters apply to captures (leads)",
+        "operationId": f"export{what.title()}Csv",
+        "parameters": [
+            {"name": "channel", "in": "query", "schema": {"type": "string", "pattern": "^[a-z][a-z0-9_]{0,31}$"}},
+            {"name": "since", "in": "query", "description": f"captured at or after: {when}", "schema": {"type": "string"}},
+            {"name": "until", "in": "query", "description": f"captured before: {when}", "schema": {"type": "string"}},
+            {"name": "excel", "in": "query", "description": "UTF-8 BOM and formula-like cells defused, for Excel",
+             "schema": {"enum": ["true", "false", "1", "0"], "default": "false"}},
+            *extra],
+        "responses": {"200": {"description": "CSV with a header row", "content": {"text/csv": {"schema": {"type": "string"}}}},
+                      **_errors(400, 401, 403)}}}
 
 
 def document() -> dict[str, Any]:
