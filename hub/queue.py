@@ -6,8 +6,6 @@ killed worker delays events but never loses them.
 """
 from __future__ import annotations
 
-import functools
-import importlib
 import logging
 import queue as stdlib_queue
 import threading
@@ -117,11 +115,9 @@ class LocalQueue:
         for event_id in event_ids:
             self.pending.put(event_id)
 
-    def call(self, function: str, *args: object) -> None:
-        """Run another job function (by dotted name, like RQ) on the worker threads."""
-        module, _, name = function.rpartition(".")
-        target = getattr(importlib.import_module(module), name)
-        self.pending.put(functools.partial(target, *args))
+    def submit(self, task: Callable[[], object]) -> None:
+        """Run another kind of job (e.g. an enrichment) on the worker threads."""
+        self.pending.put(task)
 
     def ping(self) -> None:
         if self.workers and not any(w.is_alive() for w in self.workers):

@@ -7,6 +7,7 @@ sweeper hands it again if the queue lost it. A profile updates the contact and e
 """
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import TYPE_CHECKING
@@ -61,19 +62,26 @@ def schedule(session: Session, target: Target, contact_id: str) -> int | None:
     ).scalar_one_or_none()
 
 
-def enqueue(hub: Hub, ids: list[int]) -> None:
-    """Hand jobs to the queue when it takes calls; otherwise (or when it is down) the sweeper
-    runs them later. Never raises: the rows are the truth."""
-    from hub.queue import QueueUnavailable
+def enqueue(hub: Hub, ids: list[int]) -> bool:
+    """Hand jobs to the queue: RQ, or the embedded worker threads. False when the queue cannot
+    take them (down, or one of the tests' recording queues): the sweeper runs them later.
+    Never raises: the rows are the truth."""
+    from hub.enrich.jobs import run
+    from hub.queue import LocalQueue, QueueUnavailable, RQQueue
 
-    call = getattr(hub.queue, "call", None)
-    if call is None:
-        return
-    for enrichment_id in ids:
-        try:
-            call(JOB, enrichment_id)
-        except QueueUnavailable:
-            return
+    queue = hub.queue
+    if isinstance(queue, LocalQueue):
+        for enrichment_id in ids:
+            queue.submit(functools.partial(run, hub, enrichment_id))
+        return True
+    if not isinstance(queue, RQQueue):
+        return False
+    try:
+        for enrichment_id in ids:
+            queue.call(JOB, enrichment_id)
+    except QueueUnavailable:
+        return False
+    return True
 
 
 def _enabled(settings: Settings, kind: str) -> bool:

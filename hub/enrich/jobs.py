@@ -81,15 +81,14 @@ def due(hub: Hub, limit: int = 200) -> list[int]:
 
 
 def sweep(hub: Hub) -> int:
-    """Hand every due job to the queue, or run them here when the queue takes no calls."""
+    """Hand every due job to the queue; run them here when the queue cannot take them (they
+    are short, and a profile must not wait for Redis to come back)."""
     from hub.enrich import enqueue
 
     ids = due(hub)
-    if getattr(hub.queue, "call", None) is None:
+    if not enqueue(hub, ids):
         for enrichment_id in ids:
             run(hub, enrichment_id)
-    else:
-        enqueue(hub, ids)
     return len(ids)
 
 

@@ -219,8 +219,7 @@ def test_a_worker_that_died_mid_job_is_taken_over_by_the_sweeper(client, hub, qu
 
 
 def test_embedded_mode_runs_the_profile_on_the_worker_threads(db_url, zalo_api):
-    hub = Hub(enrich_settings(db_url, zalo_api))
-    set_current(hub)
+    hub = Hub(enrich_settings(db_url, zalo_api))  # no set_current: as `hub serve` runs it
     hub.queue.start()  # type: ignore[attr-defined]
     try:
         give_token(hub, zalo_api)
@@ -231,7 +230,6 @@ def test_embedded_mode_runs_the_profile_on_the_worker_threads(db_url, zalo_api):
         assert rows(hub, "contacts")[0]["name"] == "Đặng Văn Lâm"
     finally:
         hub.queue.stop()  # type: ignore[attr-defined]
-        set_current(None)
         hub.store.dispose()
 
 
