@@ -8,10 +8,13 @@ from typing import Any
 import pytest
 
 from hub.enrich import zalo, zalo_tokens
+from hub.enrich.jobs import due, run
 from hub.errors import TokenInvalid
 from tests.conftest import ZALO_APP_ID, ZALO_OA_ID
 from tests.enrich.conftest import ZALO_APP_SECRET
 from tests.fakes.zalo import zalo_user
+from tests.helpers import drain, rows
+from tests.zalo import URL, signed, user_send_text, zalo_bytes
 
 USER = "2512523625412515"
 
@@ -106,3 +109,31 @@ def test_a_refresh_token_in_the_settings_is_adopted_once(hub, zalo_api):
     for _ in range(2):  # the second call must not go back to the (now spent) seed
         assert zalo.user_detail(hub.store, hub.settings, ZALO_OA_ID, USER)["display_name"] == "Lan Nguyễn"
     assert zalo_api.refresh_uses == [refresh]
+
+
+def test_two_enrichment_jobs_at_once_with_an_expired_token_both_finish(client, hub, queue, zalo_api, seeded):
+    other = "3012345678901234567"
+    zalo_api.users[other] = zalo_user(other, "Hoàng Thị Thu")
+    for msg_id, user in (("msg_t1", USER), ("msg_t2", other)):
+        body = zalo_bytes(user_send_text(msg_id, "alo", user=user))
+        assert client.post(URL, data=body, headers=signed(body)).status_code == 200
+    assert drain(hub, queue) == ["done", "done"]
+    zalo_api.expire_access_tokens()
+    zalo_api.refresh_delay = 0.3
+    jobs = due(hub)
+    assert len(jobs) == 2
+    barrier = threading.Barrier(2)
+    results: list[str] = []
+
+    def worker(job_id: int) -> None:
+        barrier.wait()
+        results.append(run(hub, job_id))
+
+    threads = [threading.Thread(target=worker, args=(job_id,)) for job_id in jobs]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    assert sorted(results) == ["done", "done"]
+    assert zalo_api.refresh_uses == [seeded]
+    assert sorted(c["name"] for c in rows(hub, "contacts")) == ["Hoàng Thị Thu", "Nguyễn Lan"]  # Western order read
