@@ -133,6 +133,9 @@ def test_a_refused_token_parks_the_profile_flags_the_oa_and_a_new_token_resumes_
     assert zalo_api.refresh_uses == [spent]
     assert [(r.channel, r.scope) for r in channel_health.unhealthy(hub.store)] == [("zalo", ZALO_OA_ID)]
     assert [c["name"] for c in rows(hub, "contacts")] == [None]
+    metrics = client.get("/metrics").data.decode()
+    assert 'hub_enrichments{kind="zalo_profile",status="needs_token"} 1.0' in metrics
+    assert f'hub_channel_unhealthy{{channel="zalo",scope="{ZALO_OA_ID}"}} 1.0' in metrics
     hub.sweep()  # the same token: it stays parked, Zalo is not asked again
     assert enrichment(hub)["status"] == "needs_token"
 
