@@ -137,3 +137,37 @@ def test_two_enrichment_jobs_at_once_with_an_expired_token_both_finish(client, h
     assert sorted(results) == ["done", "done"]
     assert zalo_api.refresh_uses == [seeded]
     assert sorted(c["name"] for c in rows(hub, "contacts")) == ["Hoàng Thị Thu", "Nguyễn Lan"]  # Western order read
+
+
+WORKER = """
+import json, sys
+from types import SimpleNamespace
+from hub.enrich import zalo
+from hub.store import Store
+from tests.enrich.conftest import enrich_settings
+db_url, api_url, oa, user = sys.argv[1:]
+settings = enrich_settings(db_url, SimpleNamespace(url=api_url))
+store = Store(db_url)
+print(json.dumps(zalo.user_detail(store, settings, oa, user)["display_name"]))
+"""
+
+
+def test_two_worker_processes_hitting_an_expired_token_refresh_it_once(hub, zalo_api, seeded):
+    import json
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    zalo_api.expire_access_tokens()
+    zalo_api.refresh_delay = 1.0  # the later process finds the row locked, then the new pair
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2])}
+    args = [sys.executable, "-c", WORKER, hub.settings.database_url, zalo_api.url, ZALO_OA_ID, USER]
+    workers = [subprocess.Popen(args, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+               for _ in range(2)]
+    outputs = [w.communicate(timeout=120) for w in workers]
+    assert [w.returncode for w in workers] == [0, 0], outputs
+    assert [json.loads(out) for out, _err in outputs] == ["Lan Nguyễn", "Lan Nguyễn"]
+    assert zalo_api.refresh_uses == [seeded]
+    stored = zalo_tokens.current(hub.store, hub.settings, ZALO_OA_ID)
+    assert zalo_api.refresh_tokens[stored.refresh_token] == "unused"
