@@ -331,3 +331,8 @@ def tokens_revoke(token_id: int) -> None:
     except tokens.TokenError as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(f"token {token_id} revoked")
+
+
+from hub.enrich.cli import zalo_group  # noqa: E402  (profile enrichment)
+
+main.add_command(zalo_group)

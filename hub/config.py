@@ -129,6 +129,7 @@ class FacebookSettings:
     verify_token: str | None = None  # the handshake token typed into the app dashboard
     reconcile_interval_minutes: int = 0  # 0: no periodic Lead Ads reconcile in the worker
     reconcile_lookback_hours: int = 48
+    enrich_profiles: bool = False  # fetch a new Messenger / Instagram sender's name
     pages: Mapping[str, FacebookPage] = field(default_factory=dict)
     forms: Mapping[str, LeadAdsForm] = field(default_factory=dict)
 
@@ -155,6 +156,10 @@ class ZaloOA:
     oa_id: str
     secret_key: str = ""
     app_id: str = ""
+    # Profile enrichment (OAuth v4): the Zalo app's secret key and a first refresh token. The
+    # hub keeps the rotating pair in its database; see `hub zalo set-token`.
+    app_secret: str = ""
+    refresh_token: str = ""
 
     def __post_init__(self) -> None:
         where = f"zalo.oas.{self.oa_id}"
@@ -171,6 +176,8 @@ class ZaloSettings:
     """Zalo Official Accounts (https://developers.zalo.me/docs/official-account/webhook)."""
 
     api_url: str = "https://openapi.zalo.me"
+    oauth_url: str = "https://oauth.zaloapp.com"
+    enrich_profiles: bool = False  # fetch a new user's display name and shared info
     oas: Mapping[str, ZaloOA] = field(default_factory=dict)
 
 

@@ -35,14 +35,28 @@ class UpstreamError(HubError):
         self.headers: Mapping[str, str] = dict(headers or {})
 
 
-def get_json(url: str, settings: HttpSettings, params: Mapping[str, Any] | None = None) -> Any:
+def get_json(url: str, settings: HttpSettings, params: Mapping[str, Any] | None = None,
+             headers: Mapping[str, str] | None = None) -> Any:
     """GET url and return the decoded JSON body.
 
     Raises UpstreamError for a timeout, a connection error, a non-2xx answer or a body that is
     not JSON; the platform's error code is read from Meta's `{"error": {"code": ...}}` shape.
     """
+    return _call("GET", url, settings, params=params, headers=headers)
+
+
+def post_form(url: str, settings: HttpSettings, data: Mapping[str, str],
+              headers: Mapping[str, str] | None = None) -> Any:
+    """POST a form (application/x-www-form-urlencoded) and return the decoded JSON body.
+
+    Raises UpstreamError like get_json.
+    """
+    return _call("POST", url, settings, data=data, headers=headers)
+
+
+def _call(method: str, url: str, settings: HttpSettings, **kwargs: Any) -> Any:
     try:
-        response = _session().get(url, params=params, timeout=settings.timeout_seconds)
+        response = _session().request(method, url, timeout=settings.timeout_seconds, **kwargs)
     except requests.Timeout as exc:
         raise UpstreamError(f"timed out after {settings.timeout_seconds}s: {_safe(url)}",
                             permanent=False) from exc

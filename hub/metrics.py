@@ -10,6 +10,7 @@ from prometheus_client import CollectorRegistry, Counter, disable_created_metric
 from prometheus_client.core import GaugeMetricFamily, Metric
 
 from hub import inbox
+from hub.enrich.metrics import EnrichmentCollector
 from hub.queue import QueueUnavailable
 
 if TYPE_CHECKING:
@@ -23,6 +24,7 @@ class Metrics:
         self.registry.register(_InboxCollector(hub))
         if hub.settings.amqp.url:
             self.registry.register(_AmqpCollector(hub))
+        self.registry.register(EnrichmentCollector(hub))
         self.rejections = Counter(
             "hub_webhook_rejected",
             "Webhook requests refused (bad auth, malformed, unknown route), by reason",

@@ -5,7 +5,7 @@ import logging
 import time
 from typing import TYPE_CHECKING
 
-from hub import channel_health, connectors, inbox
+from hub import channel_health, connectors, enrich, inbox
 from hub.errors import HubError, IgnoreEvent, TokenInvalid, TransientError
 from hub.normalize import normalize
 from hub.store.repository import apply_lead
@@ -60,6 +60,7 @@ def run(hub: Hub, event_id: int) -> str:
 
 
 def _process(hub: Hub, event_id: int) -> str:
+    enrichments: list[int] = []
     with hub.store.transaction() as session:
         event = inbox.get(session, event_id)
         leads = [normalize(draft) for draft in connectors.parse(event, hub.settings)]
@@ -67,8 +68,12 @@ def _process(hub: Hub, event_id: int) -> str:
         if not leads:
             raise IgnoreEvent("no name, phone, email or channel identity in the event")
         for lead in leads:
-            apply_lead(session, lead, event_id)
+            target = enrich.new_identity(session, hub.settings, lead)
+            applied = apply_lead(session, lead, event_id)
+            if target is not None and (job := enrich.schedule(session, target, applied.contact_id)):
+                enrichments.append(job)
         inbox.finish(session, event_id, "done")
+    enrich.enqueue(hub, enrichments)  # after the commit: the lead never waits for a profile
     return "done"
 
 

@@ -66,6 +66,13 @@ class RQQueue:
         except RedisError as exc:
             raise QueueUnavailable(f"redis: {exc}") from exc
 
+    def call(self, function: str, *args: object) -> None:
+        """Enqueue another job function by its dotted name (e.g. an enrichment)."""
+        try:
+            self.rq.enqueue(function, *args, result_ttl=0, failure_ttl=86400)
+        except RedisError as exc:
+            raise QueueUnavailable(f"redis: {exc}") from exc
+
     def ping(self) -> None:
         try:
             self.connection.ping()
@@ -85,7 +92,7 @@ class LocalQueue:
     def __init__(self, job: Callable[[int], object], threads: int = 1) -> None:
         self.job = job
         self.threads = threads
-        self.pending: stdlib_queue.Queue[int | None] = stdlib_queue.Queue()
+        self.pending: stdlib_queue.Queue[int | Callable[[], object] | None] = stdlib_queue.Queue()
         self.workers: list[threading.Thread] = []
 
     def start(self) -> None:
@@ -108,6 +115,10 @@ class LocalQueue:
         for event_id in event_ids:
             self.pending.put(event_id)
 
+    def submit(self, task: Callable[[], object]) -> None:
+        """Run another kind of job (e.g. an enrichment) on the worker threads."""
+        self.pending.put(task)
+
     def ping(self) -> None:
         if self.workers and not any(w.is_alive() for w in self.workers):
             raise QueueUnavailable("the in-process worker threads have stopped")
@@ -125,7 +136,10 @@ class LocalQueue:
             try:
                 if event_id is None:
                     return
-                self.job(event_id)
+                if callable(event_id):
+                    event_id()
+                else:
+                    self.job(event_id)
             except Exception:  # the job records its own failures; keep the thread alive
                 log.exception("event %s: job crashed", event_id)
             finally:

@@ -99,7 +99,12 @@ class Hub:
             if not self.enqueue(event_id):
                 break
             enqueued += 1
-        return enqueued
+        return enqueued + self._sweep_enrichments()
+
+    def _sweep_enrichments(self) -> int:
+        from hub.enrich.jobs import sweep
+
+        return sweep(self)
 
 
 _current: Hub | None = None

@@ -15,6 +15,7 @@ CONNECTORS: dict[str, str] = {
     "form": "hub.connectors.forms",
     "facebook_leadads": "hub.connectors.facebook_leadads",
     "facebook_comment": "hub.connectors.facebook_comment",
+    "instagram_comment": "hub.connectors.instagram_comment",
     "messenger": "hub.connectors.messenger",
     "instagram": "hub.connectors.messenger",
     "whatsapp": "hub.connectors.whatsapp",

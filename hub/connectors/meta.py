@@ -105,6 +105,8 @@ def _change(obj: str, base: dict[str, Any], change: Any) -> Iterator[Split]:
                else _malformed("facebook_leadads", envelope))
     elif obj == "page" and field_name == "feed":
         yield _comment(base, value, envelope)
+    elif obj == "instagram" and field_name == "comments":
+        yield _instagram_comment(base, value, envelope)
     elif obj == "whatsapp_business_account" and field_name == "messages":
         yield from _whatsapp(value, envelope)
     else:
@@ -120,6 +122,17 @@ def _comment(base: dict[str, Any], value: dict[str, Any], envelope: dict[str, An
     if _id((value.get("from") or {}).get("id")) == base["entry_id"]:
         return Split(channel=channel, skipped="own_comment")  # the page answering
     key = _id(value.get("comment_id"))
+    return Split(channel, key, base["entry_id"], envelope) if key else _malformed(channel, envelope)
+
+
+def _instagram_comment(base: dict[str, Any], value: dict[str, Any], envelope: dict[str, Any]) -> Split:
+    """A comment on the account's media (https://developers.facebook.com/docs/instagram-platform/webhooks):
+    `{id, text, from {id, username}, media {id, media_product_type}}`; the account's own
+    replies come with its own id in `from`."""
+    channel = "instagram_comment"
+    if _id((value.get("from") or {}).get("id")) == base["entry_id"]:
+        return Split(channel=channel, skipped="own_comment")
+    key = _id(value.get("id"))
     return Split(channel, key, base["entry_id"], envelope) if key else _malformed(channel, envelope)
 
 

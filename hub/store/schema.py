@@ -237,3 +237,49 @@ class ApiTokenRow(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+# --- Profile enrichment (Zalo OA user detail, Messenger / Instagram sender profiles) ---
+
+
+class ZaloOATokenRow(Base):
+    """An OA's OAuth v4 token pair. Zalo rotates the refresh token on every use, so the pair is
+    replaced in one update under a row lock, and `version` tells a worker that waited for the
+    lock that someone else already refreshed (see hub/enrich/zalo_tokens.py).
+
+    `seed_fingerprint` names the refresh token last taken from the settings, so a new one typed
+    into the config replaces the stored pair once, and an unchanged one never does.
+    """
+
+    __tablename__ = "zalo_oa_tokens"
+    oa_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    access_token: Mapped[str] = mapped_column(Text, default="")
+    refresh_token: Mapped[str] = mapped_column(Text, default="")
+    expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    seed_fingerprint: Mapped[str] = mapped_column(String(64), default="")
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class EnrichmentRow(Base):
+    """A pending or finished profile fetch for one channel identity, run apart from the lead.
+
+    status: pending -> processing -> done | failed, or needs_token (parked until the token that
+    failed, named by `token_fingerprint`, is replaced). `due_at` is when the sweeper next looks
+    at it (a retry's backoff, or the lease of a worker that may have died).
+    """
+
+    __tablename__ = "enrichments"
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    scope: Mapped[str] = mapped_column(String(128))
+    subject: Mapped[str] = mapped_column(String(128))
+    contact_id: Mapped[str] = mapped_column(String(36))
+    status: Mapped[str] = mapped_column(String(16), default="pending")
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    token_fingerprint: Mapped[str] = mapped_column(String(64), default="")
+    due_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    __table_args__ = (UniqueConstraint("kind", "scope", "subject"), Index(None, "status", "due_at"))

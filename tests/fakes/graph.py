@@ -1,6 +1,7 @@
 """A local fake of the Facebook Graph API: leads, form lead lists with paging, and errors.
 
 Run it, point `facebook.graph_url` at `fake.url`, and script it: `fake.leads[...] = {...}`,
+`fake.profiles[psid] = {"first_name": ..., "last_name": ..., "name": ...}`,
 `fake.fail_next(...)`. It records every request it answered in `fake.requests`.
 """
 from __future__ import annotations
@@ -37,6 +38,7 @@ class FakeGraph:
         self.leads: dict[str, dict[str, Any]] = {}  # leadgen id -> lead object
         self.forms: dict[str, list[str]] = {}  # form id -> its leadgen ids, newest first
         self.page_forms: dict[str, list[str]] = {}  # page id -> its form ids
+        self.profiles: dict[str, dict[str, Any]] = {}  # PSID / IGSID -> user profile fields
         self.valid_tokens: set[str] = set()  # empty: any token works
         self.failures: list[tuple[str, dict[str, str]]] = []  # answered in order, then normal
         self.requests: list[tuple[str, dict[str, str]]] = []
@@ -63,7 +65,7 @@ class FakeGraph:
         self.forms.setdefault(form_id, []).insert(0, lead["id"])
 
     def reset(self) -> None:
-        for collection in (self.leads, self.forms, self.page_forms):
+        for collection in (self.leads, self.forms, self.page_forms, self.profiles):
             collection.clear()
         for log in (self.failures, self.requests):
             log.clear()
@@ -74,7 +76,7 @@ class FakeGraph:
 
         @app.get("/v21.0/<object_id>")
         def get_object(object_id: str) -> Response:
-            return self._answer(lambda: self._lead(object_id))
+            return self._answer(lambda: self._lead(object_id) or self._profile(object_id))
 
         @app.get("/v21.0/<object_id>/leads")
         def form_leads(object_id: str) -> Response:
@@ -103,6 +105,14 @@ class FakeGraph:
     def _lead(self, leadgen_id: str) -> dict[str, Any] | None:
         lead = self.leads.get(leadgen_id)
         return _public(lead) if lead else None
+
+    def _profile(self, user_id: str) -> dict[str, Any] | None:
+        """A Messenger / Instagram user profile, with only the `fields` asked for (and id)."""
+        profile = self.profiles.get(user_id)
+        if profile is None:
+            return None
+        wanted = set(request.args.get("fields", "").split(",")) | {"id"}
+        return {k: v for k, v in {"id": user_id, **profile}.items() if k in wanted}
 
     def _lead_or_none(self, leadgen_id: str) -> dict[str, Any] | None:
         lead = self.leads[leadgen_id]
