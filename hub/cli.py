@@ -320,3 +320,8 @@ def tokens_revoke(token_id: int) -> None:
     except tokens.TokenError as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(f"token {token_id} revoked")
+
+
+from hub.ops.users_cli import users_group  # noqa: E402  (the ops console's accounts, issue #7)
+
+main.add_command(users_group)

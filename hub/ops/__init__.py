@@ -1,4 +1,4 @@
-"""Ops and downstream consumers: the REST API (the review console arrives with issue #7)."""
+"""Ops and downstream consumers: the REST API and the ops console (/ops/)."""
 from __future__ import annotations
 
 from flask import Flask
@@ -7,4 +7,7 @@ from hub.ops import api
 
 
 def init_app(app: Flask) -> None:
+    from hub.ops import web
+
     app.register_blueprint(api.bp)
+    web.init_app(app)
