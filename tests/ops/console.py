@@ -5,7 +5,7 @@ import re
 from datetime import datetime, timezone
 from typing import Any
 
-from hub.model import LeadDraft, Suggestion
+from hub.model import Identity, LeadDraft, Suggestion
 from hub.normalize import normalize
 from hub.ops import users
 from hub.runtime import Hub
@@ -44,10 +44,10 @@ def signed_in(app: Any, hub: Hub, username: str, role: str) -> tuple[Any, str]:
 
 def add_contact(hub: Hub, ref: str, name: str | None, phone: str | None = None, *, email: str | None = None,
                 channel: str = "form", text: str | None = None, province: str | None = None,
-                attribution: dict[str, str] | None = None) -> str:
+                attribution: dict[str, str] | None = None, identity: Identity | None = None) -> str:
     draft = LeadDraft(channel=channel, source_ref=ref, captured_at=NOW, name=name,
                       phones=(phone,) if phone else (), emails=(email,) if email else (), text=text,
-                      province=province, attribution=attribution or {})
+                      province=province, attribution=attribution or {}, identity=identity)
     with hub.store.transaction() as session:
         return apply_lead(session, normalize(draft), None).contact_id
 
