@@ -57,3 +57,19 @@ def merges(session: Session, member_ids: list[str]) -> list[MergeLogRow]:
     """Merges into the contact or any of its members, newest first."""
     query = select(MergeLogRow).where(or_(MergeLogRow.survivor_id.in_(member_ids)))
     return list(session.execute(query.order_by(MergeLogRow.id.desc())).scalars())
+
+
+def field_sources(contact: ContactRow, member_rows: list[ContactRow], merge_rows: list[MergeLogRow]) -> dict[str, list[str]]:
+    """Which members brought the contact's current name and province.
+
+    A survivor's own row holds the merged result, so its original values come from the
+    before-image of the earliest merge still in force.
+    """
+    originals = {m.id: (m.name, m.province_name) for m in member_rows if m.id != contact.id}
+    active = [m for m in merge_rows if m.undone_at is None and m.survivor_id == contact.id]
+    own = min(active, key=lambda m: m.id).before["contacts"][contact.id] if active else None
+    originals[contact.id] = (own["name"], own["province_name"]) if own else (contact.name, contact.province_name)
+    return {
+        "name": [cid for cid, (name, _) in originals.items() if name and name == contact.name],
+        "province": [cid for cid, (_, province) in originals.items() if province and province == contact.province_name],
+    }

@@ -22,9 +22,11 @@ def contact(contact_id: str) -> Any:
             abort(404)
         ids = contact_view.members(session, row)
         member_rows = [session.get(ContactRow, i) for i in ids]
+        merges = contact_view.merges(session, ids)
         return render_template(
             "ops/contact.html", contact=row, members=member_rows, points=contact_view.points(session, ids),
-            timeline=contact_view.timeline(session, ids), merges=contact_view.merges(session, ids),
+            timeline=contact_view.timeline(session, ids), merges=merges,
+            sources=contact_view.field_sources(row, member_rows, merges),
         )
 
 

@@ -134,6 +134,10 @@ def test_undo_from_the_contact_page_restores_the_contacts_exactly(app, hub, pair
     with hub.store.sessions() as session:
         merge_id = session.execute(select(MergeLogRow.id)).scalar_one()
     assert f"/ops/merges/{merge_id}/undo" in page and "Chị muốn tư vấn căn hộ" in page
+    name_row = page.split("<td>Họ tên</td>")[1].split("</tr>")[0]
+    assert f'/ops/contacts/{pairs["lan2"]}"' in name_row and f'/ops/contacts/{pairs["lan"]}"' not in name_row
+    province_row = page.split("<td>Tỉnh/thành</td>")[1].split("</tr>")[0]
+    assert f'/ops/contacts/{pairs["lan"]}"' in province_row and f'/ops/contacts/{pairs["lan2"]}"' not in province_row
     response = client.post(f"/ops/merges/{merge_id}/undo", data={"csrf_token": token}, follow_redirects=True)
     assert "Đã hoàn tác" in response.get_data(as_text=True)
     assert {k: document(hub, pairs[k]) for k in ("lan", "lan2")} == before
