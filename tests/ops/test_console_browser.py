@@ -14,6 +14,7 @@ import pytest
 from playwright import sync_api
 from sqlalchemy import select
 
+from hub.ops import reviewing
 from hub.runtime import Hub
 from hub.store.migrate import upgrade
 from hub.store.schema import MergeSuggestionRow
@@ -181,3 +182,25 @@ def test_english_is_one_click_away(page, console):
     page.goto("/ops/review")
     assert page.locator("h1").inner_text() == "Review queue"
     shot(page, "review-english")
+
+
+def test_keys_move_through_the_queue_of_the_current_filter(page, console):
+    pairs = [(add_contact(console.hub, f"kb-{n}a", "Bùi Văn Tú", f"091600{n}111", channel="telegram"),
+              add_contact(console.hub, f"kb-{n}b", "Tú Bùi", f"091600{n}222", channel="telegram")) for n in (1, 2)]
+    suggest(console.hub, pairs[0][1], pairs[0][0], 0.81)
+    suggest(console.hub, pairs[1][1], pairs[1][0], 0.80)
+    with console.hub.store.sessions() as session:  # dedupe may have queued more pairs of these people
+        queue = reviewing.queue_ids(session, reviewing.Filter(channel="telegram"))
+    assert len(queue) >= 2
+    first, second = queue[0], queue[1]
+    page.goto("/ops/review?channel=telegram")
+    assert page.locator("#accept-form").get_attribute("action") == f"/ops/review/{first}/accept"
+    page.keyboard.press("j")
+    page.wait_for_url(f"**/ops/review?at={second}&channel=telegram")
+    page.keyboard.press("k")
+    page.wait_for_url(f"**/ops/review?at={first}&channel=telegram")
+    page.keyboard.press("r")  # reject the first: the one after it opens, still filtered
+    page.wait_for_url(f"**/ops/review?at={second}&channel=telegram")
+    with console.hub.store.sessions() as session:
+        assert session.get(MergeSuggestionRow, first).status == "rejected"
+    assert f"Gợi ý 1 trên {len(queue) - 1}" in page.locator(".position").inner_text()
