@@ -5,6 +5,7 @@ Days are Vietnam days (UTC+7, no daylight saving), counted by the database.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Collection
 from datetime import date, datetime, timedelta, timezone
 from typing import Any
 
@@ -63,7 +64,8 @@ def failed_count(session: Session) -> int:
                            .where(RawEventRow.status == "failed")).scalar_one()
 
 
-def channel_health(session: Session, rejections: dict[str, int]) -> list[dict[str, Any]]:
+def channel_health(session: Session, rejections: dict[str, dict[str, int]],
+                   configured: Collection[str] = ()) -> list[dict[str, Any]]:
     """Per channel: last event received, rejected requests, token problems and events waiting for one."""
     last = dict(session.execute(select(RawEventRow.channel, func.max(RawEventRow.received_at))
                                 .group_by(RawEventRow.channel)).all())
@@ -73,19 +75,34 @@ def channel_health(session: Session, rejections: dict[str, int]) -> list[dict[st
     for row in session.execute(select(ChannelHealthRow).where(
             ChannelHealthRow.channel != "job", ChannelHealthRow.status != "ok")).scalars():
         problems[row.channel].append(row)
-    channels = sorted(set(last) | set(waiting) | set(problems) | set(rejections))
-    return [{"channel": c, "last": last.get(c), "rejected": rejections.get(c, 0), "waiting": waiting.get(c, 0),
+    channels = sorted(set(last) | set(waiting) | set(problems) | set(rejections) | set(configured))
+    none = {"signature": 0, "all": 0}
+    return [{"channel": c, "last": last.get(c), "rejected": rejections.get(c, none), "waiting": waiting.get(c, 0),
              "problems": problems.get(c, [])} for c in channels]
 
 
-def rejected_by_channel(metrics: Any) -> dict[str, int]:
-    """This process's count of refused webhook requests (bad signatures, bad tokens), by channel."""
-    totals: dict[str, int] = defaultdict(int)
+SIGNATURE_REASONS = frozenset({"auth", "bad_signature", "missing_signature"})
+
+
+def rejected_by_channel(metrics: Any) -> dict[str, dict[str, int]]:
+    """This process's refused webhook requests by channel: signature / token failures, and all."""
+    totals: dict[str, dict[str, int]] = defaultdict(lambda: {"signature": 0, "all": 0})
     for family in metrics.rejections.collect():
         for sample in family.samples:
             if sample.name.endswith("_total"):
-                totals[sample.labels["channel"]] += int(sample.value)
+                counts = totals[sample.labels["channel"]]
+                counts["all"] += int(sample.value)
+                if sample.labels["reason"] in SIGNATURE_REASONS:
+                    counts["signature"] += int(sample.value)
     return dict(totals)
+
+
+def configured_channels(settings: Any) -> set[str]:
+    """Channels with something configured, shown even before their first event."""
+    present = {"form": bool(settings.forms), "facebook": bool(settings.facebook.pages),
+               "whatsapp": bool(settings.whatsapp_app_secrets), "zalo": bool(settings.zalo.oas),
+               "telegram": bool(settings.telegram.bots)}
+    return {channel for channel, yes in present.items() if yes}
 
 
 def chart(days: list[date], series: dict[str, list[int]], width: int = 720, height: int = 220) -> dict[str, Any]:

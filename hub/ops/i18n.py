@@ -138,6 +138,7 @@ VI: dict[str, str] = {
     "Channel health": "Tình trạng kênh",
     "Last event received": "Sự kiện gần nhất",
     "Rejected requests (this process)": "Yêu cầu bị từ chối (tiến trình này)",
+    "Signature or token failures (this process)": "Lỗi chữ ký hoặc token (tiến trình này)",
     "Token problems": "Sự cố token",
     "Events waiting for a token": "Sự kiện chờ token",
     "never": "chưa có",

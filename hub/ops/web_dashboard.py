@@ -24,7 +24,7 @@ def dashboard() -> Any:
             "ops/dashboard.html", chart=figures.chart(days, series), decisions=figures.decisions(session, now),
             backlog=figures.backlog(session), lag=int((now - oldest).total_seconds()) if oldest else 0,
             failed=figures.failed_events(session), failed_total=figures.failed_count(session),
-            health=figures.channel_health(session, rejected),
+            health=figures.channel_health(session, rejected, figures.configured_channels(hub().settings)),
         )
 
 

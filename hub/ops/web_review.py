@@ -77,7 +77,10 @@ def accept(suggestion_id: int) -> Response:
     except review.ReviewError as exc:
         if exc.status == 404:
             abort(404)
-        flash(_("This suggestion was already decided."), "error")
+        if "same contact" in str(exc):  # merged meanwhile by another decision
+            flash(f"{_('The merge was refused:')} {exc}", "error")
+        else:
+            flash(_("This suggestion was already decided."), "error")
         return _back(flt, following)
     except (MergeError, LookupError) as exc:
         flash(f"{_('The merge was refused:')} {exc}", "error")

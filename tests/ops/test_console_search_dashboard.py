@@ -117,7 +117,12 @@ def test_channel_health_shows_a_refused_page_token(app, hub):
         token_refused(session, TokenInvalid("Error validating access token: Session has expired", channel="facebook",
                                             scope="104857600123456", fingerprint="abc"))
     client, _ = signed_in(app, hub, "xem", "viewer")
+    for token in ("wrong", "also-wrong"):
+        assert client.post("/webhooks/forms/contact-us", json={"ho_ten": "Lan"},
+                           headers={"Authorization": f"Bearer {token}"}).status_code == 401
     page = client.get("/ops/").get_data(as_text=True)
+    rows = dict(re.findall(r'<tr><td>(\w+)</td><td>[^<]*</td><td class="sig-failures">(\d+)</td>', page))
+    assert rows == {"facebook": "0", "form": "2", "telegram": "0", "whatsapp": "0", "zalo": "0"}
     assert "Facebook từ chối token của trang" in page and "104857600123456" in page and "Session has expired" in page
     with hub.store.sessions() as session:
         assert session.query(ChannelHealthRow).one().status == "needs_token"
