@@ -336,3 +336,6 @@ def tokens_revoke(token_id: int) -> None:
 from hub.enrich.cli import zalo_group  # noqa: E402  (profile enrichment)
 
 main.add_command(zalo_group)
+from hub.ops.users_cli import users_group  # noqa: E402  (the ops console's accounts, issue #7)
+
+main.add_command(users_group)

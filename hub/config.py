@@ -225,6 +225,22 @@ class AmqpSettings:
 
 
 @dataclass(frozen=True)
+class OpsSettings:
+    """The ops console (/ops/): sessions and login rate limiting."""
+
+    session_hours: float = 12.0  # a console session expires this long after login
+    secure_cookies: bool = False  # True behind HTTPS: the session cookie is sent over HTTPS only
+    login_window_minutes: float = 15.0  # failed logins are counted over this window
+    login_max_failures: int = 5  # per username within the window; then refused until it passes
+    login_max_failures_per_ip: int = 30  # per client address within the window
+
+    def __post_init__(self) -> None:
+        for name in ("session_hours", "login_window_minutes", "login_max_failures", "login_max_failures_per_ip"):
+            if getattr(self, name) <= 0:
+                raise ConfigError(f"ops.{name}: must be more than 0, got {getattr(self, name)!r}")
+
+
+@dataclass(frozen=True)
 class Settings:
     database_url: str = DEFAULT_DATABASE_URL
     redis_url: str | None = None  # set: production queue (RQ); unset: in-process worker
@@ -240,6 +256,7 @@ class Settings:
     zalo: ZaloSettings = field(default_factory=ZaloSettings)
     telegram: TelegramSettings = field(default_factory=TelegramSettings)
     forms: Mapping[str, FormSettings] = field(default_factory=dict)
+    ops: OpsSettings = field(default_factory=OpsSettings)
     source: str = "defaults"  # where the settings came from, for messages
     amqp: AmqpSettings = field(default_factory=AmqpSettings)
 
@@ -361,6 +378,7 @@ _SECTIONS: dict[str, type] = {
     "http": HttpSettings,
     "whatsapp": WhatsAppSettings,
     "amqp": AmqpSettings,
+    "ops": OpsSettings,
 }
 _SCALARS = ("database_url", "redis_url", "amqp_url", "secret_key", "log_level", "source")
 

@@ -1,4 +1,4 @@
-"""Ops and downstream consumers: the REST API (the review console arrives with issue #7)."""
+"""Ops and downstream consumers: the REST API and the ops console (/ops/)."""
 from __future__ import annotations
 
 from flask import Flask
@@ -7,5 +7,8 @@ from hub.ops import api, exports
 
 
 def init_app(app: Flask) -> None:
+    from hub.ops import web
+
     app.register_blueprint(api.bp)
     app.register_blueprint(exports.bp)
+    web.init_app(app)

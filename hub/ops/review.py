@@ -1,7 +1,7 @@
 """Deciding merge suggestions (used by the API and, later, the ops console)."""
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import datetime, timezone
 from typing import Any
 
@@ -36,14 +36,16 @@ def list_suggestions(session: Session, status: str, limit: int, after: int = 0) 
     return list(session.execute(query.order_by(*order).limit(limit)).scalars())
 
 
-def accept(session: Session, suggestion_id: int, actor: str, choices: Mapping[str, str] | None = None) -> int:
-    """Merge the pair (the older contact survives); returns the merge id, which can be undone."""
+def accept(session: Session, suggestion_id: int, actor: str, choices: Mapping[str, str] | None = None,
+           also: Sequence[str] = ()) -> int:
+    """Merge the pair, and the contacts in `also` (an N-way merge), into the oldest contact;
+    returns the merge id, which can be undone."""
     row = _open(session, suggestion_id)
-    a, b = resolve(session, row.contact_id).id, resolve(session, row.candidate_id).id
-    if a == b:
-        raise ReviewError(f"suggestion {suggestion_id}: both sides are already the same contact {a}")
-    survivor, merged = sorted([a, b])  # UUIDv7 ids sort by age: the older contact survives
-    merge_id = merge_contacts(session, survivor, [merged], actor=actor, score=row.score,
+    ids = sorted({resolve(session, cid).id for cid in (row.contact_id, row.candidate_id, *also)})
+    if len(ids) < 2:
+        raise ReviewError(f"suggestion {suggestion_id}: both sides are already the same contact {ids[0]}")
+    survivor, *merged = ids  # UUIDv7 ids sort by age: the older contact survives
+    merge_id = merge_contacts(session, survivor, merged, actor=actor, score=row.score,
                               evidence=row.evidence, choices=choices)
     _decide(row, "accepted", actor)
     return merge_id
