@@ -27,10 +27,13 @@ def _settings() -> Settings:
 
 
 def _setup_logging(settings: Settings) -> None:
+    from hub import redact
+
     logging.basicConfig(
         level=settings.log_level.upper(),
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
+    redact.install(settings)  # phones, emails and secrets masked in every record
 
 
 @click.group()

@@ -62,8 +62,8 @@ class ServerSettings:
 @dataclass(frozen=True)
 class FormSettings:
     key: str
-    token: str | None = None
-    secret: str | None = None  # Standard Webhooks secret ("whsec_...")
+    token: str | None = field(default=None, repr=False)
+    secret: str | None = field(default=None, repr=False)  # Standard Webhooks secret ("whsec_...")
     fields: Mapping[str, str] = field(default_factory=dict)  # form field name -> lead field
     honeypot: str | None = None  # a hidden field that only bots fill in
 
@@ -93,7 +93,7 @@ class FacebookPage:
     """A fanpage the hub reads leads from, with its page access token."""
 
     page_id: str
-    token: str = ""
+    token: str = field(default="", repr=False)
 
     def __post_init__(self) -> None:
         if not self.page_id.isdigit():
@@ -124,8 +124,8 @@ class FacebookSettings:
     """Facebook pages and Instagram accounts of one Meta app (https://developers.facebook.com/docs/graph-api/webhooks)."""
 
     graph_url: str = "https://graph.facebook.com/v21.0"
-    app_secrets: tuple[str, ...] = ()  # several while rotating the app secret
-    verify_token: str | None = None  # the handshake token typed into the app dashboard
+    app_secrets: tuple[str, ...] = field(default=(), repr=False)  # several while rotating the app secret
+    verify_token: str | None = field(default=None, repr=False)  # the handshake token typed into the app dashboard
     reconcile_interval_minutes: int = 0  # 0: no periodic Lead Ads reconcile in the worker
     reconcile_lookback_hours: int = 48
     pages: Mapping[str, FacebookPage] = field(default_factory=dict)
@@ -140,8 +140,8 @@ class FacebookSettings:
 class WhatsAppSettings:
     """WhatsApp Cloud API webhooks. Unset values fall back to the [facebook] ones (same app)."""
 
-    app_secrets: tuple[str, ...] = ()
-    verify_token: str | None = None
+    app_secrets: tuple[str, ...] = field(default=(), repr=False)
+    verify_token: str | None = field(default=None, repr=False)
 
 
 @dataclass(frozen=True)
@@ -152,7 +152,7 @@ class ZaloOA:
     """
 
     oa_id: str
-    secret_key: str = ""
+    secret_key: str = field(default="", repr=False)
     app_id: str = ""
 
     def __post_init__(self) -> None:
@@ -178,7 +178,7 @@ class TelegramBot:
     """A Telegram bot whose webhook was set with `secret_token`."""
 
     name: str
-    secret_token: str = ""
+    secret_token: str = field(default="", repr=False)
 
     def __post_init__(self) -> None:
         where = f"telegram.bots.{self.name}"
@@ -199,10 +199,11 @@ class TelegramSettings:
 
 @dataclass(frozen=True)
 class Settings:
-    database_url: str = DEFAULT_DATABASE_URL
-    redis_url: str | None = None  # set: production queue (RQ); unset: in-process worker
-    amqp_url: str | None = None
-    secret_key: str = ""
+    # URLs may carry passwords: left out of repr() like the secrets (hub/redact.py masks logs).
+    database_url: str = field(default=DEFAULT_DATABASE_URL, repr=False)
+    redis_url: str | None = field(default=None, repr=False)  # set: production queue (RQ); unset: in-process worker
+    amqp_url: str | None = field(default=None, repr=False)
+    secret_key: str = field(default="", repr=False)
     log_level: str = "INFO"
     queue: QueueSettings = field(default_factory=QueueSettings)
     ingest: IngestSettings = field(default_factory=IngestSettings)
