@@ -288,7 +288,8 @@ def tokens_group() -> None:
 @tokens_group.command("create")
 @click.option("--name", required=True, help="Who or what uses the token (e.g. the CRM's name).")
 @click.option("--scopes", default="contacts:read,events:read", show_default=True,
-              help="Comma-separated: contacts:read, events:read, suggestions:read, suggestions:write.")
+              help="Comma-separated: contacts:read, events:read, suggestions:read, suggestions:write, "
+                   "contacts:erase.")
 def tokens_create(name: str, scopes: str) -> None:
     """Create a token; it is printed once and cannot be shown again."""
     from hub.ops import tokens
@@ -323,3 +324,9 @@ def tokens_revoke(token_id: int) -> None:
     except tokens.TokenError as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(f"token {token_id} revoked")
+
+
+from hub.privacy.cli import contacts_group, purge_cmd  # noqa: E402  (privacy, issue #9)
+
+main.add_command(purge_cmd)
+main.add_command(contacts_group)

@@ -53,6 +53,14 @@ class IngestSettings:
 
 
 @dataclass(frozen=True)
+class RetentionSettings:
+    """How long raw request bodies are kept once processed (`hub purge`); 0 keeps them forever."""
+
+    raw_events_days: int = 90
+    batch_size: int = 1000  # rows per purge transaction: short locks on a big table
+
+
+@dataclass(frozen=True)
 class ServerSettings:
     host: str = "127.0.0.1"
     port: int = 8000
@@ -213,6 +221,7 @@ class Settings:
     whatsapp: WhatsAppSettings = field(default_factory=WhatsAppSettings)
     zalo: ZaloSettings = field(default_factory=ZaloSettings)
     telegram: TelegramSettings = field(default_factory=TelegramSettings)
+    retention: RetentionSettings = field(default_factory=RetentionSettings)
     forms: Mapping[str, FormSettings] = field(default_factory=dict)
     source: str = "defaults"  # where the settings came from, for messages
 
@@ -331,6 +340,7 @@ _SECTIONS: dict[str, type] = {
     "server": ServerSettings,
     "http": HttpSettings,
     "whatsapp": WhatsAppSettings,
+    "retention": RetentionSettings,
 }
 _SCALARS = ("database_url", "redis_url", "amqp_url", "secret_key", "log_level", "source")
 
