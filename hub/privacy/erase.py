@@ -79,17 +79,24 @@ def erase(session: Session, contact_id: str, *, requested_by: str, reason: str =
     except LookupError:
         raise UnknownContact(f"no contact {contact_id!r}") from None
     group = sorted(members_of(session, [root])[root])
-    points = session.execute(select(ContactPointRow.kind, ContactPointRow.value)
+    points = session.execute(select(ContactPointRow.kind, ContactPointRow.value, ContactPointRow.display)
                              .where(ContactPointRow.contact_id.in_(group))).all()
     # The same locks a lead with these phones / emails / identities takes: none lands mid-erasure.
-    lock_keys(session, [f"{kind}:{value}" for kind, value in points])
+    lock_keys(session, [f"{kind}:{value}" for kind, value, _ in points])
     contacts = list(session.execute(select(ContactRow).where(ContactRow.id.in_(group))
                                     .order_by(ContactRow.id).with_for_update()).scalars())
+    known = Erased(
+        ids=frozenset(group),
+        values=frozenset(v for c in contacts for v in (c.name, c.name_key, c.family_name, c.middle_name,
+                                                       c.given_name) if v)
+        | frozenset(v for p in points for v in p[1:]),
+        lead_ids=frozenset(session.execute(select(LeadRow.id).where(LeadRow.contact_id.in_(group))).scalars()),
+    )
     now = datetime.now(timezone.utc)
     counts = {"contacts": len(contacts)}
     counts.update(_erase_events(session, group, now))
     counts.update(_delete_rows(session, group))
-    counts["quoting_records_scrubbed"] = _scrub_quotes(session, set(group))
+    counts["quoting_records_scrubbed"] = _scrub_quotes(session, known)
     counts["outbox_events_scrubbed"] = _scrub_own_outbox(session, group)
     version = max(c.version for c in contacts) + 1
     session.execute(update(ContactRow).where(ContactRow.id.in_(group)).values(merged_into=None))
@@ -136,24 +143,35 @@ def _delete_rows(session: Session, group: list[str]) -> dict[str, int]:
     }
 
 
+@dataclass(frozen=True)
+class Erased:
+    """What identifies the erased group inside other records."""
+
+    ids: frozenset[str]  # contact ids
+    values: frozenset[str]  # names, name keys, phones, email keys and addresses, identity keys
+    lead_ids: frozenset[int]
+
+
 def _mentions(column: Any, ids: Iterable[str]) -> Any:
     return or_(*(cast(column, String).like(f"%{cid}%") for cid in ids))
 
 
-def _scrub_quotes(session: Session, ids: set[str]) -> int:
+def _scrub_quotes(session: Session, erased: Erased) -> int:
     """Other people's records that quote the group (decision evidence, merge before-images,
     merge / unmerge events carrying their documents): the quoted part is replaced."""
     changed = 0
-    for lead in session.execute(select(LeadRow).where(_mentions(LeadRow.decision, ids))).scalars():
-        lead.decision = scrub_json(lead.decision, ids)
+    for lead in session.execute(select(LeadRow).where(_mentions(LeadRow.decision, erased.ids))).scalars():
+        lead.decision = scrub_json(lead.decision, erased)
         changed += 1
-    logs = select(MergeLogRow).where(or_(_mentions(MergeLogRow.merged_ids, ids), _mentions(MergeLogRow.before, ids)))
+    logs = select(MergeLogRow).where(or_(_mentions(MergeLogRow.merged_ids, erased.ids),
+                                         _mentions(MergeLogRow.before, erased.ids)))
     for log in session.execute(logs).scalars():
-        log.before, log.evidence = scrub_json(log.before, ids), dict(ERASED)
+        log.before, log.evidence = scrub_json(log.before, erased), dict(ERASED)
         changed += 1
-    others = select(OutboxRow).where(OutboxRow.contact_id.not_in(sorted(ids)), _mentions(OutboxRow.payload, ids))
+    others = select(OutboxRow).where(OutboxRow.contact_id.not_in(sorted(erased.ids)),
+                                     _mentions(OutboxRow.payload, erased.ids))
     for event in session.execute(others).scalars():
-        event.payload = scrub_json(event.payload, ids)
+        event.payload = scrub_json(event.payload, erased)
         changed += 1
     return changed
 
@@ -166,22 +184,36 @@ def _scrub_own_outbox(session: Session, group: list[str]) -> int:
     return count
 
 
-def scrub_json(value: Any, ids: set[str]) -> Any:
-    """The value with every part describing one of `ids` replaced: a contact document by
-    `{"id", "erased"}`, a snapshot keyed by the id by `{"erased"}`, evidence about it by
-    `{"erased"}` (scores and other contacts' parts stay)."""
+def scrub_json(value: Any, erased: Erased) -> Any:
+    """The value with every part describing the erased group removed: a document of theirs
+    becomes `{"id", "erased"}`, a snapshot keyed by their id `{"erased"}`, evidence about them
+    `{"erased"}`; their phones, emails, identities, names and leads quoted in another contact's
+    document (after a merge with them) are dropped. Scores and other people's parts stay."""
     if isinstance(value, list):
-        return [scrub_json(v, ids) for v in value]
+        return [scrub_json(v, erased) for v in value if not _quotes(v, erased)]
     if not isinstance(value, dict):
         return value
     ref = value.get("contact_id", value.get("id"))
-    if isinstance(ref, str) and ref in ids:
+    if isinstance(ref, str) and ref in erased.ids:
         if "phones" in value or "emails" in value:
             return {"id": ref, **ERASED}
         if "evidence" not in value:
             return {"contact_id": ref, **ERASED}
-        return {k: dict(ERASED) if k == "evidence" else scrub_json(v, ids) for k, v in value.items()}
-    return {k: dict(ERASED) if k in ids else scrub_json(v, ids) for k, v in value.items()}
+    return {k: dict(ERASED) if k in erased.ids or k == "evidence" and ref in erased.ids
+            else None if isinstance(v, str) and v in erased.values else scrub_json(v, erased)
+            for k, v in value.items()}
+
+
+def _quotes(item: Any, erased: Erased) -> bool:
+    """A list item that is the erased group's: a phone / email / name, one of their leads,
+    one of their channel identities."""
+    if isinstance(item, str):
+        return item in erased.values
+    if isinstance(item, dict) and "source_ref" in item:
+        return item.get("id") in erased.lead_ids
+    if isinstance(item, dict) and set(item) == {"channel", "scope", "id"}:
+        return f"{item['channel']}:{item['scope']}:{item['id']}" in erased.values
+    return False
 
 
 def _chunks(values: list[Any], size: int = 500) -> Iterable[list[Any]]:
