@@ -19,7 +19,7 @@ from typing import Any, Mapping
 DEFAULT_CONFIG_PATH = "config/hub.toml"
 DEFAULT_DATABASE_URL = "sqlite:///var/hub.db"
 LEAD_FIELDS = frozenset(
-    {"name", "given_name", "family_name", "phone", "email", "province", "address", "message"}
+    {"name", "given_name", "family_name", "phone", "email", "province", "address", "message", "consent"}
 )
 _FORM_KEY = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")
 _SECRET_TOKEN = re.compile(r"^[A-Za-z0-9_-]{1,256}$")

@@ -30,6 +30,10 @@ CONTACT = {
             "id": {"type": "integer"}, "channel": {"type": "string"}, "source_ref": {"type": "string"},
             "captured_at": {"type": "string", "format": "date-time"},
             "attribution": {"type": "object", "additionalProperties": {"type": "string"}}}}},
+        "consent": {"type": ["object", "null"], "description": "latest answer per purpose over the contact's leads; "
+                    "null when no capture recorded consent", "properties": {
+                        "marketing": {"type": ["boolean", "null"]}, "contact": {"type": ["boolean", "null"]},
+                        "source": {"type": "string"}, "at": {"type": "string", "format": "date-time"}}},
         "merged_into": {"type": ["string", "null"], "description": "the survivor's id when this contact was merged away"},
         "version": {"type": "integer"},
         "created_at": {"type": "string", "format": "date-time"},
