@@ -94,16 +94,20 @@ class PrivacyFilter(logging.Filter):
         return True
 
 
-LOGGERS = ("", "gunicorn.error", "gunicorn.access", "waitress", "rq.worker")
+# Servers' and RQ's own loggers: they may get handlers after start-up (RQ adds one when the
+# worker starts), so the filter also sits on the logger, which sees every record it creates.
+SERVER_LOGGERS = ("gunicorn.error", "gunicorn.access", "waitress", "rq.worker")
 
 
 def install(settings: Settings) -> PrivacyFilter:
     """Put one PrivacyFilter (knowing the settings' secrets) on every handler of the root and
-    server loggers, replacing a filter an earlier call put there."""
+    server loggers and on the server loggers themselves, replacing an earlier call's filter."""
     privacy = PrivacyFilter(secrets_of(settings))
-    for name in LOGGERS:
-        for handler in logging.getLogger(name).handlers:
-            for old in [f for f in handler.filters if isinstance(f, PrivacyFilter)]:
-                handler.removeFilter(old)
-            handler.addFilter(privacy)
+    targets: list[logging.Filterer] = [logging.getLogger(name) for name in SERVER_LOGGERS]
+    for name in ("", *SERVER_LOGGERS):
+        targets.extend(logging.getLogger(name).handlers)
+    for target in targets:
+        for old in [f for f in target.filters if isinstance(f, PrivacyFilter)]:
+            target.removeFilter(old)
+        target.addFilter(privacy)
     return privacy

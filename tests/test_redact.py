@@ -106,3 +106,18 @@ def test_rejected_credentials_and_a_store_failure_leave_no_secret_or_person_in_t
     assert "could not store the event; answering 503" in logged and "Traceback" in logged
     _assert_clean(logged)
     assert "Nguyễn Thị Lan" not in logged
+
+
+def test_a_server_logger_that_gets_its_handler_after_start_up_is_masked_too(hub):
+    from hub.redact import install
+
+    install(hub.settings)
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    worker_log = logging.getLogger("rq.worker")  # RQ adds its handler when the worker starts
+    worker_log.addHandler(handler)
+    try:
+        worker_log.warning("job for %s <%s> failed; token %s", PHONE, EMAIL, FORM_TOKEN)
+    finally:
+        worker_log.removeHandler(handler)
+    assert stream.getvalue() == "job for 09*****678 <n***@gmail.com> failed; token [redacted]\n"
