@@ -79,12 +79,13 @@ def erase(session: Session, contact_id: str, *, requested_by: str, reason: str =
     except LookupError:
         raise UnknownContact(f"no contact {contact_id!r}") from None
     group = sorted(members_of(session, [root])[root])
-    points = session.execute(select(ContactPointRow.kind, ContactPointRow.value, ContactPointRow.display)
-                             .where(ContactPointRow.contact_id.in_(group))).all()
+    points_query = select(ContactPointRow.kind, ContactPointRow.value, ContactPointRow.display).where(
+        ContactPointRow.contact_id.in_(group))
     # The same locks a lead with these phones / emails / identities takes: none lands mid-erasure.
-    lock_keys(session, [f"{kind}:{value}" for kind, value, _ in points])
+    lock_keys(session, [f"{kind}:{value}" for kind, value, _ in session.execute(points_query)])
     contacts = list(session.execute(select(ContactRow).where(ContactRow.id.in_(group))
                                     .order_by(ContactRow.id).with_for_update()).scalars())
+    points = session.execute(points_query).all()  # again, now that the contacts are locked
     known = Erased(
         ids=frozenset(group),
         values=frozenset(v for c in contacts for v in (c.name, c.name_key, c.family_name, c.middle_name,
