@@ -14,9 +14,10 @@ Every step is a short transaction of at most `batch` rows, so a big table is nev
 """
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
+from typing import Any
 
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
@@ -35,7 +36,7 @@ class PurgeCounts:
     webhook_deliveries: int = 0
 
 
-def _purgeable(cutoff: datetime):  # type: ignore[no-untyped-def]
+def _purgeable(cutoff: datetime) -> tuple[Any, ...]:
     return (RawEventRow.received_at < cutoff, RawEventRow.status.in_(FINISHED),
             RawEventRow.purged_at.is_(None))
 
@@ -61,42 +62,44 @@ def purge(store: Store, cutoff: datetime, *, batch: int = 1000, progress: Progre
     if batch < 1:
         raise ValueError(f"batch must be at least 1, got {batch!r}")
     done = PurgeCounts()
-    after = 0
-    while True:
+    # Walk the primary key in windows of `batch` ids: each step is a short range scan, where
+    # "the next N matching rows in id order" would make the database sort every match each time.
+    for low, high in _windows(store, RawEventRow.id, _purgeable(cutoff), batch):
         with store.transaction() as session:
-            ids = list(session.execute(
-                select(RawEventRow.id).where(*_purgeable(cutoff), RawEventRow.id > after)
-                .order_by(RawEventRow.id).limit(batch)).scalars())
-            if not ids:
-                break
-            # The status is checked again in the update: an event replayed meanwhile is skipped.
+            # The status is checked in the update itself: an event replayed meanwhile is skipped.
             result = session.execute(
-                update(RawEventRow).where(RawEventRow.id.in_(ids), *_purgeable(cutoff))
+                update(RawEventRow).where(RawEventRow.id > low, RawEventRow.id <= high, *_purgeable(cutoff))
                 .values(body=b"", headers={}, purged_at=datetime.now(timezone.utc)))
-        after = ids[-1]
         done.raw_events += result.rowcount
-        if progress:
+        if progress and result.rowcount:
             progress("raw_events", result.rowcount)
     done.webhook_deliveries = _delete_deliveries(store, cutoff, batch, progress)
     return done
 
 
+def _windows(store: Store, column: Any, where: Sequence[Any], size: int) -> Iterator[tuple[int, int]]:
+    """(low, high] id windows covering every row matching `where`."""
+    with store.sessions() as session:
+        first, last = session.execute(select(func.min(column), func.max(column)).where(*where)).one()
+    if first is None:
+        return
+    for low in range(first - 1, last, size):
+        yield low, min(low + size, last)
+
+
 def _delete_deliveries(store: Store, cutoff: datetime, batch: int, progress: Progress | None) -> int:
     with store.sessions() as session:
         pinned = _pinned_deliveries(session, cutoff)
-    deleted, after = 0, 0
-    while True:
+    deleted = 0
+    old = (WebhookDeliveryRow.received_at < cutoff,)
+    for low, high in _windows(store, WebhookDeliveryRow.id, old, batch):
         with store.transaction() as session:
-            rows = session.execute(
-                select(WebhookDeliveryRow.id, WebhookDeliveryRow.sha256)
-                .where(WebhookDeliveryRow.received_at < cutoff, WebhookDeliveryRow.id > after)
-                .order_by(WebhookDeliveryRow.id).limit(batch)).all()
-            if not rows:
-                return deleted
+            rows = session.execute(select(WebhookDeliveryRow.id, WebhookDeliveryRow.sha256).where(
+                WebhookDeliveryRow.id > low, WebhookDeliveryRow.id <= high, *old)).all()
             doomed = [row.id for row in rows if row.sha256 not in pinned]
             if doomed:
                 session.execute(delete(WebhookDeliveryRow).where(WebhookDeliveryRow.id.in_(doomed)))
-        after = rows[-1].id
         deleted += len(doomed)
-        if progress:
+        if progress and doomed:
             progress("webhook_deliveries", len(doomed))
+    return deleted
