@@ -20,6 +20,7 @@ def create_app(settings: Settings | None = None, role: Role = "embedded", hub: H
     """Build a Flask app for one role. Nothing starts running here (no threads, no I/O)."""
     if hub is None:
         hub = Hub(settings or load_settings())
+    _mask_logs(hub.settings)
     app = Flask(__name__)
     app.config.update(
         SECRET_KEY=hub.settings.secret_key,
@@ -41,6 +42,17 @@ def create_app(settings: Settings | None = None, role: Role = "embedded", hub: H
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(Exception, _unexpected_error)
     return app
+
+
+def _mask_logs(settings: Settings) -> None:
+    """Under gunicorn nobody configured the root logger: give it a handler (else Python's
+    last-resort handler prints unfiltered records), then mask every handler's records."""
+    from hub import redact
+
+    if not logging.getLogger().handlers:
+        logging.basicConfig(level=settings.log_level.upper(),
+                            format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    redact.install(settings)
 
 
 def _http_error(exc: HTTPException) -> Response:

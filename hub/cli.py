@@ -27,10 +27,13 @@ def _settings() -> Settings:
 
 
 def _setup_logging(settings: Settings) -> None:
+    from hub import redact
+
     logging.basicConfig(
         level=settings.log_level.upper(),
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
+    redact.install(settings)  # phones, emails and secrets masked in every record
 
 
 @click.group()
@@ -296,7 +299,8 @@ def tokens_group() -> None:
 @tokens_group.command("create")
 @click.option("--name", required=True, help="Who or what uses the token (e.g. the CRM's name).")
 @click.option("--scopes", default="contacts:read,events:read", show_default=True,
-              help="Comma-separated: contacts:read, events:read, suggestions:read, suggestions:write.")
+              help="Comma-separated: contacts:read, events:read, suggestions:read, suggestions:write, "
+                   "contacts:erase.")
 def tokens_create(name: str, scopes: str) -> None:
     """Create a token; it is printed once and cannot be shown again."""
     from hub.ops import tokens
@@ -339,3 +343,7 @@ main.add_command(zalo_group)
 from hub.ops.users_cli import users_group  # noqa: E402  (the ops console's accounts, issue #7)
 
 main.add_command(users_group)
+from hub.privacy.cli import contacts_group, purge_cmd  # noqa: E402  (privacy, issue #9)
+
+main.add_command(purge_cmd)
+main.add_command(contacts_group)

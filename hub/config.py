@@ -19,7 +19,7 @@ from typing import Any, Mapping
 DEFAULT_CONFIG_PATH = "config/hub.toml"
 DEFAULT_DATABASE_URL = "sqlite:///var/hub.db"
 LEAD_FIELDS = frozenset(
-    {"name", "given_name", "family_name", "phone", "email", "province", "address", "message"}
+    {"name", "given_name", "family_name", "phone", "email", "province", "address", "message", "consent"}
 )
 _FORM_KEY = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")
 _EXCHANGE = re.compile(r"^[A-Za-z0-9_.:-]{1,100}$")  # AMQP 0-9-1 exchange names
@@ -54,6 +54,14 @@ class IngestSettings:
 
 
 @dataclass(frozen=True)
+class RetentionSettings:
+    """How long raw request bodies are kept once processed (`hub purge`); 0 keeps them forever."""
+
+    raw_events_days: int = 90
+    batch_size: int = 1000  # rows per purge transaction: short locks on a big table
+
+
+@dataclass(frozen=True)
 class ServerSettings:
     host: str = "127.0.0.1"
     port: int = 8000
@@ -63,8 +71,8 @@ class ServerSettings:
 @dataclass(frozen=True)
 class FormSettings:
     key: str
-    token: str | None = None
-    secret: str | None = None  # Standard Webhooks secret ("whsec_...")
+    token: str | None = field(default=None, repr=False)
+    secret: str | None = field(default=None, repr=False)  # Standard Webhooks secret ("whsec_...")
     fields: Mapping[str, str] = field(default_factory=dict)  # form field name -> lead field
     honeypot: str | None = None  # a hidden field that only bots fill in
 
@@ -94,7 +102,7 @@ class FacebookPage:
     """A fanpage the hub reads leads from, with its page access token."""
 
     page_id: str
-    token: str = ""
+    token: str = field(default="", repr=False)
 
     def __post_init__(self) -> None:
         if not self.page_id.isdigit():
@@ -125,8 +133,8 @@ class FacebookSettings:
     """Facebook pages and Instagram accounts of one Meta app (https://developers.facebook.com/docs/graph-api/webhooks)."""
 
     graph_url: str = "https://graph.facebook.com/v21.0"
-    app_secrets: tuple[str, ...] = ()  # several while rotating the app secret
-    verify_token: str | None = None  # the handshake token typed into the app dashboard
+    app_secrets: tuple[str, ...] = field(default=(), repr=False)  # several while rotating the app secret
+    verify_token: str | None = field(default=None, repr=False)  # the handshake token typed into the app dashboard
     reconcile_interval_minutes: int = 0  # 0: no periodic Lead Ads reconcile in the worker
     reconcile_lookback_hours: int = 48
     enrich_profiles: bool = False  # fetch a new Messenger / Instagram sender's name
@@ -142,8 +150,8 @@ class FacebookSettings:
 class WhatsAppSettings:
     """WhatsApp Cloud API webhooks. Unset values fall back to the [facebook] ones (same app)."""
 
-    app_secrets: tuple[str, ...] = ()
-    verify_token: str | None = None
+    app_secrets: tuple[str, ...] = field(default=(), repr=False)
+    verify_token: str | None = field(default=None, repr=False)
 
 
 @dataclass(frozen=True)
@@ -154,7 +162,7 @@ class ZaloOA:
     """
 
     oa_id: str
-    secret_key: str = ""
+    secret_key: str = field(default="", repr=False)
     app_id: str = ""
     # Profile enrichment (OAuth v4): the Zalo app's secret key and a first refresh token. The
     # hub keeps the rotating pair in its database; see `hub zalo set-token`.
@@ -186,7 +194,7 @@ class TelegramBot:
     """A Telegram bot whose webhook was set with `secret_token`."""
 
     name: str
-    secret_token: str = ""
+    secret_token: str = field(default="", repr=False)
 
     def __post_init__(self) -> None:
         where = f"telegram.bots.{self.name}"
@@ -242,10 +250,11 @@ class OpsSettings:
 
 @dataclass(frozen=True)
 class Settings:
-    database_url: str = DEFAULT_DATABASE_URL
-    redis_url: str | None = None  # set: production queue (RQ); unset: in-process worker
-    amqp_url: str | None = None
-    secret_key: str = ""
+    # URLs may carry passwords: left out of repr() like the secrets (hub/redact.py masks logs).
+    database_url: str = field(default=DEFAULT_DATABASE_URL, repr=False)
+    redis_url: str | None = field(default=None, repr=False)  # set: production queue (RQ); unset: in-process worker
+    amqp_url: str | None = field(default=None, repr=False)
+    secret_key: str = field(default="", repr=False)
     log_level: str = "INFO"
     queue: QueueSettings = field(default_factory=QueueSettings)
     ingest: IngestSettings = field(default_factory=IngestSettings)
@@ -255,6 +264,7 @@ class Settings:
     whatsapp: WhatsAppSettings = field(default_factory=WhatsAppSettings)
     zalo: ZaloSettings = field(default_factory=ZaloSettings)
     telegram: TelegramSettings = field(default_factory=TelegramSettings)
+    retention: RetentionSettings = field(default_factory=RetentionSettings)
     forms: Mapping[str, FormSettings] = field(default_factory=dict)
     ops: OpsSettings = field(default_factory=OpsSettings)
     source: str = "defaults"  # where the settings came from, for messages
@@ -379,6 +389,7 @@ _SECTIONS: dict[str, type] = {
     "whatsapp": WhatsAppSettings,
     "amqp": AmqpSettings,
     "ops": OpsSettings,
+    "retention": RetentionSettings,
 }
 _SCALARS = ("database_url", "redis_url", "amqp_url", "secret_key", "log_level", "source")
 

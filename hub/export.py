@@ -15,7 +15,7 @@ from hub.store.schema import ContactRow
 BATCH = 500
 CSV_COLUMNS = (
     "id", "name", "given_name", "family_name", "phones", "emails", "province", "province_code",
-    "identities", "leads", "merged_into", "version", "created_at", "updated_at",
+    "identities", "leads", "merged_into", "version", "created_at", "updated_at", "consent",
 )
 
 
@@ -57,4 +57,5 @@ def csv_row(document: dict[str, Any]) -> dict[str, Any]:
     row["emails"] = "; ".join(document["emails"])
     row["identities"] = json.dumps(document["identities"], ensure_ascii=False)
     row["leads"] = json.dumps(document["leads"], ensure_ascii=False)
+    row["consent"] = json.dumps(document["consent"], ensure_ascii=False) if document["consent"] else ""
     return row

@@ -246,9 +246,12 @@ def reset_for_replay(
     channel: str | None = None,
     event_ids: Sequence[int] = (),
 ) -> list[int]:
-    """Put finished events back to pending so they run again; returns their ids."""
+    """Put finished events back to pending so they run again; returns their ids.
+
+    Purged events (retention or erasure emptied their bytes) have nothing left to run.
+    """
     now = utcnow()
-    query = select(RawEventRow.id).where(RawEventRow.status.in_(statuses))
+    query = select(RawEventRow.id).where(RawEventRow.status.in_(statuses), RawEventRow.purged_at.is_(None))
     if since is not None:
         query = query.where(RawEventRow.received_at >= since)
     if channel is not None:

@@ -64,6 +64,32 @@ class Identity:
         return f"{self.channel}:{self.scope}:{self.external_id}"
 
 
+ConsentPurpose = Literal["marketing", "contact"]
+
+
+@dataclass(frozen=True)
+class Consent:
+    """What the person agreed to, where the channel tells (Decree 13/2023/ND-CP art. 11).
+
+    - "marketing": a form checkbox / field (`consent`, `dong_y`...) or Meta's custom disclaimer
+      checkboxes; `given` False when the person left it unticked or answered no;
+    - "contact": the person chose to send their details to the business (Zalo
+      `user_submit_info` answers the OA's request for information).
+    `source` names the channel and field; `detail` keeps the answers as received.
+    """
+
+    purpose: ConsentPurpose
+    given: bool
+    source: str
+    detail: Mapping[str, str] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if self.purpose not in ("marketing", "contact"):
+            raise ValueError(f"unknown consent purpose {self.purpose!r}")
+        if not self.source:
+            raise ValueError("Consent.source must not be empty")
+
+
 @dataclass(frozen=True)
 class LeadDraft:
     """What a connector read from one capture, still as people typed it."""
@@ -82,6 +108,7 @@ class LeadDraft:
     identity: Identity | None = None
     attribution: Mapping[str, str] = field(default_factory=dict)
     extra: Mapping[str, Any] = field(default_factory=dict)
+    consent: Consent | None = None
 
     def __post_init__(self) -> None:
         if not self.channel:
@@ -174,6 +201,7 @@ class Lead:
     identity: Identity | None = None
     extra: Mapping[str, Any] = field(default_factory=dict)
     unparsed: tuple[str, ...] = ()  # phone / email strings kept verbatim because they did not parse
+    consent: Consent | None = None
 
     @property
     def has_contact_data(self) -> bool:

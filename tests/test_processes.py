@@ -184,3 +184,28 @@ def test_with_redis_stopped_mid_stream_every_form_gets_200_and_is_processed_late
     wait_for(lambda: _statuses(procs, pg_only_url) == {"done": 80}, 120, "every event done")
     leads, contacts, outbox, distinct = _counts(pg_only_url)
     assert (leads, contacts, distinct) == (80, 80, 80)
+
+
+def test_gunicorn_access_and_error_logs_carry_no_token_phone_or_email(procs, tmp_path):
+    import sqlite3
+
+    db = tmp_path / "hub.db"
+    procs.env.update({"HUB_DATABASE_URL": f"sqlite:///{db}", "HUB_CONFIG": str(tmp_path / "config" / "hub.toml")})
+    assert procs.hub("db", "upgrade").returncode == 0
+    port = free_port()
+    procs.start(str(BIN / "gunicorn"), "--bind", f"127.0.0.1:{port}", "--workers", "1", "--access-logfile", "-",
+                'hub.app:create_app(role="ingest")', log="ingest.log")
+    base = f"http://127.0.0.1:{port}"
+    wait_for(lambda: http_up(base + "/healthz"), 30, "gunicorn")
+    form = {"ho_ten": "Nguyễn Thị Lan", "so_dien_thoai": "0912.345.678", "email": "lan.nguyen@gmail.com"}
+    assert requests.post(f"{base}{FORM_URL}?token={FORM_TOKEN}", data=form, timeout=5).status_code == 200
+    assert requests.post(f"{base}{FORM_URL}?token=guess-{FORM_TOKEN}", data=form, timeout=5).status_code == 401
+    with sqlite3.connect(db) as conn:  # the inbox goes away: the next post fails in the store
+        conn.execute("ALTER TABLE raw_events RENAME TO raw_events_away")
+    assert requests.post(f"{base}{FORM_URL}?token={FORM_TOKEN}", data=form, timeout=5).status_code == 503
+    procs.stop_all()
+    logged = (tmp_path / "ingest.log").read_text(encoding="utf-8")
+    assert logged.count("token=[redacted]") >= 3  # the access log lines
+    assert "could not store the event; answering 503" in logged and "Traceback" in logged
+    for secret in (FORM_TOKEN, "0912345678", "912.345.678", "lan.nguyen@gmail.com", "Nguyễn Thị Lan"):
+        assert secret not in logged

@@ -8,14 +8,14 @@ from collections.abc import Mapping
 from typing import Any
 
 from hub.config import Settings
-from hub.connectors import graph
+from hub.connectors import consent, graph
 from hub.connectors.meta import Envelope, from_graph_time, from_seconds, load
 from hub.errors import PayloadError
 from hub.model import LeadDraft, RawEvent
 
 CHANNEL = "facebook_leadads"
 LEAD_FIELDS = ("id,created_time,field_data,ad_id,ad_name,adset_id,adset_name,campaign_id,"
-               "campaign_name,form_id,platform,is_organic")
+               "campaign_name,form_id,platform,is_organic,custom_disclaimer_responses")
 # Meta's standard questions (https://www.facebook.com/business/help/1455237914801781) -> lead
 # fields; any other question goes to the form's mapping in the settings, else to extra.
 STANDARD_QUESTIONS = {
@@ -48,7 +48,8 @@ def draft(event: RawEvent, envelope: Envelope, lead: Mapping[str, Any], settings
     value = envelope.item
     form_id = str(lead.get("form_id") or value.get("form_id") or "")
     form = settings.facebook.forms.get(form_id)
-    answers, extra = _answers(lead.get("field_data"), form.fields if form else {})
+    answers, extra, agreed = _answers(lead.get("field_data"), form.fields if form else {})
+    agreed.update(_disclaimer(lead.get("custom_disclaimer_responses")))
     attribution = {"page_id": str(value.get("page_id") or envelope.entry_id),
                    "leadgen_id": str(value["leadgen_id"]), "form_id": form_id}
     attribution["adset_id"] = str(value.get("adgroup_id") or "")
@@ -68,16 +69,30 @@ def draft(event: RawEvent, envelope: Envelope, lead: Mapping[str, Any], settings
         phones=tuple(answers.get("phone", ())), emails=tuple(answers.get("email", ())),
         province=first("province"), address=first("address"),
         text="\n".join(answers.get("message", ())) or None,
-        attribution=attribution, extra=extra,
+        attribution=attribution, extra=extra, consent=consent.from_answers(CHANNEL, agreed),
     )
 
 
-def _answers(field_data: Any, mapping: Mapping[str, str]) -> tuple[dict[str, list[str]], dict[str, Any]]:
-    """Answers by lead field (the form's mapping first, then standard names) and the rest."""
+def _disclaimer(responses: Any) -> dict[str, list[str]]:
+    """Meta's custom disclaimer checkboxes: [{"checkbox_key", "is_checked": "1" | ""}]
+    (https://developers.facebook.com/docs/marketing-api/guides/lead-ads/retrieving)."""
+    if not isinstance(responses, list):
+        return {}
+    return {f"disclaimer:{r.get('checkbox_key') or i}": [str(r.get("is_checked") or "")]
+            for i, r in enumerate(responses) if isinstance(r, dict)}
+
+
+Answers = dict[str, list[str]]
+
+
+def _answers(field_data: Any, mapping: Mapping[str, str]) -> tuple[Answers, dict[str, Any], Answers]:
+    """Answers by lead field (the form's mapping first, then standard names), the rest, and
+    consent questions by name."""
     if not isinstance(field_data, list):
         raise PayloadError(f"the lead has no field_data list: {field_data!r}")
     answers: dict[str, list[str]] = {}
     extra: dict[str, Any] = {}
+    agreed: dict[str, list[str]] = {}
     ordered = sorted(field_data, key=lambda f: f.get("name") == "city" if isinstance(f, dict) else 0)
     for question in ordered:  # city last: a province answer wins over it
         if not isinstance(question, dict):
@@ -85,10 +100,13 @@ def _answers(field_data: Any, mapping: Mapping[str, str]) -> tuple[dict[str, lis
         name = str(question.get("name") or "")
         values = [str(v).strip() for v in question.get("values") or [] if str(v).strip()]
         target = mapping.get(name) or STANDARD_QUESTIONS.get(name)
+        if target == "consent" or target is None and consent.is_consent_field(name):
+            agreed[name] = values
+            continue
         if not values:
             continue
         if target is None:
             extra[name] = values[0] if len(values) == 1 else values
         else:
             answers.setdefault(target, []).extend(values)
-    return answers, extra
+    return answers, extra, agreed

@@ -4,12 +4,14 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Mapping
+from dataclasses import replace
 from typing import Any
 
 from werkzeug.test import EnvironBuilder
 from werkzeug.wrappers import Request
 
 from hub.config import FormSettings, Settings
+from hub.connectors import consent
 from hub.errors import IgnoreEvent, PayloadError
 from hub.model import LeadDraft, RawEvent
 from hub.normalize import fold
@@ -101,9 +103,13 @@ def parse(event: RawEvent, settings: Settings) -> list[LeadDraft]:
     lead: dict[str, list[str]] = {}
     attribution: dict[str, str] = {"form_key": form.key}
     extra: dict[str, Any] = {}
+    agreed: dict[str, list[str]] = {}
     for name, values in fields.items():
-        values = [v.strip() for v in values if v.strip()]
         target = _target(form, name)
+        if target == "consent":  # an empty value is an answer too ("no")
+            agreed[name] = [v.strip() for v in values]
+            continue
+        values = [v.strip() for v in values if v.strip()]
         if name == form.honeypot or not values:
             continue
         if target is not None:
@@ -115,12 +121,14 @@ def parse(event: RawEvent, settings: Settings) -> list[LeadDraft]:
     referrer = event.headers.get("Referer")
     if referrer and "page_url" not in attribution:
         attribution["page_url"] = referrer
-    return [_draft(event, lead, attribution, extra)]
+    return [replace(_draft(event, lead, attribution, extra), consent=consent.from_answers("form", agreed))]
 
 
 def _target(form: FormSettings, name: str) -> str | None:
     if name in form.fields:
         return form.fields[name]
+    if consent.is_consent_field(name):  # never lead data, whatever the mapping says
+        return "consent"
     # An explicit mapping is the whole truth; without one, common field names are recognised.
     return None if form.fields else ALIASES.get(_field_key(name))
 

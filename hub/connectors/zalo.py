@@ -15,7 +15,7 @@ from typing import Any
 from hub.config import Settings
 from hub.connectors.meta import from_millis
 from hub.errors import PayloadError
-from hub.model import Identity, LeadDraft, RawEvent
+from hub.model import Consent, Identity, LeadDraft, RawEvent
 
 FOLLOW_STATUS = {"follow": "followed", "unfollow": "unfollowed"}
 RECEIPTS = frozenset({"user_received_message", "user_seen_message"})
@@ -121,6 +121,8 @@ def _submitted_info(base: LeadDraft, info: dict[str, Any]) -> LeadDraft:
         province=city or None,
         address=", ".join(p for p in parts if p) or None,
         extra={"zalo_event": "user_submit_info", **extra},
+        # The person chose to answer the OA's request for information: consent to be contacted.
+        consent=Consent(purpose="contact", given=True, source="zalo:user_submit_info"),
     )
 
 

@@ -50,4 +50,5 @@ def normalize(draft: LeadDraft) -> Lead:
         identity=draft.identity,
         extra=dict(draft.extra),
         unparsed=tuple(dict.fromkeys(unparsed)),
+        consent=draft.consent,
     )

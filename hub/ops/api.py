@@ -18,6 +18,7 @@ from flask import Blueprint, Response, current_app, g, jsonify, request
 from sqlalchemy import and_, or_, select
 
 from hub.ops import review, tokens
+from hub.privacy import erase as erasure
 from hub.ops.openapi import document
 from hub.ops.problems import fail
 from hub.sinks.events import event_document
@@ -92,6 +93,8 @@ def list_contacts() -> Response:
 def get_contact(contact_id: str) -> Response:
     with _hub().store.sessions() as session:
         row = session.get(ContactRow, contact_id)
+        if row is None and erasure.erased(session, contact_id) is not None:
+            fail(410, f"contact {contact_id!r} was erased at the person's request")
         if row is None:
             fail(404, f"no contact {contact_id!r}")
         [doc] = list(contact_documents(session, [row]))
@@ -100,6 +103,19 @@ def get_contact(contact_id: str) -> Response:
     if survivor is not None:
         response.headers["Link"] = f'</api/v1/contacts/{survivor}>; rel="canonical"'
     return response
+
+
+@bp.delete("/contacts/<contact_id>")
+@requires("contacts:erase")
+def erase_contact(contact_id: str) -> Response:
+    """Erase the person (the whole merged group); repeated calls answer "already_erased"."""
+    reason = request.args.get("reason", "")[:255]
+    try:
+        with _hub().store.transaction() as session:
+            result = erasure.erase(session, contact_id, requested_by=f"api:{g.token.name}", reason=reason)
+    except erasure.UnknownContact:
+        fail(404, f"no contact {contact_id!r}")
+    return jsonify(result.as_json())
 
 
 @bp.get("/events")

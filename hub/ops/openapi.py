@@ -30,6 +30,10 @@ CONTACT = {
             "id": {"type": "integer"}, "channel": {"type": "string"}, "source_ref": {"type": "string"},
             "captured_at": {"type": "string", "format": "date-time"},
             "attribution": {"type": "object", "additionalProperties": {"type": "string"}}}}},
+        "consent": {"type": ["object", "null"], "description": "latest answer per purpose over the contact's leads; "
+                    "null when no capture recorded consent", "properties": {
+                        "marketing": {"type": ["boolean", "null"]}, "contact": {"type": ["boolean", "null"]},
+                        "source": {"type": "string"}, "at": {"type": "string", "format": "date-time"}}},
         "merged_into": {"type": ["string", "null"], "description": "the survivor's id when this contact was merged away"},
         "version": {"type": "integer"},
         "created_at": {"type": "string", "format": "date-time"},
@@ -41,10 +45,20 @@ EVENT = {
     "properties": {
         "id": {"type": "string", "description": "stable event id"},
         "sequence": {"type": "integer", "description": "position in the feed, increasing in commit order"},
-        "type": {"enum": ["contact.created", "contact.updated", "contact.merged", "contact.unmerged"]},
+        "type": {"enum": ["contact.created", "contact.updated", "contact.merged", "contact.unmerged",
+                          "contact.erased"]},
         "contact_id": {"type": "string"}, "contact_version": {"type": "integer"},
         "created_at": {"type": "string", "format": "date-time"},
-        "data": {"type": "object", "description": "contact (document); merged_ids / restored_ids / restored for merges"},
+        "data": {"type": "object", "description": "contact (document); merged_ids / restored_ids / restored for merges; "
+                                                  "erased_ids / erasure_id for contact.erased (contact is {id, erased, version})"},
+    },
+}
+ERASURE = {
+    "type": "object",
+    "properties": {
+        "status": {"enum": ["erased", "already_erased"]}, "erasure_id": {"type": "integer"},
+        "contact_ids": STRING_LIST, "counts": {"type": "object", "additionalProperties": {"type": "integer"}},
+        "erased_at": {"type": ["string", "null"], "format": "date-time"},
     },
 }
 SUGGESTION = {
@@ -75,7 +89,14 @@ def _paths() -> dict[str, Any]:
             "summary": "A contact; a merged-away id answers with merged_into set and a canonical Link",
             "operationId": "getContact",
             "parameters": [{"name": "contact_id", "in": "path", "required": True, "schema": {"type": "string"}}],
-            "responses": {"200": _ok(ref["Contact"]), **_errors(401, 403, 404)}}},
+            "responses": {"200": _ok(ref["Contact"]), **_errors(401, 403, 404, 410)}},
+            "delete": {
+                "summary": "Erase the person (Decree 13/2023): the contact and every contact merged with it, "
+                           "their leads, raw events and suggestions; emits contact.erased. Needs contacts:erase",
+                "operationId": "eraseContact",
+                "parameters": [{"name": "contact_id", "in": "path", "required": True, "schema": {"type": "string"}},
+                               {"name": "reason", "in": "query", "schema": {"type": "string", "maxLength": 255}}],
+                "responses": {"200": _ok(ERASURE), **_errors(401, 403, 404)}}},
         "/events": {"get": {
             "summary": "The change feed after a sequence number", "operationId": "listEvents",
             "parameters": [{"name": "after", "in": "query", "schema": {"type": "integer", "minimum": 0, "default": 0}}, LIMIT],

@@ -6,7 +6,7 @@ from typing import NoReturn
 from flask import Response, abort, jsonify
 
 TITLES = {400: "Bad Request", 401: "Unauthorized", 403: "Forbidden", 404: "Not Found",
-          409: "Conflict", 422: "Unprocessable Content"}
+          409: "Conflict", 410: "Gone", 422: "Unprocessable Content"}
 
 
 def problem(status: int, detail: str) -> Response:

@@ -13,7 +13,9 @@ from sqlalchemy import select
 from hub.store import Store
 from hub.store.schema import ApiTokenRow
 
-SCOPES = ("contacts:read", "events:read", "suggestions:read", "suggestions:write", "export:read")
+SCOPES = (
+    "contacts:read", "events:read", "suggestions:read", "suggestions:write", "export:read", "contacts:erase",
+)
 
 
 class TokenError(ValueError):

@@ -25,6 +25,7 @@ def lead_data(lead: Lead) -> dict[str, Any]:
         "identity": asdict(lead.identity) if lead.identity else None,
         "extra": _json_safe(dict(lead.extra)),
         "unparsed": list(lead.unparsed),
+        "consent": asdict(lead.consent) if lead.consent else None,
     }
 
 
@@ -87,11 +88,27 @@ def _document(contact: ContactRow, points: list[ContactPointRow], leads: list[Le
         "province_code": contact.province_code,
         "identities": [_identity(p) for p in by_kind["identity"]],
         "leads": [_lead(lead) for lead in leads],
+        "consent": consent_summary(leads),
         "merged_into": contact.merged_into,
         "version": contact.version,
         "created_at": contact.created_at.isoformat(),
         "updated_at": contact.updated_at.isoformat(),
     }
+
+
+def consent_summary(leads: list[LeadRow]) -> dict[str, Any] | None:
+    """The person's latest answer per purpose (a later form may withdraw an earlier yes), with
+    the source and time of the latest one; None when no capture recorded consent."""
+    latest: dict[str, Any] = {}
+    for lead in leads:  # oldest capture first (contact_documents orders them)
+        consent = (lead.data or {}).get("consent")
+        if consent:
+            latest[consent["purpose"]] = consent["given"]
+            latest["source"], latest["at"] = consent["source"], lead.captured_at.isoformat()
+    if not latest:
+        return None
+    return {"marketing": latest.get("marketing"), "contact": latest.get("contact"),
+            "source": latest["source"], "at": latest["at"]}
 
 
 def _identity(point: ContactPointRow) -> dict[str, str]:

@@ -108,12 +108,16 @@ def add_suggestions(session: Session, contact_id: str, suggestions: Sequence[Sug
 
 
 def append_outbox(
-    session: Session, event_type: str, contact_id: str, extra: Mapping[str, Any] | None = None
+    session: Session, event_type: str, contact_id: str, extra: Mapping[str, Any] | None = None,
+    document: Mapping[str, Any] | None = None,
 ) -> None:
-    """Record a contact event carrying the contact's current document and version."""
+    """Record a contact event carrying the contact's current document and version.
+
+    `document` replaces the stored one (an erased contact has none left to read).
+    """
     lock_keys(session, [OUTBOX_LOCK])  # taken last, after the lead's key locks: no deadlock
     session.flush()
-    document = contact_document(session, contact_id)
+    document = document if document is not None else contact_document(session, contact_id)
     session.execute(
         insert(OutboxRow),
         {

@@ -74,6 +74,8 @@ class RawEventRow(Base):
     # from a worker whose lease ran out if still processing.
     due_at: Mapped[datetime] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # Set when retention (hub purge) or an erasure emptied body and headers (hub/privacy).
+    purged_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     __table_args__ = (
         UniqueConstraint("channel", "delivery_key"),
         Index(None, "status", "due_at"),
@@ -323,3 +325,26 @@ class AuditLogRow(Base):
     target: Mapped[str] = mapped_column(String(255), default="")
     detail: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     ip: Mapped[str] = mapped_column(String(64), default="")
+
+
+# --- privacy: erasure requests (Decree 13/2023 art. 16), see hub/privacy/erase.py ---
+
+
+class ErasureRow(Base):
+    """One erasure of a person's data: who asked, when, and how much went. No personal data."""
+
+    __tablename__ = "erasures"
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    requested_by: Mapped[str] = mapped_column(String(128))
+    reason: Mapped[str] = mapped_column(String(255), default="")
+    contact_ids: Mapped[list[str]] = mapped_column(JSON)
+    counts: Mapped[dict[str, int]] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class ErasedContactRow(Base):
+    """An erased contact id, so a second request (or the API) knows it is gone, not unknown."""
+
+    __tablename__ = "erased_contacts"
+    contact_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    erasure_id: Mapped[int] = mapped_column(ForeignKey("erasures.id"), index=True)
