@@ -34,6 +34,9 @@ def create_app(settings: Settings | None = None, role: Role = "embedded", hub: H
         import webhooks
 
         webhooks.init_app(app)
+        from hub import ratelimit
+
+        ratelimit.init_app(app, hub.settings)
     if role in ("embedded", "ops"):
         from hub import ops
 
