@@ -320,3 +320,8 @@ def tokens_revoke(token_id: int) -> None:
     except tokens.TokenError as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(f"token {token_id} revoked")
+
+
+from hub.simulate import simulate_command  # noqa: E402  (issue 9: load and demo traffic)
+
+main.add_command(simulate_command)
