@@ -51,7 +51,7 @@ class QueueSettings:
 class IngestSettings:
     max_body_bytes: int = 1_048_576
     # Per client IP and per channel (limits' notation, "" turns it off); see hub/ratelimit.py.
-    rate_limit: str = "100/second;3000/minute"
+    rate_limit: str = "300/second;12000/minute"
 
     def __post_init__(self) -> None:
         from limits import parse_many
@@ -60,7 +60,7 @@ class IngestSettings:
             parse_many(self.rate_limit) if self.rate_limit else None
         except ValueError as exc:
             raise ConfigError(f"ingest.rate_limit: {self.rate_limit!r} is not a rate "
-                              f"such as \"100/second;3000/minute\" ({exc})") from None
+                              f"such as \"300/second;12000/minute\" ({exc})") from None
 
 
 @dataclass(frozen=True)

@@ -1,11 +1,11 @@
 """Rate limiting of the public webhook endpoints (Flask-Limiter), per client IP and channel.
 
-The limit (`[ingest] rate_limit`, default "100/second;3000/minute") is per (client IP,
+The limit (`[ingest] rate_limit`, default "300/second;12000/minute") is per (client IP,
 channel): a flood from one address on the form endpoint never eats the Zalo budget. It is
 generous on purpose: Meta and Zalo deliver from a few addresses and in bursts (a Lead Ads
 campaign, a broadcast that everybody answers), and a 429 there is a delivery they retry
 later, with backoff, and Meta disables a webhook that keeps failing. One address sending more
-than 100 requests a second for long is a flood, not a platform.
+than 300 requests a second (200 a second for a minute) is a flood, not a platform.
 
 Counters live in Redis when `redis_url` is set (shared by every gunicorn process and
 machine), in memory in the embedded mode. If Redis is down the limit is skipped
