@@ -62,3 +62,34 @@ def test_postgresql_down_is_a_503_that_stores_nothing_and_the_last_200_is_proces
     wait_for(lambda: _statuses(procs, pg_only_url) == {"done": 11}, 90, "every retried event processed")
     assert _counts(pg_only_url) == (11, 11, 11, 11)  # leads, contacts, outbox, distinct leads
     proxy.stop()
+
+
+def test_hostile_requests_against_real_gunicorn_are_4xx_json_and_store_nothing(
+        procs, pg_only_url, redis_conn, rq_queue):
+    procs.env.update({"HUB_DATABASE_URL": pg_only_url, "HUB_REDIS_URL": REDIS_URL,
+                      "HUB_QUEUE__RQ_QUEUE": rq_queue, "HUB_INGEST__MAX_BODY_BYTES": "300000"})
+    port = free_port()
+    procs.start(str(BIN / "gunicorn"), "--bind", f"127.0.0.1:{port}", "--workers", "2",
+                'hub.app:create_app(role="ingest")', log="ingest.log")
+    base = f"http://127.0.0.1:{port}"
+    wait_for(lambda: http_up(base + "/readyz"), 30, "gunicorn")
+    url = base + FORM_URL
+    json_auth = {**AUTH, "Content-Type": "application/json"}
+    huge = b'{"ho_ten": "' + b"a" * 400_000 + b'"}'
+
+    def chunks():  # no Content-Length: the limit must hold on a streamed body too
+        for start in range(0, len(huge), 8192):
+            yield huge[start:start + 8192]
+
+    answers = [
+        requests.post(url, data=huge, headers=json_auth, timeout=30),
+        requests.post(url, data=chunks(), headers=json_auth, timeout=30),
+        requests.post(url, data=b"[" * 100_000 + b"]" * 100_000, headers=json_auth, timeout=30),
+        requests.post(url, data=b'{"ho_ten": "Nguy\xe1\xbb n"}', headers=json_auth, timeout=30),
+        requests.post(url, data=b"<xml/>", headers={**AUTH, "Content-Type": "application/xml"}, timeout=30),
+        requests.post(base + "/webhooks/zalo", data=b'{"event_name": "user_send_text"}',
+                      headers={"X-ZEvent-Signature": "mac=\xe9" + "0" * 63}, timeout=30),
+    ]
+    assert [a.status_code for a in answers] == [413, 413, 400, 400, 400, 404]
+    assert all(a.headers["Content-Type"].startswith("application/json") and a.json()["error"] for a in answers)
+    assert _statuses(procs, pg_only_url) == {}

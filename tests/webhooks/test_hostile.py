@@ -264,3 +264,20 @@ def test_the_telegram_secret_header_with_latin1_bytes_is_refused(client, hub):
     body = telegram.body(telegram.text(2, "Xin chào"))
     response = client.post(telegram.URL, data=body, headers=telegram.headers(TELEGRAM_TOKEN + "é"))
     assert response.status_code == 401
+
+
+@pytest.mark.parametrize("size, status", [(100, 200), (5_000_000, 413)])
+def test_a_streamed_body_over_the_limit_is_a_413_not_stored_truncated(client, hub, size, status):
+    """No Content-Length (chunked): werkzeug cuts the stream at the limit; the edge must
+    refuse it rather than store the first max_body_bytes of an urlencoded form."""
+    import io
+
+    body = f"ho_ten=Nguyễn Văn Bình&so_dien_thoai=0912345678&loi_nhan={'a' * size}".encode()
+    response = client.post(FORM_URL, input_stream=io.BytesIO(body),
+                           headers={"Authorization": f"Bearer {FORM_TOKEN}",
+                                    "Content-Type": "application/x-www-form-urlencoded"},
+                           environ_overrides={"wsgi.input_terminated": True, "CONTENT_LENGTH": None})
+    assert response.status_code == status
+    assert row_count(hub, "raw_events") == (1 if status == 200 else 0)
+    if status == 200:
+        assert rows(hub, "raw_events")[0]["body"] == body
