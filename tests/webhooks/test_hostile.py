@@ -281,3 +281,18 @@ def test_a_streamed_body_over_the_limit_is_a_413_not_stored_truncated(client, hu
     assert row_count(hub, "raw_events") == (1 if status == 200 else 0)
     if status == 200:
         assert rows(hub, "raw_events")[0]["body"] == body
+
+
+def test_a_signed_value_too_long_for_its_column_fails_at_once_not_after_retries(client, hub, queue):
+    """PostgreSQL refuses a 300-letter given name (varchar 128); retrying cannot help."""
+    name = "Nguyễn Văn " + "Bình" * 75
+    body = json.dumps({"ho_ten": name, "so_dien_thoai": "0912 345 678"}, ensure_ascii=False).encode()
+    assert _post(client, "form_token", body).status_code == 200
+    [event_id] = queue.ids
+    status = run(hub, event_id)
+    [event] = rows(hub, "raw_events")
+    if hub.settings.database_url.startswith("postgresql"):
+        assert (status, event["status"], event["attempts"]) == ("failed", "failed", 1)
+        assert event["last_error"].startswith("DataError")
+    else:  # SQLite does not enforce lengths: stored as sent
+        assert status == "done"
