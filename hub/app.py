@@ -35,6 +35,9 @@ def create_app(settings: Settings | None = None, role: Role = "embedded", hub: H
         import webhooks
 
         webhooks.init_app(app)
+        from hub import ratelimit
+
+        ratelimit.init_app(app, hub.settings)
     if role in ("embedded", "ops"):
         from hub import ops
 
@@ -59,6 +62,10 @@ def _http_error(exc: HTTPException) -> Response:
     """Every HTTP error as JSON: webhook senders and API clients never get an HTML page."""
     if exc.response is not None:
         return exc.response
+    if request.path.startswith("/api/"):  # the API speaks RFC 9457 problems, even for routing errors
+        from hub.ops.problems import problem
+
+        return problem(exc.code or 500, exc.description or exc.name)
     response = jsonify({"error": exc.description, "reason": (exc.name or "").lower().replace(" ", "_")})
     response.status_code = exc.code or 500
     return response

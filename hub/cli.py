@@ -347,3 +347,6 @@ from hub.privacy.cli import contacts_group, purge_cmd  # noqa: E402  (privacy, i
 
 main.add_command(purge_cmd)
 main.add_command(contacts_group)
+from hub.simulate import simulate_command  # noqa: E402  (issue 9: load and demo traffic)
+
+main.add_command(simulate_command)

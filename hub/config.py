@@ -51,6 +51,17 @@ class QueueSettings:
 @dataclass(frozen=True)
 class IngestSettings:
     max_body_bytes: int = 1_048_576
+    # Per client IP and per channel (limits' notation, "" turns it off); see hub/ratelimit.py.
+    rate_limit: str = "300/second;12000/minute"
+
+    def __post_init__(self) -> None:
+        from limits import parse_many
+
+        try:
+            parse_many(self.rate_limit) if self.rate_limit else None
+        except ValueError as exc:
+            raise ConfigError(f"ingest.rate_limit: {self.rate_limit!r} is not a rate "
+                              f"such as \"300/second;12000/minute\" ({exc})") from None
 
 
 @dataclass(frozen=True)
@@ -66,6 +77,7 @@ class ServerSettings:
     host: str = "127.0.0.1"
     port: int = 8000
     threads: int = 8
+    trusted_proxies: int = 0  # proxies in front that set X-Forwarded-For (0: ignore the header)
 
 
 @dataclass(frozen=True)

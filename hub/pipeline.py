@@ -5,6 +5,8 @@ import logging
 import time
 from typing import TYPE_CHECKING
 
+from sqlalchemy.exc import DataError
+
 from hub import channel_health, connectors, enrich, inbox
 from hub.errors import HubError, IgnoreEvent, TokenInvalid, TransientError
 from hub.normalize import normalize
@@ -52,6 +54,11 @@ def run(hub: Hub, event_id: int) -> str:
                 channel_health.token_refused(session, exc)
         log.info("event %s %s: %s", event_id, status, exc)
         return status
+    except DataError as exc:  # a value that does not fit its column: the same on every retry
+        log.warning("event %s failed: %s", event_id, exc.orig)
+        with hub.store.transaction() as session:
+            inbox.finish(session, event_id, "failed", f"DataError: {exc.orig}")
+        return "failed"
     except Exception as exc:  # database hiccups, bugs: retried, then failed and visible
         log.exception("event %s: processing error", event_id)
         return _retry(hub, event_id, exc)

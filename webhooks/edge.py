@@ -34,8 +34,16 @@ def reject(status: int, message: str, *, reason: str, channel: str) -> NoReturn:
 
 
 def raw_body() -> bytes:
-    """The exact request bytes (a body over the size limit raises 413 here)."""
-    return request.get_data(cache=True)
+    """The exact request bytes (a body over the size limit raises 413 here).
+
+    A streamed body (chunked, no Content-Length) is cut at the limit by werkzeug without an
+    error; reading on then raises 413, so a truncated body is never taken for the whole one.
+    """
+    body = request.get_data(cache=True)
+    limit = current_app.config["MAX_CONTENT_LENGTH"]
+    if request.content_length is None and limit is not None and len(body) >= limit:
+        request.stream.read(1)  # RequestEntityTooLarge when the sender had more
+    return body
 
 
 def accept(channel: str, delivery_key: str, route: str = "",

@@ -27,6 +27,9 @@ def receive(form_key: str) -> Response:
     if form is None:
         reject(404, f"unknown form {form_key!r}", reason="unknown_form", channel=CHANNEL)
     body = raw_body()
+    if "webhook-signature" in request.headers and not _is_utf8(body):
+        # Standard Webhooks signs text: such a body cannot be verified, whoever sent it.
+        reject(400, "a signed body must be UTF-8 text", reason="malformed", channel=CHANNEL)
     if not (_token_ok(form) or _signature_ok(form, body)):
         reject(401, "missing or invalid form token or signature", reason="auth", channel=CHANNEL)
     content_type = request.headers.get("Content-Type", "")
@@ -53,6 +56,14 @@ def _signature_ok(form: FormSettings, body: bytes) -> bool:
     try:
         Webhook(form.secret).verify(body, dict(request.headers), json_parse=False)
     except (WebhookVerificationError, ValueError):  # ValueError: malformed headers or body
+        return False
+    return True
+
+
+def _is_utf8(body: bytes) -> bool:
+    try:
+        body.decode("utf-8")
+    except UnicodeDecodeError:
         return False
     return True
 

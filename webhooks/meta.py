@@ -41,7 +41,7 @@ def receive(app_secrets: tuple[str, ...], channel: str) -> Response:
     _verify(body, app_secrets, channel)
     try:
         payload = json.loads(body)
-    except (UnicodeDecodeError, ValueError):
+    except (UnicodeDecodeError, ValueError, RecursionError):  # RecursionError: deep nesting
         reject(400, "body is not JSON", reason="malformed", channel=channel)
     digest = hashlib.sha256(body).hexdigest()
     headers = {**kept_headers(), "X-Hub-Delivery-Sha256": digest}
@@ -72,6 +72,6 @@ def _verify(body: bytes, app_secrets: tuple[str, ...], channel: str) -> None:
     ok = False
     for secret in app_secrets:  # every secret is tried: no early exit reveals which matched
         expected = hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
-        ok |= hmac.compare_digest(expected, given)
+        ok |= hmac.compare_digest(expected.encode(), given.encode())  # bytes: any header text
     if not (ok and header.startswith("sha256=")):
         reject(403, f"bad {SIGNATURE_HEADER}", reason="bad_signature", channel=channel)

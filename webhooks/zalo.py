@@ -55,7 +55,8 @@ def _verify(body: bytes, timestamp: str, oa: ZaloOA) -> str:
     for variant, first in (("app_id", oa.app_id), ("oa_id", oa.oa_id)):
         signed = first.encode() + body + timestamp.encode() + oa.secret_key.encode()
         # Both variants are always computed: no early exit tells which one is in use.
-        if hmac.compare_digest(hashlib.sha256(signed).hexdigest(), given) and not matched:
+        # Bytes, not str: compare_digest raises on a non-ASCII str (a forged header may hold any).
+        if hmac.compare_digest(hashlib.sha256(signed).hexdigest().encode(), given.encode()) and not matched:
             matched = variant
     if not matched:
         reject(403, f"bad {SIGNATURE_HEADER}", reason="bad_signature", channel=CHANNEL)

@@ -34,4 +34,10 @@ def parse(event: RawEvent, settings: Settings) -> list[LeadDraft]:
     if module_name is None:
         raise PayloadError(f"no connector for channel {event.channel!r}")
     connector: Connector = importlib.import_module(module_name)  # type: ignore[assignment]
-    return connector.parse(event, settings)
+    try:
+        return connector.parse(event, settings)
+    except (AttributeError, TypeError, KeyError, IndexError, ValueError, RecursionError) as exc:
+        # A signed payload with a number or a list where a string belongs: the same bytes
+        # would fail the same way on every retry, so the event fails now, visibly (replayable
+        # with `hub replay` once the connector reads that shape).
+        raise PayloadError(f"unreadable {event.channel} payload: {type(exc).__name__}: {exc}") from exc

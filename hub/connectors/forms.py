@@ -58,6 +58,8 @@ def _parse_json(body: bytes) -> FormData:
         data = json.loads(body.decode("utf-8"))
     except (UnicodeDecodeError, ValueError) as exc:
         raise PayloadError(f"body is not valid JSON: {exc}") from None
+    except RecursionError:
+        raise PayloadError("body is not valid JSON: nested too deeply") from None
     if not isinstance(data, dict):
         raise PayloadError("JSON body must be an object of form fields")
     fields: FormData = {}

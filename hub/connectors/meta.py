@@ -64,9 +64,9 @@ def split(payload: Any) -> Iterator[Split]:
             continue
         base = {"object": obj, "entry_id": _id(entry.get("id")), "entry_time": entry.get("time")}
         if obj in MESSAGING_CHANNELS:
-            for event in entry.get("messaging") or []:
+            for event in _list(entry.get("messaging")):
                 yield _messaging(MESSAGING_CHANNELS[obj], base, event)
-        for change in entry.get("changes") or []:
+        for change in _list(entry.get("changes")):
             yield from _change(str(obj), base, change)
 
 
@@ -75,7 +75,7 @@ def _messaging(channel: str, base: dict[str, Any], event: Any) -> Split:
     if not isinstance(event, dict):
         return _malformed(channel, envelope)
     message, postback = event.get("message"), event.get("postback")
-    sender = _id((event.get("sender") or {}).get("id"))
+    sender = _id(_dict(event.get("sender")).get("id"))
     if isinstance(message, dict):
         if message.get("is_echo"):
             return Split(channel=channel, skipped="echo")  # the page's own reply
@@ -119,7 +119,7 @@ def _comment(base: dict[str, Any], value: dict[str, Any], envelope: dict[str, An
         return Split(channel=channel, skipped="not_a_lead")  # likes, reactions, posts...
     if value.get("verb") != "add":
         return Split(channel=channel, skipped="not_added")  # edits and removals
-    if _id((value.get("from") or {}).get("id")) == base["entry_id"]:
+    if _id(_dict(value.get("from")).get("id")) == base["entry_id"]:
         return Split(channel=channel, skipped="own_comment")  # the page answering
     key = _id(value.get("comment_id"))
     return Split(channel, key, base["entry_id"], envelope) if key else _malformed(channel, envelope)
@@ -139,12 +139,12 @@ def _instagram_comment(base: dict[str, Any], value: dict[str, Any], envelope: di
 def _whatsapp(value: dict[str, Any], envelope: dict[str, Any]) -> Iterator[Split]:
     """One event per WhatsApp message, with its sender's contact; statuses (sent, delivered,
     read receipts) are not leads."""
-    route = _id((value.get("metadata") or {}).get("phone_number_id")) or envelope["entry_id"]
-    for _status in value.get("statuses") or []:
+    route = _id(_dict(value.get("metadata")).get("phone_number_id")) or envelope["entry_id"]
+    for _status in _list(value.get("statuses")):
         yield Split(channel="whatsapp", skipped="status")
-    for message in value.get("messages") or []:
+    for message in _list(value.get("messages")):
         wa_id = _id(message.get("from")) if isinstance(message, dict) else ""
-        contacts = [c for c in value.get("contacts") or []
+        contacts = [c for c in _list(value.get("contacts"))
                     if isinstance(c, dict) and _id(c.get("wa_id")) == wa_id]
         one = {**envelope, "item": {**value, "messages": [message], "contacts": contacts}}
         key = _id(message.get("id")) if isinstance(message, dict) else ""
@@ -160,6 +160,16 @@ def _malformed(channel: str, envelope: dict[str, Any]) -> Split:
 def _digest(value: Any) -> str:
     canonical = json.dumps(value, sort_keys=True, ensure_ascii=False, default=str)
     return "sha256:" + hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def _dict(value: Any) -> dict[str, Any]:
+    """An object where one is expected; anything else (a sender sent as a number) reads as empty."""
+    return value if isinstance(value, dict) else {}
+
+
+def _list(value: Any) -> list[Any]:
+    """A list where one is expected; anything else reads as empty."""
+    return value if isinstance(value, list) else []
 
 
 def _id(value: Any) -> str:

@@ -21,7 +21,7 @@ def load_update(body: bytes) -> dict[str, Any]:
     """The JSON object of an update. Raises PayloadError when it is not one with an update_id."""
     try:
         update = json.loads(body)
-    except (UnicodeDecodeError, ValueError):
+    except (UnicodeDecodeError, ValueError, RecursionError):  # RecursionError: deep nesting
         raise PayloadError("a Telegram update that is not JSON") from None
     if not isinstance(update, dict) or not _is_int(update.get("update_id")):
         raise PayloadError("a Telegram update without an integer update_id")

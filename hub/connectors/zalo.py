@@ -28,7 +28,7 @@ def load_payload(body: bytes) -> dict[str, Any]:
     """The JSON object of a Zalo event, numbers kept as text. Raises PayloadError otherwise."""
     try:
         payload = json.loads(body, parse_int=str, parse_float=str)
-    except (UnicodeDecodeError, ValueError):
+    except (UnicodeDecodeError, ValueError, RecursionError):  # RecursionError: deep nesting
         raise PayloadError("a Zalo event that is not JSON") from None
     if not isinstance(payload, dict):
         raise PayloadError("a Zalo event that is not a JSON object")

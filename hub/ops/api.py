@@ -29,6 +29,7 @@ from hub.store.schema import ContactRow, OutboxRow
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 MAX_LIMIT = 500
+MAX_ID = 2**63 - 1  # ids and sequence numbers are 64-bit in the database
 F = TypeVar("F", bound=Callable[..., Any])
 
 
@@ -123,7 +124,7 @@ def erase_contact(contact_id: str) -> Response:
 def events() -> Response:
     """The change feed: outbox events after a sequence number, in commit order."""
     after = request.args.get("after", "0")
-    if not after.isdigit():
+    if not (after.isdigit() and int(after) <= MAX_ID):
         fail(400, f"after must be a sequence number (0 for the start), got {after!r}")
     limit = _limit()
     with _hub().store.sessions() as session:
@@ -163,7 +164,7 @@ def list_suggestions() -> Response:
     if status not in review.STATUSES:
         fail(400, f"status must be one of {', '.join(review.STATUSES)}, got {status!r}")
     after = request.args.get("after", "0")
-    if not after.isdigit():
+    if not (after.isdigit() and int(after) <= MAX_ID):
         fail(400, f"after must be a suggestion id, got {after!r}")
     with _hub().store.sessions() as session:
         rows = review.list_suggestions(session, status, _limit(), int(after))
@@ -174,6 +175,7 @@ def list_suggestions() -> Response:
 @requires("suggestions:write")
 def accept_suggestion(suggestion_id: int) -> Response:
     """Body (optional): {"choices": {"name": "<contact id>", "province": "<contact id>"}}."""
+    _known_id(suggestion_id)
     body = request.get_json(silent=True) or {}
     choices = body.get("choices") if isinstance(body, dict) else None
     if choices is not None and not (isinstance(choices, dict) and all(isinstance(v, str) for v in choices.values())):
@@ -191,9 +193,16 @@ def accept_suggestion(suggestion_id: int) -> Response:
 @bp.post("/suggestions/<int:suggestion_id>/reject")
 @requires("suggestions:write")
 def reject_suggestion(suggestion_id: int) -> Response:
+    _known_id(suggestion_id)
     try:
         with _hub().store.transaction() as session:
             review.reject(session, suggestion_id, f"api:{g.token.name}")
     except review.ReviewError as exc:
         fail(exc.status, str(exc))
     return jsonify({"status": "rejected"})
+
+
+def _known_id(suggestion_id: int) -> None:
+    """404 for an id past 64 bits, which no suggestion has (the database would fail on it)."""
+    if not 1 <= suggestion_id <= MAX_ID:
+        fail(404, f"suggestion {suggestion_id} does not exist")

@@ -99,7 +99,7 @@ def _paths() -> dict[str, Any]:
                 "responses": {"200": _ok(ERASURE), **_errors(401, 403, 404)}}},
         "/events": {"get": {
             "summary": "The change feed after a sequence number", "operationId": "listEvents",
-            "parameters": [{"name": "after", "in": "query", "schema": {"type": "integer", "minimum": 0, "default": 0}}, LIMIT],
+            "parameters": [{"name": "after", "in": "query", "schema": {"type": "integer", "minimum": 0, "maximum": 2**63 - 1, "default": 0}}, LIMIT],
             "responses": {"200": _ok({"type": "object", "properties": {
                 "data": {"type": "array", "items": ref["Event"]}, "next_after": {"type": "integer"}}}),
                 **_errors(400, 401, 403)}}},
@@ -107,7 +107,7 @@ def _paths() -> dict[str, Any]:
             "summary": "Merge suggestions (open ones best first)", "operationId": "listSuggestions",
             "parameters": [{"name": "status", "in": "query", "schema": {
                 "enum": ["open", "accepted", "rejected", "merged", "skipped"], "default": "open"}},
-                {"name": "after", "in": "query", "schema": {"type": "integer", "minimum": 0}}, LIMIT],
+                {"name": "after", "in": "query", "schema": {"type": "integer", "minimum": 0, "maximum": 2**63 - 1}}, LIMIT],
             "responses": {"200": _ok({"type": "object", "properties": {
                 "data": {"type": "array", "items": ref["Suggestion"]}}}), **_errors(400, 401, 403)}}},
         "/suggestions/{suggestion_id}/accept": {"post": {

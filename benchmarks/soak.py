@@ -1,0 +1,122 @@
+"""Memory per process under a steady load: RSS of the gunicorn ingest workers and the RQ workers.
+
+Run from the repository root:
+    python benchmarks/soak.py [--minutes 60] [--rate 20] [--sample-seconds 30]
+
+Starts the production stack on a scratch PostgreSQL database (dropped afterwards) and the
+local Redis: gunicorn ingest (--ingest-workers) and --workers `hub worker` processes. Posts
+--rate form submissions a second (Vietnamese names, every tenth one a person seen before) for
+--minutes, samples each process's resident memory (/proc/<pid>/status VmRSS) every
+--sample-seconds, and prints the samples, then each process's growth from the first sample
+after warm-up (a fifth of the run) to the last one. Ends by checking that every POST answered
+200 was processed (nothing lost under the soak).
+"""
+from __future__ import annotations
+
+import argparse
+import random
+import sys
+import threading
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+import requests  # noqa: E402
+
+from benchmarks.dedupe_latency import FAMILIES, GIVENS, MIDDLES  # noqa: E402
+from benchmarks.stack import Stack, form_post, scalar, scratch_database, stack  # noqa: E402
+
+
+def rss_mb(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def children(pid: int) -> list[int]:
+    found: list[int] = []
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        found += [int(c) for c in (task / "children").read_text().split()]
+    return sorted(found)
+
+
+def processes(hub: Stack) -> dict[str, int]:
+    """Role name -> pid: the gunicorn master, its workers, the RQ workers."""
+    ingest = hub.processes["ingest"].pid
+    roles = {"ingest-master": ingest}
+    roles |= {f"ingest-{n}": pid for n, pid in enumerate(children(ingest))}
+    roles |= {name: proc.pid for name, proc in hub.processes.items() if name.startswith("worker")}
+    return roles
+
+
+class Load(threading.Thread):
+    """Posts `rate` forms a second until stopped; counts the answers."""
+
+    def __init__(self, base_url: str, rate: float, seed: int) -> None:
+        super().__init__(daemon=True)
+        self.base_url, self.rate, self.rng = base_url, rate, random.Random(seed)
+        self.stopped = threading.Event()
+        self.sent = self.ok = 0
+
+    def run(self) -> None:
+        session = requests.Session()
+        started = time.perf_counter()
+        while not self.stopped.is_set():
+            n = self.rng.randrange(max(self.sent, 1)) if self.sent and self.rng.random() < 0.1 else self.sent
+            name = f"{self.rng.choice(FAMILIES)} {self.rng.choice(MIDDLES)} {self.rng.choice(GIVENS)}"
+            try:
+                self.ok += form_post(session, self.base_url, self.sent, name, f"09{n:08d}") == 200
+            except requests.RequestException:
+                pass
+            self.sent += 1
+            pause = started + self.sent / self.rate - time.perf_counter()
+            if pause > 0:
+                self.stopped.wait(pause)
+
+
+def run(minutes: float, rate: float, sample_seconds: float, ingest_workers: int, workers: int) -> None:
+    with scratch_database() as url, stack(url) as hub:
+        hub.start_ingest(ingest_workers)
+        hub.start_workers(workers)
+        time.sleep(2)
+        roles = processes(hub)
+        print("elapsed  " + "  ".join(f"{role:>13}" for role in roles) + "   (RSS, MB)", flush=True)
+        load = Load(hub.base_url, rate, seed=11)
+        load.start()
+        samples: list[list[float]] = []
+        started = time.monotonic()
+        while (elapsed := time.monotonic() - started) < minutes * 60:
+            row = [rss_mb(pid) for pid in roles.values()]
+            samples.append(row)
+            print(f"{elapsed / 60:5.1f} m  " + "  ".join(f"{mb:13.1f}" for mb in row), flush=True)
+            time.sleep(sample_seconds)
+        load.stopped.set()
+        load.join()
+        samples.append([rss_mb(pid) for pid in roles.values()])
+        deadline = time.monotonic() + 300
+        done = "SELECT count(*) FROM raw_events WHERE status IN ('done', 'ignored')"
+        while scalar(url, done) < load.ok and time.monotonic() < deadline:
+            time.sleep(1)
+        processed = scalar(url, done)
+    first = samples[min(len(samples) - 1, max(1, len(samples) // 5))]
+    print(f"\nload: {load.sent} POSTs over {minutes:g} min ({load.sent / (minutes * 60):.1f}/s), "
+          f"{load.ok} answered 200, {processed} processed" + ("" if processed >= load.ok else "  <- LOST"))
+    for (role, _), start, end in zip(roles.items(), first, samples[-1]):
+        print(f"{role:>13}: {start:7.1f} MB after warm-up -> {end:7.1f} MB at the end ({end - start:+.1f} MB)")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--minutes", type=float, default=60)
+    parser.add_argument("--rate", type=float, default=20, help="form POSTs per second")
+    parser.add_argument("--sample-seconds", type=float, default=30)
+    parser.add_argument("--ingest-workers", type=int, default=2)
+    parser.add_argument("--workers", type=int, default=2)
+    args = parser.parse_args()
+    run(args.minutes, args.rate, args.sample_seconds, args.ingest_workers, args.workers)
+
+
+if __name__ == "__main__":
+    main()
