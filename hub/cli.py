@@ -100,8 +100,9 @@ def _work_through_outages(queue: RQQueue, burst: bool) -> None:
     while True:
         try:
             # SimpleWorker runs jobs in this process: no fork per job, and the database pool
-            # is never shared across a fork. A job is one short transaction.
-            SimpleWorker([queue.rq], connection=queue.connection).work(burst=burst, with_scheduler=False)
+            # is never shared across a fork. A job is one short transaction. The scheduler
+            # releases the webhook retries queued with enqueue_in (hub/sinks/dispatch.py).
+            SimpleWorker([queue.rq], connection=queue.connection).work(burst=burst, with_scheduler=True)
             return  # burst finished, or stopped by a signal
         except (RedisConnectionError, RedisTimeoutError) as exc:
             log.warning("redis unavailable (%s); retrying in %.0f s", exc, delay)

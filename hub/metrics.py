@@ -11,6 +11,7 @@ from prometheus_client.core import GaugeMetricFamily, Metric
 
 from hub import inbox
 from hub.queue import QueueUnavailable
+from hub.sinks.webhooks_out import WebhooksCollector
 
 if TYPE_CHECKING:
     from hub.runtime import Hub
@@ -21,6 +22,7 @@ class Metrics:
         disable_created_metrics()  # the *_created series only add noise to every scrape
         self.registry = CollectorRegistry()
         self.registry.register(_InboxCollector(hub))
+        self.registry.register(WebhooksCollector(hub.store))
         self.rejections = Counter(
             "hub_webhook_rejected",
             "Webhook requests refused (bad auth, malformed, unknown route), by reason",

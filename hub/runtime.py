@@ -7,6 +7,7 @@ import threading
 from hub import channel_health, inbox
 from hub.config import Settings, load_settings
 from hub.queue import LocalQueue, Queue, QueueUnavailable, RQQueue, Sweeper, redis_connection
+from hub.sinks.webhooks_out import Outbound
 from hub.store import Store
 
 log = logging.getLogger(__name__)
@@ -21,6 +22,7 @@ class Hub:
         self.sweeper = Sweeper(self.sweep, settings.queue.sweep_interval_seconds)
         # The Lead Ads reconcile: checked every minute, run by one process per interval.
         self.reconciler = Sweeper(self.reconcile, RECONCILE_CHECK_SECONDS)
+        self.webhooks_out = Outbound(self)  # signed outbound webhooks: fan-out, deliveries, sweep
 
     def _default_queue(self) -> Queue:
         if self.settings.redis_url is None:
@@ -40,8 +42,10 @@ class Hub:
         self.sweeper.start()
         if self.settings.facebook.reconcile_interval_minutes:
             self.reconciler.start()
+        self.webhooks_out.start()
 
     def stop_periodic(self) -> None:
+        self.webhooks_out.stop()
         self.reconciler.stop()
         self.sweeper.stop()
 
