@@ -321,3 +321,8 @@ def tokens_revoke(token_id: int) -> None:
     except tokens.TokenError as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(f"token {token_id} revoked")
+
+
+from hub.sinks.webhooks_cli import webhooks  # noqa: E402  (outbound webhooks, issue 8)
+
+main.add_command(webhooks)

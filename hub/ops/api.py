@@ -20,6 +20,7 @@ from sqlalchemy import and_, or_, select
 from hub.ops import review, tokens
 from hub.ops.openapi import document
 from hub.ops.problems import fail
+from hub.sinks.events import event_json
 from hub.store.contacts import resolve
 from hub.store.merging import MergeError
 from hub.store.documents import contact_documents
@@ -113,11 +114,7 @@ def events() -> Response:
         rows = list(session.execute(
             select(OutboxRow).where(OutboxRow.seq > int(after)).order_by(OutboxRow.seq).limit(limit)
         ).scalars())
-    data = [
-        {"id": r.event_id, "sequence": r.seq, "type": r.type, "contact_id": r.contact_id,
-         "contact_version": r.contact_version, "created_at": r.created_at.isoformat(), "data": r.payload}
-        for r in rows
-    ]
+    data = [event_json(r) for r in rows]  # webhooks send the same JSON (hub/sinks/events.py)
     return jsonify({"data": data, "next_after": rows[-1].seq if rows else int(after)})
 
 

@@ -13,7 +13,7 @@ from sqlalchemy import select
 from hub.store import Store
 from hub.store.schema import ApiTokenRow
 
-SCOPES = ("contacts:read", "events:read", "suggestions:read", "suggestions:write")
+SCOPES = ("contacts:read", "events:read", "suggestions:read", "suggestions:write", "webhooks:manage")
 
 
 class TokenError(ValueError):
