@@ -142,7 +142,7 @@ def delivery(store: Store, message_id: int) -> dict[str, Any]:
             raise SubscriptionError(f"không có delivery {message_id} / no delivery {message_id}", 404)
         attempts = session.execute(select(WebhookAttemptRow).where(WebhookAttemptRow.message_id == row.id)
                                    .order_by(WebhookAttemptRow.id)).scalars()
-        return {**message_json(row), "attempts": [attempt_json(a) for a in attempts]}
+        return {**message_json(row), "log": [attempt_json(a) for a in attempts]}
 
 
 def replay_one(store: Store, message_id: int) -> dict[str, Any]:

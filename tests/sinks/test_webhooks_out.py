@@ -174,7 +174,7 @@ def test_replay_resends_a_delivery_with_the_same_webhook_id(hub, receiver):
     first, again = receiver.delivered()
     assert first.headers["webhook-id"] == again.headers["webhook-id"] == message["webhook_id"]
     assert Webhook(sub["secret"]).verify(again.body, again.headers)["id"] == message["webhook_id"]
-    log = subscriptions.delivery(hub.store, message["id"])["attempts"]
+    log = subscriptions.delivery(hub.store, message["id"])["log"]
     assert [(a["outcome"], a["trigger"]) for a in log] == [("delivered", "scheduled"), ("delivered", "replay")]
 
 
@@ -185,7 +185,7 @@ def test_the_delivery_log_keeps_code_latency_and_a_clipped_body(hub, receiver):
     clock = drive(hub, now(), 0)
     drive(hub, clock + timedelta(seconds=SCHEDULE[0]), 0)
     [message] = subscriptions.deliveries(hub.store, sub["id"])
-    failed, ok = subscriptions.delivery(hub.store, message["id"])["attempts"]
+    failed, ok = subscriptions.delivery(hub.store, message["id"])["log"]
     assert (failed["outcome"], failed["status_code"], failed["error"]) == ("failed", 503, "HTTP 503")
     assert failed["response_excerpt"].startswith("<html>lỗi máy chủ")
     assert len(failed["response_excerpt"]) == hub.settings.webhooks_out.response_excerpt_chars
@@ -270,7 +270,7 @@ def test_the_ssrf_guard_runs_again_at_delivery_time(hub, receiver):
     drive(hub, now(), 0)
     assert receiver.received == []
     [message] = subscriptions.deliveries(hub.store, sub["id"])
-    [attempt] = subscriptions.delivery(hub.store, message["id"])["attempts"]
+    [attempt] = subscriptions.delivery(hub.store, message["id"])["log"]
     assert attempt["outcome"] == "refused" and "127.0.0.1" in attempt["error"]
 
 

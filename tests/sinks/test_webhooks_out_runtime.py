@@ -95,6 +95,6 @@ def test_production_mode_retries_through_rqs_scheduler(pg_only_url, rq_queue, re
     counts = Counter(r.headers["webhook-id"] for r in receiver.delivered())
     assert set(counts) == {e["event_id"] for e in rows(hub, "outbox")} and set(counts.values()) == {1}
     attempts = [a for m in subscriptions.deliveries(hub.store, sub["id"])
-                for a in subscriptions.delivery(hub.store, m["id"])["attempts"]]
+                for a in subscriptions.delivery(hub.store, m["id"])["log"]]
     assert Counter(a["outcome"] for a in attempts)["delivered"] == 5
     hub.store.dispose()
