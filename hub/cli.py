@@ -286,7 +286,8 @@ def tokens_group() -> None:
 @tokens_group.command("create")
 @click.option("--name", required=True, help="Who or what uses the token (e.g. the CRM's name).")
 @click.option("--scopes", default="contacts:read,events:read", show_default=True,
-              help="Comma-separated: contacts:read, events:read, suggestions:read, suggestions:write.")
+              help="Comma-separated: contacts:read, events:read, suggestions:read, suggestions:write, "
+                   "webhooks:manage.")
 def tokens_create(name: str, scopes: str) -> None:
     """Create a token; it is printed once and cannot be shown again."""
     from hub.ops import tokens
