@@ -43,6 +43,7 @@ log = logging.getLogger(__name__)
 CURSOR = "sinks.webhooks_out.cursor"
 FANOUT_LOCK = "sinks.webhooks_out.fanout"
 LEASE_MARGIN = timedelta(seconds=60)
+INSERT_CHUNK = 500
 
 
 def _now() -> datetime:
@@ -80,10 +81,10 @@ def fan_out(store: Store, batch: int = 500) -> list[int]:
             subs = list(session.execute(select(WebhookSubscriptionRow)).scalars())
             now = _now()
             rows = [_values(s, e, now) for e in events for s in subs if matches(s.event_types, e.type)]
-            if rows:
-                dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+            dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+            for start in range(0, len(rows), INSERT_CHUNK):  # SQLite caps bound parameters per statement
                 inserted = session.execute(
-                    dialect.insert(WebhookMessageRow).values(rows)
+                    dialect.insert(WebhookMessageRow).values(rows[start:start + INSERT_CHUNK])
                     .on_conflict_do_nothing(index_elements=["subscription_id", "outbox_seq"])
                     .returning(WebhookMessageRow.id, WebhookMessageRow.status)).all()
                 created.extend(i for i, status in inserted if status == "pending")

@@ -366,3 +366,11 @@ def test_the_body_is_the_event_json(hub, receiver):
     event = json.loads(got.body)
     assert set(event) == {"id", "sequence", "type", "contact_id", "contact_version", "created_at", "data"}
     assert got.headers["content-type"] == "application/json"
+
+
+def test_fan_out_handles_more_messages_than_one_insert_can_carry(hub, receiver):
+    for n in range(12):
+        subscribe(hub, receiver, f"/crm-{n}")
+    add_people(hub, "a", 50)  # 50 events x 12 subscriptions = 600 rows, over one insert chunk
+    created = fan_out(hub.store)
+    assert len(created) == len(set(created)) == 12 * len(rows(hub, "outbox"))
