@@ -106,7 +106,7 @@ def disable_subscription(subscription_id: int) -> Response:
 def list_deliveries(subscription_id: int) -> Response:
     """Newest first; `before` (a delivery id) pages back."""
     before = request.args.get("before")
-    if before is not None and not before.isdigit():
+    if before is not None and not (before.isdigit() and int(before) <= subscriptions.MAX_ID):
         fail(400, f"before must be a delivery id, got {before!r}")
     data = subscriptions.deliveries(_hub().store, subscription_id, status=request.args.get("status"),
                                     limit=_limit(), before=int(before) if before else None)

@@ -40,7 +40,7 @@ def check_url(url: str, *, allow_private: bool) -> None:
 def _addresses(host: str, port: int) -> list[str]:
     try:
         infos = socket.getaddrinfo(host, port, proto=socket.IPPROTO_TCP)
-    except (socket.gaierror, UnicodeError) as exc:
+    except (OSError, UnicodeError, ValueError) as exc:
         raise UnsafeUrl(f"không phân giải được / cannot resolve {host!r}: {exc}") from None
     return sorted({str(info[4][0]).split("%", 1)[0] for info in infos})
 

@@ -24,6 +24,7 @@ from hub.store.schema import OutboxRow, WebhookAttemptRow, WebhookMessageRow, We
 EVENT_TYPE = re.compile(r"^[a-z][a-z_]*\.[a-z][a-z_]*$")
 STATUSES = ("pending", "sending", "delivered", "failed", "held")
 MAX_RATE = 1000.0
+MAX_ID = 2**63 - 1  # larger ids cannot exist (and PostgreSQL would refuse to compare them)
 
 
 class SubscriptionError(ValueError):
@@ -43,7 +44,7 @@ def create(store: Store, settings: Settings, url: str, event_types: Sequence[str
            secret: str | None = None, description: str = "", rate_limit: float | None = None,
            allow_private: bool = False) -> dict[str, Any]:
     """Add a subscription (enabled) and return it, secret included. Raises SubscriptionError."""
-    url = url.strip()
+    url = _text(url, "url", 2048)
     try:
         check_url(url, allow_private=allow_private or settings.webhooks_out.allow_private)
     except UnsafeUrl as exc:
@@ -88,7 +89,7 @@ def enable(store: Store, subscription_id: int) -> dict[str, Any]:
 
 def disable(store: Store, subscription_id: int, reason: str) -> dict[str, Any]:
     """Stop delivering; new events are kept (held) and go out when it is enabled again."""
-    reason = reason.strip()
+    reason = _text(reason, "reason", 1000)
     if not reason:
         raise SubscriptionError("hãy ghi lý do / give a reason for disabling")
     with store.transaction() as session:
@@ -137,7 +138,7 @@ def deliveries(store: Store, subscription_id: int, *, status: str | None = None,
 def delivery(store: Store, message_id: int) -> dict[str, Any]:
     """One delivery with its attempts, oldest first."""
     with store.sessions() as session:
-        row = session.get(WebhookMessageRow, message_id)
+        row = session.get(WebhookMessageRow, message_id) if message_id <= MAX_ID else None
         if row is None:
             raise SubscriptionError(f"không có delivery {message_id} / no delivery {message_id}", 404)
         attempts = session.execute(select(WebhookAttemptRow).where(WebhookAttemptRow.message_id == row.id)
@@ -149,7 +150,7 @@ def replay_one(store: Store, message_id: int) -> dict[str, Any]:
     """Send the delivery again now (same webhook-id), whatever its state."""
     now = datetime.now(timezone.utc)
     with store.transaction() as session:
-        row = session.get(WebhookMessageRow, message_id)
+        row = session.get(WebhookMessageRow, message_id) if message_id <= MAX_ID else None
         if row is None:
             raise SubscriptionError(f"không có delivery {message_id} / no delivery {message_id}", 404)
         _require_enabled(_get(session, row.subscription_id))
@@ -200,7 +201,7 @@ def _require_enabled(row: WebhookSubscriptionRow) -> WebhookSubscriptionRow:
 
 
 def _get(session: Session, subscription_id: int) -> WebhookSubscriptionRow:
-    row = session.get(WebhookSubscriptionRow, subscription_id)
+    row = session.get(WebhookSubscriptionRow, subscription_id) if subscription_id <= MAX_ID else None
     if row is None:
         raise SubscriptionError(f"không có subscription {subscription_id} / no subscription {subscription_id}", 404)
     return row
@@ -229,8 +230,13 @@ def _secret(secret: str) -> str:
 
 
 def _description(value: str) -> str:
-    if not isinstance(value, str) or len(value) > 500:
-        raise SubscriptionError("description must be text of at most 500 characters")
+    return _text(value, "description", 500)
+
+
+def _text(value: str, name: str, longest: int) -> str:
+    """Stripped text without control characters (PostgreSQL refuses NUL), at most `longest` long."""
+    if not isinstance(value, str) or len(value) > longest or any(ord(c) < 32 and c not in "\t\n" for c in value):
+        raise SubscriptionError(f"{name} must be text of at most {longest} characters without control characters")
     return value.strip()
 
 

@@ -25,7 +25,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 from standardwebhooks import Webhook
 
-from hub.config import Settings
+from hub.config import Settings, WebhooksOutSettings
 from hub.http import UpstreamError, post_webhook
 from hub.queue import RQQueue, Sweeper
 from hub.sinks.dispatch import Dispatcher, LocalDispatcher, RQDispatcher
@@ -207,6 +207,8 @@ def record(store: Store, settings: Settings, c: Claim, result: Result, now: date
         sub = session.get(WebhookSubscriptionRow, sub_id, with_for_update=True)
         msg = session.get(WebhookMessageRow, c.message_id, with_for_update=True, populate_existing=True)
         assert sub is not None and msg is not None
+        if result.outcome != "delivered" and sub.failing_since is not None and _idle(session, sub, config, now):
+            sub.failing_since = None  # not tried for a long while: "failing non-stop" starts again
         session.add(WebhookAttemptRow(message_id=msg.id, attempted_at=now, outcome=result.outcome,
                                       status_code=result.status_code, latency_ms=result.latency_ms,
                                       response_excerpt=result.excerpt, error=result.error, trigger=c.trigger))
@@ -232,6 +234,16 @@ def record(store: Store, settings: Settings, c: Claim, result: Result, now: date
         msg.status = "pending"
         msg.next_attempt_at = now + timedelta(seconds=schedule[msg.attempts - 1])
         return msg.next_attempt_at
+
+
+def _idle(session: Session, sub: WebhookSubscriptionRow, config: WebhooksOutSettings, now: datetime) -> bool:
+    """True when the endpoint had no attempt for longer than the longest retry wait plus an hour."""
+    last = session.execute(
+        select(func.max(WebhookAttemptRow.attempted_at)).join(
+            WebhookMessageRow, WebhookMessageRow.id == WebhookAttemptRow.message_id)
+        .where(WebhookMessageRow.subscription_id == sub.id)).scalar_one_or_none()
+    longest = timedelta(seconds=max(config.retry_schedule_seconds, default=0)) + timedelta(hours=1)
+    return last is None or now - last > longest
 
 
 def _auto_disable(session: Session, sub: WebhookSubscriptionRow, msg: WebhookMessageRow, reason: str,

@@ -115,3 +115,23 @@ def test_the_openapi_document_describes_the_webhook_routes(client):
     paths = client.get("/api/v1/openapi.json").json["paths"]
     assert {"/webhooks", "/webhooks/{subscription_id}", "/webhooks/{subscription_id}/replay",
             "/webhooks/{subscription_id}/deliveries/{delivery_id}/replay"} <= set(paths)
+
+
+@pytest.mark.parametrize("body", [
+    {"url": "https://1.1.1.1/" + "a" * 2100},
+    {"url": "https://1.1.1.1/\x00hook"},
+    {"url": "https://crm\x00.example.vn/hook"},
+    {"url": "https://1.1.1.1/hook", "description": "CRM\x00"},
+    {"url": "https://1.1.1.1/hook", "rate_limit": 1e308 * 10},
+])
+def test_hostile_input_gets_a_problem_not_a_server_error(client, hub, headers, body):
+    problem(client.post("/api/v1/webhooks", json=body, headers=headers), 422)
+    assert rows(hub, "webhook_subscriptions") == []
+
+
+def test_ids_beyond_any_stored_id_are_not_found(client, headers):
+    huge = 2**70
+    problem(client.get(f"/api/v1/webhooks/{huge}", headers=headers), 404)
+    problem(client.get(f"/api/v1/webhooks/{huge}/deliveries/{huge}", headers=headers), 404)
+    problem(client.post(f"/api/v1/webhooks/1/deliveries/{huge}/replay", headers=headers), 404)
+    problem(client.get(f"/api/v1/webhooks/1/deliveries?before={huge}", headers=headers), 400)

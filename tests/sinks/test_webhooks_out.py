@@ -374,3 +374,22 @@ def test_fan_out_handles_more_messages_than_one_insert_can_carry(hub, receiver):
     add_people(hub, "a", 50)  # 50 events x 12 subscriptions = 600 rows, over one insert chunk
     created = fan_out(hub.store)
     assert len(created) == len(set(created)) == 12 * len(rows(hub, "outbox"))
+
+
+def test_a_single_failure_after_a_long_quiet_spell_does_not_disable_the_endpoint(hub, receiver):
+    sub = subscribe(hub, receiver)
+    receiver.answers = [500]
+    start = now()
+    add_lead(hub, "1", *PEOPLE[0])
+    drive(hub, start, SCHEDULE[0] + 2)  # fails once, then delivered: failing_since cleared
+    assert subscriptions.show(hub.store, sub["id"])["failing_since"] is None
+    receiver.answers = [500]
+    add_lead(hub, "2", *PEOPLE[1])
+    drive(hub, start, 0)  # fails: failing since now
+    with hub.store.transaction() as session:  # ... and nothing is tried for six days (no events)
+        session.execute(update(WebhookMessageRow).values(status="failed", next_attempt_at=None))
+    receiver.answers = [500]
+    add_lead(hub, "3", *PEOPLE[2])
+    drive(hub, start + timedelta(days=6), 0)
+    shown = subscriptions.show(hub.store, sub["id"])
+    assert shown["enabled"] is True and shown["failing_since"] is not None
