@@ -7,10 +7,11 @@ from __future__ import annotations
 
 import heapq
 import logging
+import math
 import threading
 import time
 from collections.abc import Callable
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from typing import Protocol
 
 from redis.exceptions import RedisError
@@ -44,6 +45,8 @@ class RQDispatcher:
             if delay.total_seconds() <= 0:
                 self.rq.enqueue(JOB, message_id, result_ttl=0, failure_ttl=86400)  # type: ignore[attr-defined]
             else:
+                # RQ keeps whole seconds (it truncates): round up so the job never runs early.
+                delay = timedelta(seconds=math.ceil(delay.total_seconds()) + 1)
                 self.rq.enqueue_in(delay, JOB, message_id, result_ttl=0, failure_ttl=86400)  # type: ignore[attr-defined]
         except RedisError as exc:
             log.warning("webhook delivery %s not queued (%s); the sweep will pick it up", message_id, exc)

@@ -44,6 +44,9 @@ CURSOR = "sinks.webhooks_out.cursor"
 FANOUT_LOCK = "sinks.webhooks_out.fanout"
 LEASE_MARGIN = timedelta(seconds=60)
 INSERT_CHUNK = 500
+# A timer may fire this much before the due time (RQ's scheduler keeps whole seconds; clocks
+# differ between hosts): the delivery is put back for its time instead of waiting for the sweep.
+EARLY_TOLERANCE = timedelta(seconds=5)
 
 
 def _now() -> datetime:
@@ -117,11 +120,18 @@ class Claim:
     trigger: str
 
 
-def claim(store: Store, settings: Settings, message_id: int, now: datetime) -> Claim | datetime | None:
+@dataclass(frozen=True)
+class Wait:
+    until: datetime
+    reason: str  # "rate_limited" (the endpoint's next slot) or "early" (a timer fired a bit soon)
+
+
+def claim(store: Store, settings: Settings, message_id: int, now: datetime) -> Claim | Wait | None:
     """Take a due message for sending (compare-and-set on its status).
 
-    Returns the Claim; or the time of the rate-limit slot it must wait for; or None when the
-    message is not due (delivered, someone else has it, its subscription is disabled).
+    Returns the Claim; or a Wait (the rate-limit slot, or the due time of a timer that fired a
+    few seconds early); or None when the message is not for this caller (delivered, someone
+    else has it, its subscription is disabled, a stray timer).
     """
     with store.transaction() as session:
         sub_id = session.execute(select(WebhookMessageRow.subscription_id)
@@ -131,14 +141,18 @@ def claim(store: Store, settings: Settings, message_id: int, now: datetime) -> C
         # Locks in one order everywhere (subscription, then message): no deadlock.
         sub = session.get(WebhookSubscriptionRow, sub_id, with_for_update=True)
         msg = session.get(WebhookMessageRow, message_id, with_for_update=True, populate_existing=True)
-        if sub is None or msg is None or not _due(msg, now):
+        if sub is None or msg is None:
             return None
+        if not _due(msg, now):
+            early = msg.status == "pending" and msg.next_attempt_at is not None and \
+                msg.next_attempt_at - now <= EARLY_TOLERANCE
+            return Wait(msg.next_attempt_at, "early") if early and msg.next_attempt_at else None
         if not sub.enabled:
             msg.status, msg.next_attempt_at, msg.slot_at, msg.updated_at = "held", None, None, now
             return None
         slot = _rate_slot(sub, msg, now)
         if slot is not None:
-            return slot
+            return Wait(slot, "rate_limited")
         tried_before = msg.delivered_at is not None or msg.last_status_code is not None or msg.last_error is not None
         trigger = "replay" if msg.attempts == 0 and tried_before else "scheduled"
         msg.status, msg.slot_at, msg.attempts, msg.updated_at = "sending", None, msg.attempts + 1, now
@@ -302,9 +316,9 @@ class Outbound:
         taken = claim(self.store, self.settings, message_id, now)
         if taken is None:
             return "skipped"
-        if isinstance(taken, datetime):
-            self.dispatcher.at(message_id, taken)
-            return "rate_limited"
+        if isinstance(taken, Wait):
+            self.dispatcher.at(message_id, taken.until)
+            return taken.reason
         result = send(self.settings, taken)
         retry_at = record(self.store, self.settings, taken, result, now)
         if retry_at is not None:

@@ -393,3 +393,16 @@ def test_a_single_failure_after_a_long_quiet_spell_does_not_disable_the_endpoint
     drive(hub, start + timedelta(days=6), 0)
     shown = subscriptions.show(hub.store, sub["id"])
     assert shown["enabled"] is True and shown["failing_since"] is not None
+
+
+def test_a_timer_firing_a_little_early_puts_the_delivery_back_for_its_time(hub, receiver):
+    subscribe(hub, receiver)
+    add_lead(hub, "1", *PEOPLE[0])
+    [message_id] = fan_out(hub.store)
+    due = now() + timedelta(seconds=2)
+    with hub.store.transaction() as session:
+        session.execute(update(WebhookMessageRow).values(next_attempt_at=due))
+    assert hub.webhooks_out.deliver(message_id, due - timedelta(seconds=1)) == "early"
+    assert hub.webhooks_out.dispatcher.heap == [(due.timestamp(), message_id)]  # type: ignore[attr-defined]
+    assert hub.webhooks_out.deliver(message_id, due - timedelta(minutes=5)) == "skipped"  # a stray job
+    assert hub.webhooks_out.deliver(message_id, due) == "delivered"
