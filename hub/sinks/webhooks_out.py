@@ -144,9 +144,7 @@ def claim(store: Store, settings: Settings, message_id: int, now: datetime) -> C
         if sub is None or msg is None:
             return None
         if not _due(msg, now):
-            early = msg.status == "pending" and msg.next_attempt_at is not None and \
-                msg.next_attempt_at - now <= EARLY_TOLERANCE
-            return Wait(msg.next_attempt_at, "early") if early and msg.next_attempt_at else None
+            return _early(msg, now)
         if not sub.enabled:
             msg.status, msg.next_attempt_at, msg.slot_at, msg.updated_at = "held", None, None, now
             return None
@@ -165,6 +163,14 @@ def _due(msg: WebhookMessageRow, now: datetime) -> bool:
     if msg.status == "pending":
         return msg.next_attempt_at is not None and msg.next_attempt_at <= now
     return msg.status == "sending" and msg.lease_until is not None and msg.lease_until <= now
+
+
+def _early(msg: WebhookMessageRow, now: datetime) -> Wait | None:
+    """A Wait when a timer fired just before the message is due; None for a stray timer."""
+    due = msg.next_attempt_at
+    if msg.status == "pending" and due is not None and due - now <= EARLY_TOLERANCE:
+        return Wait(due, "early")
+    return None
 
 
 def _rate_slot(sub: WebhookSubscriptionRow, msg: WebhookMessageRow, now: datetime) -> datetime | None:
