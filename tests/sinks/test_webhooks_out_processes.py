@@ -70,3 +70,34 @@ def test_a_killed_hub_serve_resumes_and_delivers_every_event_once(procs, tmp_pat
         receiver.down()
     counts = Counter(r.headers["webhook-id"] for r in receiver.delivered())
     assert set(counts.values()) == {1}
+
+
+def test_a_killed_hub_worker_resumes_and_its_scheduler_delivers_every_event_once(
+        procs, pg_only_url, redis_conn, rq_queue):
+    from hub.runtime import Hub
+    from hub.sinks import subscriptions
+    from tests.conftest import REDIS_URL, RecordingQueue, make_settings
+    from tests.sinks.helpers import add_people
+
+    procs.env.update({"HUB_DATABASE_URL": pg_only_url, "HUB_REDIS_URL": REDIS_URL, "HUB_QUEUE__RQ_QUEUE": rq_queue,
+                      "HUB_WEBHOOKS_OUT__RETRY_SCHEDULE_SECONDS": ",".join(["2"] * 20)})
+    hub = Hub(make_settings(pg_only_url), queue=RecordingQueue())  # the test's own writer, no queue
+    receiver = Receiver().up()
+    receiver.default = 500
+    try:
+        subscriptions.create(hub.store, hub.settings, receiver.url + "/crm", allow_private=True)
+        add_people(hub, "a", 6)
+        worker = procs.start(str(BIN / "hub"), "worker", log="worker.log")
+        wait_for(lambda: len(receiver.received) >= 12, 60, "failing attempts, retried by RQ's scheduler")
+        worker.send_signal(signal.SIGKILL)
+        worker.wait(10)
+        receiver.default = 200
+        add_people(hub, "b", 4)  # appended while no worker runs
+        procs.start(str(BIN / "hub"), "worker", log="worker2.log")
+        wait_for(lambda: set(r.headers["webhook-id"] for r in receiver.delivered()) ==
+                 outbox_ids(pg_only_url.replace("postgresql://", "postgresql+psycopg://")), 120, "every event")
+    finally:
+        receiver.down()
+        hub.store.dispose()
+    counts = Counter(r.headers["webhook-id"] for r in receiver.delivered())
+    assert len(counts) == 10 and set(counts.values()) == {1}
