@@ -20,7 +20,7 @@ from sqlalchemy import and_, or_, select
 from hub.ops import review, tokens
 from hub.ops.openapi import document
 from hub.ops.problems import fail
-from hub.sinks.events import event_json
+from hub.sinks.events import event_document
 from hub.store.contacts import resolve
 from hub.store.merging import MergeError
 from hub.store.documents import contact_documents
@@ -114,7 +114,7 @@ def events() -> Response:
         rows = list(session.execute(
             select(OutboxRow).where(OutboxRow.seq > int(after)).order_by(OutboxRow.seq).limit(limit)
         ).scalars())
-    data = [event_json(r) for r in rows]  # webhooks send the same JSON (hub/sinks/events.py)
+    data = [event_document(r) for r in rows]
     return jsonify({"data": data, "next_after": rows[-1].seq if rows else int(after)})
 
 

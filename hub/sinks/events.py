@@ -1,4 +1,4 @@
-"""An outbox event as downstream consumers see it: the same JSON in the feed and in webhooks."""
+"""An outbox event as every consumer sees it: the REST change feed, AMQP messages, webhooks."""
 from __future__ import annotations
 
 import json
@@ -7,13 +7,15 @@ from typing import Any
 from hub.store.schema import OutboxRow
 
 
-def event_json(row: OutboxRow) -> dict[str, Any]:
-    """The event as `GET /api/v1/events` lists it."""
-    return {"id": row.event_id, "sequence": row.seq, "type": row.type, "contact_id": row.contact_id,
-            "contact_version": row.contact_version, "created_at": row.created_at.isoformat(),
-            "data": row.payload}
+def event_document(row: OutboxRow) -> dict[str, Any]:
+    """The event's JSON document; `id` is stable across redeliveries (consumers dedupe on it)."""
+    return {
+        "id": row.event_id, "sequence": row.seq, "type": row.type, "contact_id": row.contact_id,
+        "contact_version": row.contact_version, "created_at": row.created_at.isoformat(),
+        "data": row.payload,
+    }
 
 
 def event_body(row: OutboxRow) -> str:
-    """The event as a webhook body (UTF-8 JSON, Vietnamese kept as is)."""
-    return json.dumps(event_json(row), ensure_ascii=False, separators=(",", ":"))
+    """The event as a webhook body: the same document, UTF-8 JSON (Vietnamese kept as is)."""
+    return json.dumps(event_document(row), ensure_ascii=False, separators=(",", ":"))
