@@ -1,7 +1,6 @@
 """An outbox event as every consumer sees it: the REST change feed, AMQP messages, webhooks."""
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from hub.store.schema import OutboxRow
@@ -14,8 +13,3 @@ def event_document(row: OutboxRow) -> dict[str, Any]:
         "contact_version": row.contact_version, "created_at": row.created_at.isoformat(),
         "data": row.payload,
     }
-
-
-def event_body(row: OutboxRow) -> str:
-    """The event as a webhook body: the same document, UTF-8 JSON (Vietnamese kept as is)."""
-    return json.dumps(event_document(row), ensure_ascii=False, separators=(",", ":"))

@@ -12,6 +12,7 @@
 """
 from __future__ import annotations
 
+import json
 import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
@@ -29,7 +30,7 @@ from hub.config import Settings, WebhooksOutSettings
 from hub.http import UpstreamError, post_webhook
 from hub.queue import RQQueue, Sweeper
 from hub.sinks.dispatch import Dispatcher, LocalDispatcher, RQDispatcher
-from hub.sinks.events import event_body
+from hub.sinks.events import event_document
 from hub.sinks.ssrf import UnsafeUrl, check_url
 from hub.sinks.subscriptions import mark_disabled
 from hub.store import Store, lock_keys
@@ -157,6 +158,11 @@ def claim(store: Store, settings: Settings, message_id: int, now: datetime) -> C
         msg.lease_until = now + timedelta(seconds=settings.webhooks_out.timeout_seconds) + LEASE_MARGIN
         event = session.execute(select(OutboxRow).where(OutboxRow.seq == msg.outbox_seq)).scalar_one()
         return Claim(msg.id, msg.msg_id, sub.url, sub.secret, sub.allow_private, event_body(event), trigger)
+
+
+def event_body(row: OutboxRow) -> str:
+    """The webhook body: the feed's event document as UTF-8 JSON (Vietnamese kept as is)."""
+    return json.dumps(event_document(row), ensure_ascii=False, separators=(",", ":"))
 
 
 def _due(msg: WebhookMessageRow, now: datetime) -> bool:
