@@ -103,8 +103,9 @@ def _work_through_outages(queue: RQQueue, burst: bool) -> None:
     while True:
         try:
             # SimpleWorker runs jobs in this process: no fork per job, and the database pool
-            # is never shared across a fork. A job is one short transaction.
-            SimpleWorker([queue.rq], connection=queue.connection).work(burst=burst, with_scheduler=False)
+            # is never shared across a fork. A job is one short transaction. The scheduler
+            # releases the webhook retries queued with enqueue_in (hub/sinks/dispatch.py).
+            SimpleWorker([queue.rq], connection=queue.connection).work(burst=burst, with_scheduler=True)
             return  # burst finished, or stopped by a signal
         except (RedisConnectionError, RedisTimeoutError) as exc:
             log.warning("redis unavailable (%s); retrying in %.0f s", exc, delay)
@@ -300,7 +301,7 @@ def tokens_group() -> None:
 @click.option("--name", required=True, help="Who or what uses the token (e.g. the CRM's name).")
 @click.option("--scopes", default="contacts:read,events:read", show_default=True,
               help="Comma-separated: contacts:read, events:read, suggestions:read, suggestions:write, "
-                   "contacts:erase.")
+                   "export:read, contacts:erase, webhooks:manage.")
 def tokens_create(name: str, scopes: str) -> None:
     """Create a token; it is printed once and cannot be shown again."""
     from hub.ops import tokens
@@ -350,3 +351,6 @@ main.add_command(contacts_group)
 from hub.simulate import simulate_command  # noqa: E402  (issue 9: load and demo traffic)
 
 main.add_command(simulate_command)
+from hub.sinks.webhooks_cli import webhooks  # noqa: E402  (outbound webhooks, issue 8)
+
+main.add_command(webhooks)

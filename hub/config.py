@@ -110,6 +110,32 @@ class HttpSettings:
 
 
 @dataclass(frozen=True)
+class WebhooksOutSettings:
+    """Signed outbound webhooks to downstream CRMs (hub/sinks/webhooks_out.py)."""
+
+    poll_interval_seconds: float = 1.0  # how often the outbox is fanned out and lost deliveries swept
+    # After the first attempt fails, the next ones wait this long (Svix's schedule).
+    retry_schedule_seconds: tuple[int, ...] = (5, 300, 1800, 7200, 18000, 36000, 36000)
+    timeout_seconds: float = 15.0
+    disable_after_failing_hours: float = 120.0  # an endpoint failing non-stop this long is disabled
+    allow_private: bool = False  # allow every subscription to reach private/loopback addresses
+    stuck_after_seconds: int = 30  # a due delivery not picked up by then is handed out again
+    batch_size: int = 500  # outbox events fanned out per transaction
+    local_workers: int = 2  # delivery threads in the embedded mode
+    response_excerpt_chars: int = 1000
+
+    def __post_init__(self) -> None:
+        if self.poll_interval_seconds <= 0:
+            raise ConfigError("webhooks_out.poll_interval_seconds: must be more than 0")
+        if self.timeout_seconds <= 0:
+            raise ConfigError("webhooks_out.timeout_seconds: must be more than 0")
+        if self.batch_size < 1 or self.local_workers < 1:
+            raise ConfigError("webhooks_out.batch_size and local_workers: must be at least 1")
+        if not all(isinstance(v, int) and not isinstance(v, bool) and v >= 0 for v in self.retry_schedule_seconds):
+            raise ConfigError(f"webhooks_out.retry_schedule_seconds: expected whole seconds, got {self.retry_schedule_seconds!r}")
+
+
+@dataclass(frozen=True)
 class FacebookPage:
     """A fanpage the hub reads leads from, with its page access token."""
 
@@ -279,6 +305,7 @@ class Settings:
     retention: RetentionSettings = field(default_factory=RetentionSettings)
     forms: Mapping[str, FormSettings] = field(default_factory=dict)
     ops: OpsSettings = field(default_factory=OpsSettings)
+    webhooks_out: WebhooksOutSettings = field(default_factory=WebhooksOutSettings)
     source: str = "defaults"  # where the settings came from, for messages
     amqp: AmqpSettings = field(default_factory=AmqpSettings)
 
@@ -402,6 +429,7 @@ _SECTIONS: dict[str, type] = {
     "amqp": AmqpSettings,
     "ops": OpsSettings,
     "retention": RetentionSettings,
+    "webhooks_out": WebhooksOutSettings,
 }
 _SCALARS = ("database_url", "redis_url", "amqp_url", "secret_key", "log_level", "source")
 

@@ -6,6 +6,7 @@ Tests never replace this module's functions; they point the base URLs in the set
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Mapping
 from typing import Any
 
@@ -109,3 +110,40 @@ def _session() -> requests.Session:
     if session is None:
         session = _local.session = requests.Session()
     return session
+
+
+class Posted:
+    """What a webhook endpoint answered: status, a clipped body, and how long it took."""
+
+    def __init__(self, status: int, excerpt: str, latency_ms: int) -> None:
+        self.status, self.excerpt, self.latency_ms = status, excerpt, latency_ms
+
+
+def post_webhook(url: str, body: bytes, headers: Mapping[str, str], timeout: float,
+                 excerpt_chars: int = 1000) -> Posted:
+    """POST a webhook; any HTTP answer is returned (redirects are not followed: SSRF).
+
+    Raises UpstreamError (permanent=False) for a timeout or a connection error; its message
+    carries the latency in milliseconds too.
+    """
+    start = time.monotonic()
+    try:
+        with _session().post(url, data=body, headers=dict(headers), timeout=timeout,
+                             allow_redirects=False, stream=True) as response:
+            raw = b""
+            for chunk in response.iter_content(4096):
+                raw += chunk
+                if len(raw) >= excerpt_chars * 4:  # at most 4 bytes a character in UTF-8
+                    break
+            excerpt = raw.decode(response.encoding or "utf-8", errors="replace")[:excerpt_chars]
+            return Posted(response.status_code, excerpt, _ms(start))
+    except requests.Timeout as exc:
+        raise UpstreamError(f"timed out after {timeout}s ({_ms(start)} ms): {_safe(url)}",
+                            permanent=False) from exc
+    except requests.RequestException as exc:
+        raise UpstreamError(f"{type(exc).__name__} calling {_safe(url)} ({_ms(start)} ms)",
+                            permanent=False) from exc
+
+
+def _ms(start: float) -> int:
+    return int((time.monotonic() - start) * 1000)

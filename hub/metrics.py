@@ -12,6 +12,7 @@ from prometheus_client.core import GaugeMetricFamily, Metric
 from hub import inbox
 from hub.enrich.metrics import EnrichmentCollector
 from hub.queue import QueueUnavailable
+from hub.sinks.webhooks_out import WebhooksCollector
 
 if TYPE_CHECKING:
     from hub.runtime import Hub
@@ -25,6 +26,7 @@ class Metrics:
         if hub.settings.amqp.url:
             self.registry.register(_AmqpCollector(hub))
         self.registry.register(EnrichmentCollector(hub))
+        self.registry.register(WebhooksCollector(hub.store))
         self.rejections = Counter(
             "hub_webhook_rejected",
             "Webhook requests refused (bad auth, malformed, unknown route), by reason",

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from hub import channel_health, inbox
 from hub.config import Settings, load_settings
 from hub.queue import LocalQueue, Queue, QueueUnavailable, RQQueue, Sweeper, redis_connection
+from hub.sinks.webhooks_out import Outbound
 from hub.store import Store
 
 if TYPE_CHECKING:
@@ -26,6 +27,7 @@ class Hub:
         # The Lead Ads reconcile: checked every minute, run by one process per interval.
         self.reconciler = Sweeper(self.reconcile, RECONCILE_CHECK_SECONDS)
         self.amqp_sink: AmqpSink | None = None
+        self.webhooks_out = Outbound(self)  # signed outbound webhooks: fan-out, deliveries, sweep
 
     def _default_queue(self) -> Queue:
         if self.settings.redis_url is None:
@@ -49,11 +51,13 @@ class Hub:
             from hub.sinks.amqp import AmqpSink  # kombu is imported only when AMQP is on
 
             self.amqp_sink = AmqpSink(self.store, self.settings.amqp).start()
+        self.webhooks_out.start()
 
     def stop_periodic(self) -> None:
         if self.amqp_sink is not None:
             self.amqp_sink.stop()
             self.amqp_sink = None
+        self.webhooks_out.stop()
         self.reconciler.stop()
         self.sweeper.stop()
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask import Flask
 
-from hub.ops import api, exports
+from hub.ops import api, exports, webhooks_api
 
 
 def init_app(app: Flask) -> None:
@@ -11,4 +11,5 @@ def init_app(app: Flask) -> None:
 
     app.register_blueprint(api.bp)
     app.register_blueprint(exports.bp)
+    app.register_blueprint(webhooks_api.bp)
     web.init_app(app)

@@ -72,6 +72,89 @@ SUGGESTION = {
 }
 
 
+SUBSCRIPTION = {
+    "type": "object",
+    "properties": {
+        "id": {"type": "integer"}, "url": {"type": "string"}, "event_types": STRING_LIST,
+        "description": {"type": "string"}, "enabled": {"type": "boolean"},
+        "disabled_reason": {"type": ["string", "null"]}, "disabled_at": {"type": ["string", "null"]},
+        "auto_disabled": {"type": "boolean", "description": "disabled by the hub (410 Gone, or failing too long)"},
+        "rate_limit": {"type": ["number", "null"], "description": "deliveries per second"},
+        "allow_private": {"type": "boolean"}, "failing_since": {"type": ["string", "null"]},
+        "created_at": {"type": "string", "format": "date-time"},
+        "secret": {"type": "string", "description": "whsec_... (only when creating or showing one)"},
+    },
+}
+DELIVERY = {
+    "type": "object",
+    "properties": {
+        "id": {"type": "integer"}, "subscription_id": {"type": "integer"},
+        "webhook_id": {"type": "string", "description": "the webhook-id header: the event id, stable across retries"},
+        "sequence": {"type": "integer"}, "event_type": {"type": "string"},
+        "status": {"enum": ["pending", "sending", "delivered", "failed", "held"]},
+        "attempts": {"type": "integer"}, "next_attempt_at": {"type": ["string", "null"]},
+        "last_status_code": {"type": ["integer", "null"]}, "last_error": {"type": ["string", "null"]},
+        "delivered_at": {"type": ["string", "null"]}, "created_at": {"type": "string"},
+        "log": {"type": "array", "items": {"type": "object"}, "description": "every attempt (one delivery only)"},
+    },
+}
+
+
+def _webhook_paths() -> dict[str, Any]:
+    sub = {"$ref": "#/components/schemas/Subscription"}
+    delivery = {"$ref": "#/components/schemas/Delivery"}
+    sid = {"name": "subscription_id", "in": "path", "required": True, "schema": {"type": "integer"}}
+    did = {"name": "delivery_id", "in": "path", "required": True, "schema": {"type": "integer"}}
+    create = {"type": "object", "required": ["url"], "properties": {
+        "url": {"type": "string"}, "event_types": {**STRING_LIST, "default": ["*"]},
+        "secret": {"type": "string"}, "description": {"type": "string"},
+        "rate_limit": {"type": ["number", "null"]}, "allow_private": {"type": "boolean"}}}
+    return {
+        "/webhooks": {
+            "get": {"summary": "Webhook subscriptions", "operationId": "listWebhooks",
+                    "responses": {"200": _ok({"type": "object", "properties": {
+                        "data": {"type": "array", "items": sub}}}), **_errors(401, 403)}},
+            "post": {"summary": "Subscribe an endpoint (signed per Standard Webhooks)", "operationId": "createWebhook",
+                     "requestBody": {"required": True, "content": {"application/json": {"schema": create}}},
+                     "responses": {"201": _ok(sub, "Created; the secret is in the answer"),
+                                   **_errors(400, 401, 403, 422)}}},
+        "/webhooks/{subscription_id}": {
+            "get": {"summary": "A subscription, with its secret", "operationId": "getWebhook", "parameters": [sid],
+                    "responses": {"200": _ok(sub), **_errors(401, 403, 404)}},
+            "delete": {"summary": "Remove it with its delivery log", "operationId": "deleteWebhook",
+                       "parameters": [sid], "responses": {"204": {"description": "Removed"}, **_errors(401, 403, 404)}}},
+        "/webhooks/{subscription_id}/enable": {"post": {
+            "summary": "Enable; held deliveries go out", "operationId": "enableWebhook", "parameters": [sid],
+            "responses": {"200": _ok(sub), **_errors(401, 403, 404)}}},
+        "/webhooks/{subscription_id}/disable": {"post": {
+            "summary": "Disable; new events are held", "operationId": "disableWebhook", "parameters": [sid],
+            "requestBody": {"required": True, "content": {"application/json": {"schema": {
+                "type": "object", "required": ["reason"], "properties": {"reason": {"type": "string"}}}}}},
+            "responses": {"200": _ok(sub), **_errors(400, 401, 403, 404, 422)}}},
+        "/webhooks/{subscription_id}/deliveries": {"get": {
+            "summary": "The delivery log, newest first", "operationId": "listWebhookDeliveries",
+            "parameters": [sid, LIMIT, {"name": "before", "in": "query", "schema": {"type": "integer", "minimum": 0}},
+                           {"name": "status", "in": "query", "schema": {
+                               "enum": ["pending", "sending", "delivered", "failed", "held"]}}],
+            "responses": {"200": _ok({"type": "object", "properties": {
+                "data": {"type": "array", "items": delivery}}}), **_errors(400, 401, 403, 404)}}},
+        "/webhooks/{subscription_id}/deliveries/{delivery_id}": {"get": {
+            "summary": "One delivery with every attempt (code, latency, body excerpt, error)",
+            "operationId": "getWebhookDelivery", "parameters": [sid, did],
+            "responses": {"200": _ok(delivery), **_errors(401, 403, 404)}}},
+        "/webhooks/{subscription_id}/deliveries/{delivery_id}/replay": {"post": {
+            "summary": "Send it again now, same webhook-id", "operationId": "replayWebhookDelivery",
+            "parameters": [sid, did], "responses": {"200": _ok(delivery), **_errors(401, 403, 404, 409)}}},
+        "/webhooks/{subscription_id}/replay": {"post": {
+            "summary": "Send again every matching event since a time, same webhook-ids",
+            "operationId": "replayWebhook", "parameters": [sid],
+            "requestBody": {"required": True, "content": {"application/json": {"schema": {
+                "type": "object", "required": ["since"], "properties": {"since": {"type": "string", "format": "date-time"}}}}}},
+            "responses": {"200": _ok({"type": "object", "properties": {"queued": {"type": "integer"}}}),
+                          **_errors(400, 401, 403, 404, 409, 422)}}},
+    }
+
+
 def _paths() -> dict[str, Any]:
     ref = {name: {"$ref": f"#/components/schemas/{name}"} for name in ("Contact", "Event", "Suggestion")}
     return {
@@ -148,10 +231,11 @@ def document() -> dict[str, Any]:
                  "description": "Clean, deduplicated contacts and their change feed for downstream CRMs."},
         "servers": [{"url": "/api/v1"}],
         "security": [{"bearer": []}],
-        "paths": _paths(),
+        "paths": {**_paths(), **_webhook_paths()},
         "components": {
             "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
-            "schemas": {"Contact": CONTACT, "Event": EVENT, "Suggestion": SUGGESTION},
+            "schemas": {"Contact": CONTACT, "Event": EVENT, "Suggestion": SUGGESTION,
+                        "Subscription": SUBSCRIPTION, "Delivery": DELIVERY},
             "responses": {"Problem": {"description": "An error (RFC 9457)", "content": {"application/problem+json": {
                 "schema": {"type": "object", "properties": {"type": {"type": "string"}, "title": {"type": "string"},
                                                             "status": {"type": "integer"}, "detail": {"type": "string"}}}}}}},

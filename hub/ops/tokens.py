@@ -15,6 +15,7 @@ from hub.store.schema import ApiTokenRow
 
 SCOPES = (
     "contacts:read", "events:read", "suggestions:read", "suggestions:write", "export:read", "contacts:erase",
+    "webhooks:manage",
 )
 
 

@@ -348,3 +348,67 @@ class ErasedContactRow(Base):
     __tablename__ = "erased_contacts"
     contact_id: Mapped[str] = mapped_column(String(36), primary_key=True)
     erasure_id: Mapped[int] = mapped_column(ForeignKey("erasures.id"), index=True)
+
+
+# Outbound webhooks (hub/sinks/webhooks_out.py): subscriptions, one message per (subscription,
+# outbox event), one attempt row per HTTP try. Inbound deliveries live in webhook_deliveries.
+class WebhookSubscriptionRow(Base):
+    """A downstream endpoint: where to POST, which event types, the Standard Webhooks secret."""
+
+    __tablename__ = "webhook_subscriptions"
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    url: Mapped[str] = mapped_column(String(2048))
+    event_types: Mapped[list[str]] = mapped_column(JSON)
+    secret: Mapped[str] = mapped_column(String(128))
+    description: Mapped[str] = mapped_column(String(500), default="")
+    enabled: Mapped[bool] = mapped_column(Boolean, default=True)
+    disabled_reason: Mapped[str | None] = mapped_column(Text)
+    disabled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    auto_disabled: Mapped[bool] = mapped_column(Boolean, default=False)
+    rate_limit: Mapped[float | None] = mapped_column(Float)  # deliveries per second; None: no limit
+    next_slot_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # the rate limit's next free slot
+    allow_private: Mapped[bool] = mapped_column(Boolean, default=False)
+    failing_since: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class WebhookMessageRow(Base):
+    """One outbox event for one subscription; `msg_id` is the webhook-id, stable across retries."""
+
+    __tablename__ = "webhook_messages"
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    subscription_id: Mapped[int] = mapped_column(ForeignKey("webhook_subscriptions.id"))
+    outbox_seq: Mapped[int] = mapped_column(BigInteger)
+    msg_id: Mapped[str] = mapped_column(String(40))
+    event_type: Mapped[str] = mapped_column(String(32))
+    # pending | sending | delivered | failed (schedule exhausted) | held (subscription disabled)
+    status: Mapped[str] = mapped_column(String(16), default="pending")
+    attempts: Mapped[int] = mapped_column(Integer, default=0)  # in the current round (a replay resets)
+    next_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    slot_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # a rate-limit slot already reserved
+    lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_status_code: Mapped[int | None] = mapped_column(Integer)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    delivered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    __table_args__ = (
+        UniqueConstraint("subscription_id", "outbox_seq"),
+        Index(None, "status", "next_attempt_at"),
+    )
+
+
+class WebhookAttemptRow(Base):
+    """The delivery log: one row per HTTP attempt of a message."""
+
+    __tablename__ = "webhook_attempts"
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    message_id: Mapped[int] = mapped_column(ForeignKey("webhook_messages.id"), index=True)
+    attempted_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    outcome: Mapped[str] = mapped_column(String(16))  # delivered | failed | gone | refused
+    status_code: Mapped[int | None] = mapped_column(Integer)
+    latency_ms: Mapped[int | None] = mapped_column(Integer)
+    response_excerpt: Mapped[str | None] = mapped_column(Text)
+    error: Mapped[str | None] = mapped_column(Text)
+    trigger: Mapped[str] = mapped_column(String(16), default="scheduled")  # scheduled | replay
