@@ -320,3 +320,8 @@ def tokens_revoke(token_id: int) -> None:
     except tokens.TokenError as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(f"token {token_id} revoked")
+
+
+from hub.importer.command import import_command  # noqa: E402  (registered last: see the common brief)
+
+main.add_command(import_command)

@@ -1,0 +1,222 @@
+"""Apply many leads in one transaction with few statements, as apply_lead would one by one.
+
+For bulk imports. Leads are taken in order and each sees the ones before it:
+
+- candidates come from one prefetch per batch (blocking keys -> contacts, same limits as
+  find_candidates) plus the contacts created earlier in the batch, kept in memory;
+- a lead whose decision is "new" or "suggest" gets its contact, points, blocking keys, lead,
+  suggestions and outbox event built in memory and written with the others in a few multi-row
+  INSERTs (`flush`);
+- a lead that merges into a contact, or that touches a contact or key changed by such a merge
+  earlier in the batch, goes through apply_lead itself, after the pending rows are written, in a
+  SAVEPOINT: when it fails, only its own writes are undone and its neighbours are kept.
+"""
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field
+from datetime import datetime, timezone
+
+from sqlalchemy import func, insert, select, tuple_
+from sqlalchemy.orm import Session
+
+from hub import dedupe
+from hub.ids import uuid7
+from hub.model import Contact, Decision, Lead
+from hub.store.contacts import HOT_KEY_LIMIT, MAX_CANDIDATES, load_candidates, person_name, roots_of
+from hub.store.documents import _document, lead_data
+from hub.store.engine import lock_keys
+from hub.store.repository import OUTBOX_LOCK, _absorb, _decision_record, apply_lead
+from hub.store.schema import (ContactPointRow, ContactRow, LeadRow, MatchKeyRow, MergeSuggestionRow,
+                              OutboxRow)
+
+log = logging.getLogger(__name__)
+_CONTACT_COLUMNS = [c.key for c in ContactRow.__table__.columns]
+
+
+@dataclass
+class _New:
+    """A lead that lands on a new contact, waiting to be written."""
+
+    event_id: int | None
+    lead: Lead
+    decision: Decision
+    contact: ContactRow
+    keys: list[str]
+    points: list[ContactPointRow] = field(default_factory=list)
+
+
+def apply_batch(session: Session, events: Sequence[tuple[int, Sequence[Lead]]]) -> dict[int, Exception | None]:
+    """Store the leads of many events in the caller's transaction; event id -> None when its
+    leads are stored, or the exception that undid that event's writes (the others are kept)."""
+    batch = _Batch(session, [lead for _, leads in events for lead in leads])
+    outcome: dict[int, Exception | None] = {}
+    for event_id, leads in events:
+        if len(leads) == 1 and batch.add_new(leads[0], event_id):
+            outcome[event_id] = None
+        else:
+            outcome[event_id] = batch.apply_one_by_one(leads, event_id)
+    batch.flush()
+    return outcome
+
+
+class _Batch:
+    def __init__(self, session: Session, leads: list[Lead]) -> None:
+        self.session = session
+        self.now = datetime.now(timezone.utc)
+        lock_keys(session, [f"{kind}:{value}" for lead in leads for kind, value in dedupe.strong_keys(lead)])
+        self.stored = _stored_refs(session, leads)
+        self.by_key = _key_rows(session, {key for lead in leads for key in dedupe.blocking_keys(lead)})
+        self.roots = roots_of(session, {cid for ids in self.by_key.values() for cid in ids})
+        known = load_candidates(session, list(dict.fromkeys(self.roots.values())))
+        self.contacts: dict[str, Contact] = {c.id: c for c in known}
+        self.new_by_key: dict[str, list[str]] = {}
+        self.changed: set[str] = set()  # contacts changed by apply_lead in this batch
+        self.changed_keys: set[str] = set()  # keys those leads added
+        self.pending: list[_New] = []
+
+    def add_new(self, lead: Lead, event_id: int | None) -> bool:
+        """Queue the lead when it lands on a new contact; False when apply_lead must handle it."""
+        ref = (lead.channel, lead.source_ref)
+        keys = dedupe.blocking_keys(lead)
+        if ref in self.stored or self.changed_keys.intersection(keys):
+            return False
+        candidates = self._candidates(keys)
+        if candidates is None:
+            return False
+        decision = dedupe.decide(lead, candidates)
+        if decision.action == "merge":
+            return False
+        contact = ContactRow(id=uuid7(), attributes={}, version=1, merged_into=None,
+                             created_at=self.now, updated_at=self.now, name_is_personal=True)
+        _absorb(contact, lead)
+        new = _New(event_id, lead, decision, contact, keys, _points(contact.id, lead, self.now))
+        self.pending.append(new)
+        self.stored.add(ref)
+        self.contacts[contact.id] = _as_candidate(new)
+        for key in keys:
+            self.new_by_key.setdefault(key, []).append(contact.id)
+        return True
+
+    def _candidates(self, keys: list[str]) -> list[Contact] | None:
+        """What find_candidates would return now, or None when a candidate changed in the batch."""
+        found: list[str] = []
+        for key in keys:
+            known = [self.roots[cid] for cid in self.by_key.get(key, ())]
+            ids = known + self.new_by_key.get(key, [])
+            if len(ids) <= HOT_KEY_LIMIT:
+                found.extend(ids)
+        ordered = list(dict.fromkeys(found))[:MAX_CANDIDATES]
+        if self.changed.intersection(ordered):
+            return None
+        return [self.contacts[cid] for cid in ordered]
+
+    def apply_one_by_one(self, leads: Sequence[Lead], event_id: int) -> Exception | None:
+        self.flush()
+        try:
+            with self.session.begin_nested():
+                for lead in leads:
+                    applied = apply_lead(self.session, lead, event_id)
+                    self.changed.add(applied.contact_id)
+                    self.changed_keys.update(dedupe.blocking_keys(lead))
+                    self.stored.add((lead.channel, lead.source_ref))
+        except Exception as exc:  # this event's writes are undone; the batch goes on
+            log.warning("event %s: lead not stored: %s", event_id, exc)
+            return exc
+        return None
+
+    def flush(self) -> None:
+        """Write the queued new contacts and everything that hangs off them."""
+        if not self.pending:
+            return
+        pending, self.pending = self.pending, []
+        session = self.session
+        session.execute(insert(ContactRow), [{k: getattr(n.contact, k) for k in _CONTACT_COLUMNS} for n in pending])
+        points = [_point_values(p) for n in pending for p in n.points]
+        if points:
+            session.execute(insert(ContactPointRow), points)
+        keys = [{"key": key, "contact_id": n.contact.id} for n in pending for key in n.keys]
+        if keys:
+            session.execute(insert(MatchKeyRow), keys)
+        lead_ids = session.execute(
+            insert(LeadRow).returning(LeadRow.id, sort_by_parameter_order=True),
+            [self._lead_values(n) for n in pending],
+        ).scalars().all()
+        suggestions = [
+            {"contact_id": n.contact.id, "candidate_id": s.contact_id, "score": s.score,
+             "evidence": dict(s.evidence), "status": "open", "created_at": self.now}
+            for n in pending for s in n.decision.suggestions if s.contact_id != n.contact.id
+        ]
+        if suggestions:
+            session.execute(insert(MergeSuggestionRow), suggestions)
+        lock_keys(session, [OUTBOX_LOCK])
+        session.execute(insert(OutboxRow), [self._outbox_values(n, lead_id) for n, lead_id in zip(pending, lead_ids)])
+
+    def _lead_values(self, new: _New) -> dict[str, object]:
+        lead = new.lead
+        return {"raw_event_id": new.event_id, "contact_id": new.contact.id, "channel": lead.channel,
+                "source_ref": lead.source_ref, "captured_at": lead.captured_at, "data": lead_data(lead),
+                "attribution": lead.attribution.as_dict(), "decision": _decision_record(new.decision),
+                "created_at": self.now}
+
+    def _outbox_values(self, new: _New, lead_id: int) -> dict[str, object]:
+        lead = LeadRow(id=lead_id, channel=new.lead.channel, source_ref=new.lead.source_ref,
+                       captured_at=new.lead.captured_at, attribution=new.lead.attribution.as_dict())
+        document = _document(new.contact, new.points, [lead])
+        return {"event_id": "evt_" + uuid7().replace("-", ""), "type": "contact.created",
+                "contact_id": new.contact.id, "contact_version": 1, "payload": {"contact": document},
+                "created_at": self.now}
+
+
+def _stored_refs(session: Session, leads: list[Lead]) -> set[tuple[str, str]]:
+    refs = list({(lead.channel, lead.source_ref) for lead in leads})
+    if not refs:
+        return set()
+    query = select(LeadRow.channel, LeadRow.source_ref).where(tuple_(LeadRow.channel, LeadRow.source_ref).in_(refs))
+    return {(channel, ref) for channel, ref in session.execute(query)}
+
+
+def _key_rows(session: Session, keys: set[str]) -> dict[str, list[str]]:
+    """Blocking key -> contact ids, at most HOT_KEY_LIMIT + 1 per key (as find_candidates reads)."""
+    if not keys:
+        return {}
+    number = func.row_number().over(partition_by=MatchKeyRow.key).label("n")
+    ranked = select(MatchKeyRow.key, MatchKeyRow.contact_id, number).where(MatchKeyRow.key.in_(keys)).subquery()
+    rows = session.execute(select(ranked.c.key, ranked.c.contact_id).where(ranked.c.n <= HOT_KEY_LIMIT + 1))
+    by_key: dict[str, list[str]] = {}
+    for key, contact_id in rows:
+        by_key.setdefault(key, []).append(contact_id)
+    return by_key
+
+
+def _points(contact_id: str, lead: Lead, now: datetime) -> list[ContactPointRow]:
+    """The lead's phones, emails and identity as the new contact's points (as _add_points)."""
+    source = f"{lead.channel}:{lead.source_ref}"
+    points = [("phone", p.e164, p.e164, asdict(p)) for p in lead.phones]
+    points += [("email", e.key, e.address, asdict(e)) for e in lead.emails]
+    if lead.identity is not None:
+        points.append(("identity", lead.identity.key, lead.identity.key, asdict(lead.identity)))
+    seen: set[tuple[str, str]] = set()
+    rows = []
+    for kind, value, display, data in points:
+        if (kind, value) not in seen:
+            seen.add((kind, value))
+            rows.append(ContactPointRow(contact_id=contact_id, kind=kind, value=value, display=display,
+                                        data={**data, "source": source}, created_at=now))
+    return rows
+
+
+def _point_values(point: ContactPointRow) -> dict[str, object]:
+    return {"contact_id": point.contact_id, "kind": point.kind, "value": point.value,
+            "display": point.display, "data": point.data, "created_at": point.created_at}
+
+
+def _as_candidate(new: _New) -> Contact:
+    """The new contact as dedupe sees a stored one (load_candidates)."""
+    by_kind: dict[str, frozenset[str]] = {
+        kind: frozenset(p.value for p in new.points if p.kind == kind) for kind in ("phone", "email", "identity")
+    }
+    return Contact(id=new.contact.id, created_at=new.contact.created_at, name=person_name(new.contact),
+                   phones=by_kind["phone"], emails=by_kind["email"], identities=by_kind["identity"],
+                   province_code=new.contact.province_code)
