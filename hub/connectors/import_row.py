@@ -14,7 +14,7 @@ from typing import Any
 from hub.config import Settings
 from hub.errors import IgnoreEvent, PayloadError
 from hub.model import LeadDraft, RawEvent
-from hub.normalize import normalize_email, normalize_name, normalize_phone
+from hub.normalize import extract_emails, extract_phones, normalize_email, normalize_name, normalize_phone
 
 VIETNAM = timezone(timedelta(hours=7), "ICT")  # no daylight saving time
 FIELDS = frozenset({"name", "given_name", "family_name", "phone", "email", "province", "address",
@@ -97,6 +97,8 @@ def _require_contact_data(draft: LeadDraft) -> None:
         return
     names = [n for n in (draft.name, draft.family_name, draft.given_name) if n]
     if names and normalize_name(" ".join(names)) is not None:
+        return
+    if extract_phones(draft.text) or extract_emails(draft.text):  # a number in the notes counts too
         return
     if draft.phones:
         raise IgnoreEvent(f"số điện thoại không hợp lệ / invalid phone: {', '.join(draft.phones)}")

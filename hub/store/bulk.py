@@ -7,9 +7,9 @@ For bulk imports. Leads are taken in order and each sees the ones before it:
 - a lead whose decision is "new" or "suggest" gets its contact, points, blocking keys, lead,
   suggestions and outbox event built in memory and written with the others in a few multi-row
   INSERTs (`flush`);
-- a lead that merges into a contact, or that touches a contact or key changed by such a merge
-  earlier in the batch, goes through apply_lead itself, after the pending rows are written, in a
-  SAVEPOINT: when it fails, only its own writes are undone and its neighbours are kept.
+- a lead that merges into a contact goes through apply_lead itself, after the pending rows are
+  written, in a SAVEPOINT (when it fails, only its own writes are undone and its neighbours are
+  kept); the contact it changed is then read again for the leads after it.
 """
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
 
-from sqlalchemy import func, insert, select, tuple_
+from sqlalchemy import Table, func, select, tuple_
 from sqlalchemy.orm import Session
 
 from hub import dedupe
@@ -71,21 +71,18 @@ class _Batch:
         self.roots = roots_of(session, {cid for ids in self.by_key.values() for cid in ids})
         known = load_candidates(session, list(dict.fromkeys(self.roots.values())))
         self.contacts: dict[str, Contact] = {c.id: c for c in known}
-        self.new_by_key: dict[str, list[str]] = {}
-        self.changed: set[str] = set()  # contacts changed by apply_lead in this batch
-        self.changed_keys: set[str] = set()  # keys those leads added
+        self.new_by_key: dict[str, list[str]] = {}  # contacts given a key in this batch
         self.pending: list[_New] = []
+        self.pending_keys: set[str] = set()
+        self.pending_refs: set[tuple[str, str]] = set()
 
     def add_new(self, lead: Lead, event_id: int | None) -> bool:
         """Queue the lead when it lands on a new contact; False when apply_lead must handle it."""
         ref = (lead.channel, lead.source_ref)
         keys = dedupe.blocking_keys(lead)
-        if ref in self.stored or self.changed_keys.intersection(keys):
+        if ref in self.stored:
             return False
-        candidates = self._candidates(keys)
-        if candidates is None:
-            return False
-        decision = dedupe.decide(lead, candidates)
+        decision = dedupe.decide(lead, self._candidates(keys))
         if decision.action == "merge":
             return False
         contact = ContactRow(id=uuid7(), attributes={}, version=1, merged_into=None,
@@ -93,14 +90,16 @@ class _Batch:
         _absorb(contact, lead)
         new = _New(event_id, lead, decision, contact, keys, _points(contact.id, lead, self.now))
         self.pending.append(new)
+        self.pending_keys.update(keys)
+        self.pending_refs.add(ref)
         self.stored.add(ref)
         self.contacts[contact.id] = _as_candidate(new)
         for key in keys:
             self.new_by_key.setdefault(key, []).append(contact.id)
         return True
 
-    def _candidates(self, keys: list[str]) -> list[Contact] | None:
-        """What find_candidates would return now, or None when a candidate changed in the batch."""
+    def _candidates(self, keys: list[str]) -> list[Contact]:
+        """What find_candidates would return now."""
         found: list[str] = []
         for key in keys:
             known = [self.roots[cid] for cid in self.by_key.get(key, ())]
@@ -108,39 +107,55 @@ class _Batch:
             if len(ids) <= HOT_KEY_LIMIT:
                 found.extend(ids)
         ordered = list(dict.fromkeys(found))[:MAX_CANDIDATES]
-        if self.changed.intersection(ordered):
-            return None
         return [self.contacts[cid] for cid in ordered]
 
     def apply_one_by_one(self, leads: Sequence[Lead], event_id: int) -> Exception | None:
-        self.flush()
+        if any(self.pending_keys.intersection(dedupe.blocking_keys(lead)) or
+               (lead.channel, lead.source_ref) in self.pending_refs for lead in leads):
+            self.flush()  # apply_lead must see the new contacts it may match
         try:
             with self.session.begin_nested():
-                for lead in leads:
-                    applied = apply_lead(self.session, lead, event_id)
-                    self.changed.add(applied.contact_id)
-                    self.changed_keys.update(dedupe.blocking_keys(lead))
-                    self.stored.add((lead.channel, lead.source_ref))
+                touched = [(apply_lead(self.session, lead, event_id).contact_id, lead) for lead in leads]
         except Exception as exc:  # this event's writes are undone; the batch goes on
             log.warning("event %s: lead not stored: %s", event_id, exc)
             return exc
+        for contact_id, lead in touched:
+            self._reload(contact_id, dedupe.blocking_keys(lead))
+            self.stored.add((lead.channel, lead.source_ref))
         return None
 
+    def _reload(self, contact_id: str, keys: list[str]) -> None:
+        """apply_lead changed this contact: read it again and index it under the lead's keys."""
+        root = roots_of(self.session, [contact_id])[contact_id]
+        self.contacts[root] = load_candidates(self.session, [root])[0]
+        for key in keys:
+            indexed = self.new_by_key.setdefault(key, [])
+            if root not in indexed and root not in self.by_key.get(key, ()):
+                indexed.append(root)
+
     def flush(self) -> None:
-        """Write the queued new contacts and everything that hangs off them."""
+        """Write the queued new contacts and everything that hangs off them.
+
+        Core multi-row INSERTs on the session's connection: the ORM's bulk path costs more
+        than the database here (as in hub.inbox).
+        """
         if not self.pending:
             return
         pending, self.pending = self.pending, []
-        session = self.session
-        session.execute(insert(ContactRow), [{k: getattr(n.contact, k) for k in _CONTACT_COLUMNS} for n in pending])
+        self.pending_keys.clear()
+        self.pending_refs.clear()
+        connection = self.session.connection()
+        connection.execute(_table(ContactRow).insert(),
+                           [{k: getattr(n.contact, k) for k in _CONTACT_COLUMNS} for n in pending])
         points = [_point_values(p) for n in pending for p in n.points]
         if points:
-            session.execute(insert(ContactPointRow), points)
+            connection.execute(_table(ContactPointRow).insert(), points)
         keys = [{"key": key, "contact_id": n.contact.id} for n in pending for key in n.keys]
         if keys:
-            session.execute(insert(MatchKeyRow), keys)
-        lead_ids = session.execute(
-            insert(LeadRow).returning(LeadRow.id, sort_by_parameter_order=True),
+            connection.execute(_table(MatchKeyRow).insert(), keys)
+        leads = _table(LeadRow)
+        lead_ids = connection.execute(
+            leads.insert().returning(leads.c.id, sort_by_parameter_order=True),
             [self._lead_values(n) for n in pending],
         ).scalars().all()
         suggestions = [
@@ -149,9 +164,10 @@ class _Batch:
             for n in pending for s in n.decision.suggestions if s.contact_id != n.contact.id
         ]
         if suggestions:
-            session.execute(insert(MergeSuggestionRow), suggestions)
-        lock_keys(session, [OUTBOX_LOCK])
-        session.execute(insert(OutboxRow), [self._outbox_values(n, lead_id) for n, lead_id in zip(pending, lead_ids)])
+            connection.execute(_table(MergeSuggestionRow).insert(), suggestions)
+        lock_keys(self.session, [OUTBOX_LOCK])
+        connection.execute(_table(OutboxRow).insert(),
+                           [self._outbox_values(n, lead_id) for n, lead_id in zip(pending, lead_ids)])
 
     def _lead_values(self, new: _New) -> dict[str, object]:
         lead = new.lead
@@ -167,6 +183,10 @@ class _Batch:
         return {"event_id": "evt_" + uuid7().replace("-", ""), "type": "contact.created",
                 "contact_id": new.contact.id, "contact_version": 1, "payload": {"contact": document},
                 "created_at": self.now}
+
+
+def _table(row: type) -> Table:
+    return row.__table__  # type: ignore[attr-defined, no-any-return]
 
 
 def _stored_refs(session: Session, leads: list[Lead]) -> set[tuple[str, str]]:
