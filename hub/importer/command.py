@@ -4,6 +4,7 @@ from __future__ import annotations
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -46,23 +47,33 @@ def import_command(file: Path, map_file: Path | None, report: Path | None, quiet
 
 
 class _Bar:
-    """click's progress bar (with ETA) showing rows per second, on stderr."""
+    """Progress on stderr with rows/s and ETA: click's bar on a terminal, else a plain line
+    at most every LOG_EVERY seconds (and at the end), so logs stay readable."""
+
+    LOG_EVERY = 5.0
 
     def __init__(self) -> None:
-        self.bar: click.progressbar | None = None  # type: ignore[type-arg]
+        self.bar: Any = None
         self.started = time.perf_counter()
+        self.logged = 0.0
         self.done = 0
 
     def __enter__(self) -> _Bar:
         return self
 
     def update(self, done: int, total: int) -> None:
-        if self.bar is None:
-            self.bar = click.progressbar(length=total, label="importing", file=sys.stderr, show_pos=True,
-                                         show_eta=True, item_show_func=lambda rate: rate)
-            self.bar.__enter__()
-        rate = done / max(time.perf_counter() - self.started, 1e-6)
-        self.bar.update(done - self.done, current_item=f"{rate:,.0f} rows/s")
+        elapsed = max(time.perf_counter() - self.started, 1e-6)
+        rate = done / elapsed
+        if sys.stderr.isatty():
+            if self.bar is None:
+                self.bar = click.progressbar(length=total, label="importing", file=sys.stderr, show_pos=True,
+                                             show_eta=True, item_show_func=lambda text: text)
+                self.bar.__enter__()
+            self.bar.update(done - self.done, current_item=f"{rate:,.0f} rows/s")
+        elif done == total or elapsed - self.logged >= self.LOG_EVERY:
+            self.logged = elapsed
+            eta = (total - done) / rate if rate else 0
+            click.echo(f"importing: {done}/{total} rows, {rate:,.0f} rows/s, ETA {eta:.0f} s", err=True)
         self.done = done
 
     def __exit__(self, *exc: object) -> None:
