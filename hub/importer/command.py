@@ -37,6 +37,7 @@ def import_command(file: Path, map_file: Path | None, report: Path | None, quiet
         if quiet:
             result = import_file(hub, file, mapping, report=report)
         else:
+            click.echo(f"đang đọc / reading {file.name}...", err=True)
             with _Bar() as bar:
                 result = import_file(hub, file, mapping, progress=bar.update, report=report)
     except (UnreadableFile, ColumnError) as exc:
