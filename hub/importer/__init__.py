@@ -27,7 +27,10 @@ from hub.runtime import Hub
 from hub.store.schema import RawEventRow
 
 __all__ = ["ColumnError", "ImportResult", "UnreadableFile", "import_file", "load_mapping"]
-CHUNK = 500
+CHUNK = 500  # rows stored per transaction
+# Rows processed per transaction: PostgreSQL holds an advisory lock per phone / email of the batch
+# until commit, and its lock table is shared by every connection.
+BATCH = {"sqlite": 500, "postgresql": 100}
 EMPTY_ROW = "dòng trống / empty row"
 Progress = Callable[[int, int], None]  # (rows done, rows in the file)
 
@@ -91,8 +94,9 @@ def _import_chunk(hub: Hub, table: Table, fields: dict[str, str], digest: str,
         return
     accepted = inbox.put_batch(hub.store, items, delivery=None, queue=hub.settings.queue)
     new = list(dict.fromkeys(a.event_id for a in accepted if not a.duplicate))
-    if new:
-        pipeline.run_batch(hub, new)
+    size = BATCH["postgresql" if hub.store.is_postgres else "sqlite"]
+    for start in range(0, len(new), size):
+        pipeline.run_batch(hub, new[start:start + size])
     outcomes = _outcomes(hub, [a.event_id for a in accepted])
     seen: set[int] = set()
     for (number, cells), answer in zip(numbers, accepted):

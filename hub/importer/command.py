@@ -42,6 +42,8 @@ def import_command(file: Path, map_file: Path | None, report: Path | None, quiet
                 result = import_file(hub, file, mapping, progress=bar.update, report=report)
     except (UnreadableFile, ColumnError) as exc:
         raise click.ClickException(str(exc)) from None
+    except OSError as exc:  # the rows are in; only the report could not be written
+        raise click.ClickException(f"không ghi được báo cáo / cannot write the report: {exc}") from None
     click.echo(result.summary())
     if result.rejected:
         click.echo(f"báo cáo dòng bị từ chối / rejected rows report: {result.report}")

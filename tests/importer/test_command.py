@@ -66,3 +66,10 @@ def test_fatal_problems_exit_non_zero_with_a_clear_message_and_store_nothing(tmp
     bad_map = run_hub(tmp_path, "import", str(no_columns), "--map", str(tmp_path / "nope.toml"))
     assert bad_map.returncode == 1 and "cannot read mapping file" in bad_map.stderr
     assert count(tmp_path, "raw_events") == 0
+
+
+def test_a_report_that_cannot_be_written_is_an_error_after_the_rows_are_in(tmp_path: Path):
+    path = write_csv(tmp_path / "a.csv", [["SĐT"], ["0912345678"]])
+    result = run_hub(tmp_path, "import", str(path), "--report", str(tmp_path / "no" / "such" / "dir.csv"))
+    assert result.returncode == 1 and "cannot write the report" in result.stderr
+    assert count(tmp_path, "leads") == 1
