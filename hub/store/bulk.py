@@ -68,7 +68,9 @@ class _Batch:
         lock_keys(session, [f"{kind}:{value}" for lead in leads for kind, value in dedupe.strong_keys(lead)])
         self.stored = _stored_refs(session, leads)
         self.by_key = _key_rows(session, {key for lead in leads for key in dedupe.blocking_keys(lead)})
-        self.roots = roots_of(session, {cid for ids in self.by_key.values() for cid in ids})
+        # Keys already hot in the database are skipped whatever the batch adds: not loaded.
+        self.roots = roots_of(session, {cid for ids in self.by_key.values() if len(ids) <= HOT_KEY_LIMIT
+                                        for cid in ids})
         known = load_candidates(session, list(dict.fromkeys(self.roots.values())))
         self.contacts: dict[str, Contact] = {c.id: c for c in known}
         self.new_by_key: dict[str, list[str]] = {}  # contacts given a key in this batch
@@ -102,10 +104,10 @@ class _Batch:
         """What find_candidates would return now."""
         found: list[str] = []
         for key in keys:
-            known = [self.roots[cid] for cid in self.by_key.get(key, ())]
-            ids = known + self.new_by_key.get(key, [])
-            if len(ids) <= HOT_KEY_LIMIT:
-                found.extend(ids)
+            known = self.by_key.get(key, [])
+            added = self.new_by_key.get(key, [])
+            if len(known) + len(added) <= HOT_KEY_LIMIT:
+                found.extend([self.roots[cid] for cid in known] + added)
         ordered = list(dict.fromkeys(found))[:MAX_CANDIDATES]
         return [self.contacts[cid] for cid in ordered]
 
