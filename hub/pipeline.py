@@ -6,7 +6,7 @@ import time
 from typing import TYPE_CHECKING
 
 from hub import channel_health, connectors, inbox
-from hub.errors import HubError, IgnoreEvent, PayloadError, TokenInvalid, TransientError
+from hub.errors import HubError, IgnoreEvent, TokenInvalid, TransientError
 from hub.model import Lead, RawEvent
 from hub.normalize import normalize
 from hub.store.bulk import apply_batch
@@ -64,7 +64,10 @@ def run(hub: Hub, event_id: int) -> str:
 def _process(hub: Hub, event_id: int) -> str:
     with hub.store.transaction() as session:
         event = inbox.get(session, event_id)
-        leads = _leads(hub, event)
+        leads = [normalize(draft) for draft in connectors.parse(event, hub.settings)]
+        leads = [lead for lead in leads if lead.has_contact_data]
+        if not leads:
+            raise IgnoreEvent("no name, phone, email or channel identity in the event")
         for lead in leads:
             apply_lead(session, lead, event_id)
         inbox.finish(session, event_id, "done")
@@ -72,6 +75,8 @@ def _process(hub: Hub, event_id: int) -> str:
 
 
 def _leads(hub: Hub, event: RawEvent) -> list[Lead]:
+    """The event's leads with contact data, as _process reads them (kept apart from it so the
+    batched path below does not change the one-event path)."""
     leads = [normalize(draft) for draft in connectors.parse(event, hub.settings)]
     leads = [lead for lead in leads if lead.has_contact_data]
     if not leads:
@@ -84,6 +89,8 @@ def run_batch(hub: Hub, event_ids: list[int]) -> dict[int, str]:
 
     Leads are applied in order, each seeing the ones before it (hub.store.bulk). An event that
     failed, or whose whole batch failed, then goes through run() on its own, with its retries.
+    Made for imports: nothing here is specific to a channel's follow-ups (token health, profile
+    enrichment), so channels that need them keep to run().
     Events another worker holds or that are finished come back as "skipped".
     """
     try:
@@ -105,9 +112,12 @@ def _process_batch(hub: Hub, event_ids: list[int]) -> tuple[dict[int, str], list
         for event in inbox.claim_batch(session, event_ids, hub.settings.queue):
             try:
                 ready.append((event.id, _leads(hub, event)))
-            except (IgnoreEvent, PayloadError) as exc:
-                finished.append((event.id, _permanent_status(exc), f"{type(exc).__name__}: {exc}"))
-            except Exception:  # transient or unexpected: run() retries it the usual way
+            except HubError as exc:
+                if exc.permanent and not isinstance(exc, TokenInvalid):
+                    finished.append((event.id, _permanent_status(exc), f"{type(exc).__name__}: {exc}"))
+                else:  # transient, or a refused token: run() handles it the usual way
+                    again.append(event.id)
+            except Exception:  # unexpected: run() retries it the usual way
                 again.append(event.id)
         for event_id, error in apply_batch(session, ready).items():
             if error is None:
