@@ -86,10 +86,15 @@ def worker(burst: bool) -> None:
     hub = Hub(settings)
     runtime.set_current(hub)
     assert isinstance(hub.queue, RQQueue)
+    from hub.queue import ScheduledJobs
+
+    scheduled = ScheduledJobs(hub.queue)
     hub.start_periodic()
+    scheduled.start()
     try:
         _work_through_outages(hub.queue, burst)
     finally:
+        scheduled.stop()
         hub.stop_periodic()
 
 
@@ -103,9 +108,10 @@ def _work_through_outages(queue: RQQueue, burst: bool) -> None:
     while True:
         try:
             # SimpleWorker runs jobs in this process: no fork per job, and the database pool
-            # is never shared across a fork. A job is one short transaction. The scheduler
-            # releases the webhook retries queued with enqueue_in (hub/sinks/dispatch.py).
-            SimpleWorker([queue.rq], connection=queue.connection).work(burst=burst, with_scheduler=True)
+            # is never shared across a fork. A job is one short transaction. RQ's scheduler,
+            # which releases the webhook retries queued with enqueue_in, runs as a thread of this
+            # process (hub.queue.ScheduledJobs), so a killed worker leaves no orphan behind.
+            SimpleWorker([queue.rq], connection=queue.connection).work(burst=burst)
             return  # burst finished, or stopped by a signal
         except (RedisConnectionError, RedisTimeoutError) as exc:
             log.warning("redis unavailable (%s); retrying in %.0f s", exc, delay)

@@ -170,3 +170,39 @@ class Sweeper:
                 self.sweep()
             except Exception:  # a database or Redis outage: try again next round
                 log.warning("sweep failed; will retry", exc_info=True)
+
+
+class ScheduledJobs:
+    """RQ's scheduler (jobs queued with `enqueue_in`, e.g. webhook retries), run as a thread of
+    `hub worker` rather than the process RQ forks for `work(with_scheduler=True)`.
+
+    RQ's forked scheduler outlives a worker killed with SIGKILL (an OOM kill, a container stopped
+    past its grace period) as an orphan process; a thread dies with its worker. RQ's own Redis
+    locks still let one scheduler per queue move the due jobs, whatever the number of workers.
+    """
+
+    def __init__(self, queue: RQQueue, interval: float = 1.0) -> None:
+        from rq.scheduler import RQScheduler
+
+        self.scheduler = RQScheduler([queue.rq], connection=queue.connection, interval=interval)
+        self.loop = Sweeper(self._tick, interval)
+
+    def start(self) -> None:
+        self.loop.start()
+
+    def stop(self) -> None:
+        self.loop.stop()
+        try:
+            self.scheduler.release_locks()
+        except Exception:  # Redis gone: the locks expire on their own
+            log.warning("could not release the RQ scheduler locks; they will expire", exc_info=True)
+
+    def _tick(self) -> int:
+        """One round of RQScheduler.work(): hold the queue's lock, then move the due jobs."""
+        scheduler = self.scheduler
+        if scheduler.should_reacquire_locks:
+            scheduler.acquire_locks()
+        if scheduler.acquired_locks:
+            scheduler.heartbeat()
+            scheduler.enqueue_scheduled_jobs()
+        return 0

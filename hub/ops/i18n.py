@@ -148,8 +148,8 @@ VI: dict[str, str] = {
     "Attempts": "Số lần thử",
     "Facebook page token refused (expired or revoked): put a new token in the settings and restart.":
         "Facebook từ chối token của trang (hết hạn hoặc bị thu hồi): cập nhật token mới trong cấu hình rồi khởi động lại.",
-    "Zalo OA needs re-authorisation: renew its access in the Zalo developer console.":
-        "Zalo OA cần cấp quyền lại: gia hạn quyền truy cập trong trang quản trị Zalo cho nhà phát triển.",
+    "Zalo OA needs re-authorisation: authorise the app again in the Zalo developer console, then give the hub the new token with `hub zalo set-token`.":
+        "Zalo OA cần cấp quyền lại: cấp quyền lại cho ứng dụng trong trang Zalo cho nhà phát triển, rồi đưa token mới cho hub bằng `hub zalo set-token`.",
     "Last 30 days": "30 ngày qua",
     "leads": "lead",
     # admin

@@ -20,6 +20,7 @@ from tests.conftest import FORM_TOKEN, REDIS_URL, ZALO_APP_ID, ZALO_OA_ID
 from tests.enrich.conftest import ZALO_APP_SECRET, enrich_settings
 from tests.fakes.zalo import FakeZalo, zalo_user
 from tests.helpers import FORM_URL, drain, row_count, rows
+from tests.ops.console import signed_in
 from tests.zalo import URL, USER_ID, signed, submit_info_flat, user_send_text, zalo_bytes
 
 AUTH = {"Authorization": f"Bearer {FORM_TOKEN}"}
@@ -147,16 +148,21 @@ def test_a_refused_token_parks_the_profile_flags_the_oa_and_a_new_token_resumes_
     assert row_count(hub, "leads") == 1
 
 
-def test_an_oa_without_a_token_parks_at_once_and_set_token_resumes(client, hub, queue, zalo_api):
+def test_an_oa_without_a_token_parks_at_once_and_set_token_resumes(app, client, hub, queue, zalo_api):
     zalo_api.users[USER_ID] = zalo_user(USER_ID, "Ngô Bảo Châu")
     post_zalo(client, user_send_text("msg_351", "alo"))
     drain(hub, queue)
     hub.sweep()
     assert enrichment(hub)["status"] == "needs_token"
     assert zalo_api.requests == []
+    # Ops see it on the dashboard: the OA, and what to do about it.
+    viewer, _ = signed_in(app, hub, "xem", "viewer")
+    page = viewer.get("/ops/").get_data(as_text=True)
+    assert "Zalo OA cần cấp quyền lại" in page and ZALO_OA_ID in page and "hub zalo set-token" in page
     give_token(hub, zalo_api)
     hub.sweep()
     assert enrichment(hub)["status"] == "done"
+    assert "Zalo OA cần cấp quyền lại" not in viewer.get("/ops/").get_data(as_text=True)
 
 
 def test_a_transient_error_is_retried_with_backoff(client, hub, queue, zalo_api):

@@ -89,6 +89,9 @@ def test_a_killed_hub_worker_resumes_and_its_scheduler_delivers_every_event_once
         add_people(hub, "a", 6)
         worker = procs.start(str(BIN / "hub"), "worker", log="worker.log")
         wait_for(lambda: len(receiver.received) >= 12, 60, "failing attempts, retried by RQ's scheduler")
+        # RQ's scheduler runs inside the worker: nothing of it survives the SIGKILL as an orphan.
+        children = Path(f"/proc/{worker.pid}/task/{worker.pid}/children").read_text().split()
+        assert children == [], f"hub worker forked {children}; they would outlive a SIGKILL"
         worker.send_signal(signal.SIGKILL)
         worker.wait(10)
         receiver.default = 200
