@@ -354,3 +354,6 @@ main.add_command(simulate_command)
 from hub.sinks.webhooks_cli import webhooks  # noqa: E402  (outbound webhooks, issue 8)
 
 main.add_command(webhooks)
+from hub.importer.command import import_command  # noqa: E402  (registered last: see the common brief)
+
+main.add_command(import_command)

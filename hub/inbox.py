@@ -11,7 +11,7 @@ from datetime import datetime, timedelta, timezone
 
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import bindparam, func, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -148,6 +148,22 @@ def claim(store: Store, event_id: int, queue: QueueSettings) -> bool:
         return result.rowcount == 1
 
 
+def claim_batch(session: Session, event_ids: Sequence[int], queue: QueueSettings) -> list[RawEvent]:
+    """Claim the pending events among event_ids inside the caller's transaction (a bulk
+    import processes them in it); the claimed events, in the order of event_ids."""
+    now = utcnow()
+    claimed = set(session.execute(
+        update(RawEventRow)
+        .where(RawEventRow.id.in_(event_ids), RawEventRow.status == "pending")
+        .values(status="processing", attempts=RawEventRow.attempts + 1,
+                due_at=now + timedelta(seconds=queue.lease_seconds), updated_at=now)
+        .returning(RawEventRow.id)
+    ).scalars())
+    rows = session.execute(select(RawEventRow).where(RawEventRow.id.in_(claimed))).scalars()
+    events = {row.id: to_raw_event(row) for row in rows}
+    return [events[event_id] for event_id in event_ids if event_id in events]
+
+
 def get(session: Session, event_id: int) -> RawEvent:
     row = session.get(RawEventRow, event_id)
     if row is None:
@@ -178,6 +194,26 @@ def finish(session: Session, event_id: int, status: str, error: str | None = Non
         .where(RawEventRow.id == event_id)
         .values(status=status, last_error=_clip(error), due_at=now, updated_at=now)
     )
+
+
+def finish_many(session: Session, outcomes: Sequence[tuple[int, str, str | None]]) -> None:
+    """finish() for many (event id, status, error) at once (one statement)."""
+    if not outcomes:
+        return
+    now = utcnow()
+    session.connection().execute(
+        update(RawEventRow.__table__)
+        .where(RawEventRow.__table__.c.id == bindparam("event_id"))
+        .values(status=bindparam("new_status"), last_error=bindparam("error"), due_at=now, updated_at=now),
+        [{"event_id": e, "new_status": s, "error": _clip(err)} for e, s, err in outcomes],
+    )
+
+
+def release(session: Session, event_ids: Sequence[int]) -> None:
+    """Put claimed events back to pending at once (another path will process them)."""
+    if event_ids:
+        session.execute(update(RawEventRow).where(RawEventRow.id.in_(event_ids))
+                        .values(status="pending", due_at=utcnow(), updated_at=utcnow()))
 
 
 def retry_later(store: Store, event_id: int, error: str, queue: QueueSettings,

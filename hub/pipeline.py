@@ -9,7 +9,9 @@ from sqlalchemy.exc import DataError
 
 from hub import channel_health, connectors, enrich, inbox
 from hub.errors import HubError, IgnoreEvent, TokenInvalid, TransientError
+from hub.model import Lead, RawEvent
 from hub.normalize import normalize
+from hub.store.bulk import apply_batch
 from hub.store.repository import apply_lead
 
 if TYPE_CHECKING:
@@ -82,6 +84,62 @@ def _process(hub: Hub, event_id: int) -> str:
         inbox.finish(session, event_id, "done")
     enrich.enqueue(hub, enrichments)  # after the commit: the lead never waits for a profile
     return "done"
+
+
+def _leads(hub: Hub, event: RawEvent) -> list[Lead]:
+    """The event's leads with contact data, as _process reads them (kept apart from it so the
+    batched path below does not change the one-event path)."""
+    leads = [normalize(draft) for draft in connectors.parse(event, hub.settings)]
+    leads = [lead for lead in leads if lead.has_contact_data]
+    if not leads:
+        raise IgnoreEvent("no name, phone, email or channel identity in the event")
+    return leads
+
+
+def run_batch(hub: Hub, event_ids: list[int]) -> dict[int, str]:
+    """Process many events in one transaction (bulk import); their statuses afterwards.
+
+    Leads are applied in order, each seeing the ones before it (hub.store.bulk). An event that
+    failed, or whose whole batch failed, then goes through run() on its own, with its retries.
+    Made for imports: nothing here is specific to a channel's follow-ups (token health, profile
+    enrichment), so channels that need them keep to run().
+    Events another worker holds or that are finished come back as "skipped".
+    """
+    try:
+        statuses, again = _process_batch(hub, event_ids)
+    except Exception:  # nothing of the batch was written; each event gets its own chance
+        log.exception("batch of %d events failed; processing them one by one", len(event_ids))
+        statuses, again = {}, list(event_ids)
+    for event_id in again:
+        statuses[event_id] = run(hub, event_id)
+    return statuses
+
+
+def _process_batch(hub: Hub, event_ids: list[int]) -> tuple[dict[int, str], list[int]]:
+    statuses = dict.fromkeys(event_ids, "skipped")
+    again: list[int] = []
+    ready: list[tuple[int, list[Lead]]] = []
+    finished: list[tuple[int, str, str | None]] = []
+    with hub.store.transaction() as session:
+        for event in inbox.claim_batch(session, event_ids, hub.settings.queue):
+            try:
+                ready.append((event.id, _leads(hub, event)))
+            except HubError as exc:
+                if exc.permanent and not isinstance(exc, TokenInvalid):
+                    finished.append((event.id, _permanent_status(exc), f"{type(exc).__name__}: {exc}"))
+                else:  # transient, or a refused token: run() handles it the usual way
+                    again.append(event.id)
+            except Exception:  # unexpected: run() retries it the usual way
+                again.append(event.id)
+        for event_id, error in apply_batch(session, ready).items():
+            if error is None:
+                finished.append((event_id, "done", None))
+            else:
+                again.append(event_id)
+        inbox.finish_many(session, finished)
+        inbox.release(session, again)
+    statuses.update({event_id: status for event_id, status, _ in finished})
+    return statuses, again
 
 
 def _permanent_status(exc: HubError) -> str:

@@ -21,6 +21,7 @@ CONNECTORS: dict[str, str] = {
     "whatsapp": "hub.connectors.whatsapp",
     "zalo": "hub.connectors.zalo",
     "telegram": "hub.connectors.telegram",
+    "import": "hub.connectors.import_row",
 }
 
 

@@ -1,0 +1,167 @@
+"""Read a CSV or XLSX file into a header and text rows, whatever its encoding or delimiter."""
+from __future__ import annotations
+
+import codecs
+import csv
+import hashlib
+import io
+import json
+import re
+import unicodedata
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import date, datetime, time
+from pathlib import Path
+from typing import Any
+
+DELIMITERS = ",;\t"
+BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"), (codecs.BOM_UTF8, "utf-8-sig"),
+        (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
+# Letters and combining tone marks that only Vietnamese text decodes to from cp1258 (Windows-1258
+# writes tones as combining marks: https://en.wikipedia.org/wiki/Windows-1258).
+_VIETNAMESE_CP1258 = re.compile("[\u0300\u0301\u0303\u0309\u0323ăĂđĐơƠưƯ]")
+MAX_CSV_FIELD = 16 * 1024 * 1024  # over-long cells are read, then reported, not fatal
+
+
+class UnreadableFile(Exception):
+    """The file cannot be read as a table (missing, not CSV/XLSX, corrupt, empty)."""
+
+
+@dataclass(frozen=True)
+class Table:
+    """A file's header and its data rows as (row number as the user sees it, cells as text)."""
+
+    name: str
+    headers: tuple[str, ...]
+    rows: list[tuple[int, tuple[str, ...]]]
+    encoding: str  # the detected text encoding, or "xlsx"
+    delimiter: str | None = None
+
+    @property
+    def digest(self) -> str:
+        """A digest of the content (not the bytes): the same data saved again digests the same."""
+        sha = hashlib.sha256(json.dumps(self.headers, ensure_ascii=False).encode())
+        for number, cells in self.rows:
+            sha.update(json.dumps([number, cells], ensure_ascii=False).encode())
+        return sha.hexdigest()[:12]
+
+
+def read_table(path: Path) -> Table:
+    """Raises UnreadableFile with a message for people when the file cannot be read."""
+    suffix = path.suffix.lower()
+    if suffix not in (".csv", ".txt", ".xlsx", ".xlsm"):
+        raise UnreadableFile(f"{path.name}: chỉ nhận .csv hoặc .xlsx / only .csv and .xlsx files are supported")
+    try:
+        if suffix in (".xlsx", ".xlsm"):
+            return _table(path.name, _xlsx_rows(path), "xlsx")
+        text, encoding = decode(path.read_bytes())
+        delimiter = sniff_delimiter(text)
+        rows = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+        return _table(path.name, rows, encoding, delimiter)
+    except OSError as exc:
+        raise UnreadableFile(f"{path.name}: không đọc được tệp / cannot read the file: {exc.strerror or exc}") from None
+
+
+def decode(data: bytes) -> tuple[str, str]:
+    """Text and the encoding it was in: a BOM, else strict UTF-8, else Windows-1258 when it
+    reads as Vietnamese, else Windows-1252 / Latin-1. Always NFC (cp1258 stores tones as
+    combining marks; Vietnamese from macOS often comes as NFD)."""
+    for bom, encoding in BOMS:
+        if data.startswith(bom):
+            return _nfc(data.decode(encoding, errors="replace")), encoding
+    try:
+        return _nfc(data.decode("utf-8")), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    for encoding in ("cp1258", "cp1252"):
+        try:
+            text = data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        if encoding != "cp1258" or _VIETNAMESE_CP1258.search(text):
+            return _nfc(text), encoding
+    return _nfc(data.decode("latin-1")), "latin-1"
+
+
+def _nfc(text: str) -> str:
+    return unicodedata.normalize("NFC", text)
+
+
+def sniff_delimiter(text: str) -> str:
+    """`,`, `;` or tab, by csv.Sniffer on the first lines; else the one most frequent in the header."""
+    sample = "\n".join(text[:65536].splitlines()[:50])
+    try:
+        return csv.Sniffer().sniff(sample, delimiters=DELIMITERS).delimiter
+    except csv.Error:
+        header = sample.split("\n", 1)[0]
+        return max(DELIMITERS, key=header.count)
+
+
+def _xlsx_rows(path: Path) -> Iterator[tuple[Any, ...]]:
+    from zipfile import BadZipFile
+
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(path, read_only=True, data_only=True)
+    except (BadZipFile, KeyError, ValueError) as exc:
+        raise UnreadableFile(f"{path.name}: không phải tệp Excel .xlsx hợp lệ / not a valid .xlsx file ({exc})") from None
+    try:
+        sheet = workbook.worksheets[0]
+        yield from sheet.iter_rows(values_only=True)
+    finally:
+        workbook.close()
+
+
+def _table(name: str, rows: Iterable[Iterable[Any]], encoding: str, delimiter: str | None = None) -> Table:
+    """The first non-empty row is the header; empty rows after the last data row are dropped."""
+    limit = csv.field_size_limit()
+    csv.field_size_limit(max(limit, MAX_CSV_FIELD))
+    try:
+        headers: tuple[str, ...] | None = None
+        data: list[tuple[int, tuple[str, ...]]] = []
+        blank: list[tuple[int, tuple[str, ...]]] = []
+        for number, raw in enumerate(rows, start=1):
+            cells = tuple(cell_text(value) for value in raw)
+            if headers is None:
+                if any(cells):
+                    headers = unique_headers(cells)
+                continue
+            if any(cells):
+                data.extend(blank)
+                blank = []
+                data.append((number, cells))
+            else:
+                blank.append((number, ()))
+    except csv.Error as exc:
+        raise UnreadableFile(f"{name}: tệp CSV hỏng / broken CSV file: {exc}") from None
+    finally:
+        csv.field_size_limit(limit)
+    if headers is None:
+        raise UnreadableFile(f"{name}: tệp trống / the file is empty")
+    return Table(name, headers, data, encoding, delimiter)
+
+
+def cell_text(value: Any) -> str:
+    """A cell as text. XLSX numbers keep their digits (a phone 912345678 stays "912345678"),
+    dates become ISO 8601."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, (datetime, date, time)):
+        return value.isoformat()
+    return _nfc(str(value)).strip()
+
+
+def unique_headers(cells: tuple[str, ...]) -> tuple[str, ...]:
+    """Headers made unique and non-empty: a blank one becomes "Cột 3", a repeated one "SĐT (2)"."""
+    seen: dict[str, int] = {}
+    headers = []
+    for index, cell in enumerate(cells, start=1):
+        header = cell or f"Cột {index}"
+        seen[header] = seen.get(header, 0) + 1
+        headers.append(header if seen[header] == 1 else f"{header} ({seen[header]})")
+    return tuple(headers)

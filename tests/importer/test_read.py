@@ -1,0 +1,109 @@
+"""Reading CSV / XLSX files: encodings, delimiters, cell types, and files that cannot be read."""
+from __future__ import annotations
+
+import codecs
+import unicodedata
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+from openpyxl import Workbook
+
+from hub.importer.read import UnreadableFile, decode, read_table, sniff_delimiter
+from tests.importer.files import cp1258
+
+HEADER = "Họ tên,SĐT,Tỉnh/Thành"
+ROW = "Nguyễn Thị Thuý,0168 123 4567,Đà Nẵng"
+
+
+@pytest.mark.parametrize(("data", "encoding"), [
+    ((HEADER + "\n" + ROW).encode("utf-8"), "utf-8"),
+    (codecs.BOM_UTF8 + (HEADER + "\n" + ROW).encode("utf-8"), "utf-8-sig"),
+    ((HEADER + "\n" + ROW).encode("utf-16"), "utf-16"),  # with its BOM
+    (cp1258(HEADER + "\n" + ROW), "cp1258"),
+])
+def test_vietnamese_text_is_decoded_and_normalized_to_nfc(data, encoding):
+    text, found = decode(data)
+    assert found == encoding
+    assert text == unicodedata.normalize("NFC", HEADER + "\n" + ROW)
+
+
+def test_nfd_utf8_text_comes_back_nfc():
+    text, _ = decode(unicodedata.normalize("NFD", ROW).encode("utf-8"))
+    assert text == ROW and unicodedata.is_normalized("NFC", text)
+
+
+def test_western_text_that_is_not_utf8_falls_back_to_windows_1252():
+    text, found = decode("Name,Phone\nJosé Müller – café,0912345678".encode("cp1252"))
+    assert found == "cp1252" and "José Müller – café" in text
+
+
+def test_bytes_outside_cp1252_fall_back_to_latin1():
+    text, found = decode(b"Name\nA\x81B")
+    assert found == "latin-1" and text == "Name\nA\x81B"
+
+
+@pytest.mark.parametrize("delimiter", [",", ";", "\t"])
+def test_the_delimiter_is_detected(delimiter):
+    text = "\n".join(delimiter.join(cells) for cells in (
+        ["Họ tên", "SĐT", "Ghi chú"], ["Lê Văn Hùng", "0987654321", "gọi lại, sau 5h"], ["Lan", "0912345678", ""]))
+    assert sniff_delimiter(text) == delimiter
+
+
+def test_a_semicolon_csv_with_commas_inside_quoted_cells(tmp_path: Path):
+    path = tmp_path / "khach.csv"
+    path.write_bytes(cp1258('Họ tên;Địa chỉ\n"Phạm Văn A";"12 Lê Lợi, Q.1, TP.HCM"\n'))
+    table = read_table(path)
+    assert table.delimiter == ";" and table.headers == ("Họ tên", "Địa chỉ")
+    assert table.rows == [(2, ("Phạm Văn A", "12 Lê Lợi, Q.1, TP.HCM"))]
+
+
+def test_rows_keep_their_spreadsheet_numbers_and_trailing_empty_rows_are_dropped(tmp_path: Path):
+    path = tmp_path / "a.csv"
+    path.write_text("\n\nHọ tên,SĐT\nAn,0912345678\n,\nBình,0987654321\n,\n,\n", encoding="utf-8")
+    table = read_table(path)
+    assert table.rows == [(4, ("An", "0912345678")), (5, ()), (6, ("Bình", "0987654321"))]
+
+
+def test_repeated_and_blank_headers_are_made_unique(tmp_path: Path):
+    path = tmp_path / "a.csv"
+    path.write_text("SĐT,SĐT,,Họ tên\n1,2,3,4\n", encoding="utf-8")
+    assert read_table(path).headers == ("SĐT", "SĐT (2)", "Cột 3", "Họ tên")
+
+
+def test_xlsx_numbers_keep_their_digits_and_dates_become_iso(tmp_path: Path):
+    path = tmp_path / "a.xlsx"
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["Họ tên", "SĐT", "Ngày", "Số lượng"])
+    sheet.append(["Trần Thị B", 912345678, datetime(2024, 3, 15, 9, 30), 2.5])
+    sheet.append(["Lê C", 84987654321.0, None, None])
+    book.save(path)
+    table = read_table(path)
+    assert table.encoding == "xlsx"
+    assert table.rows == [(2, ("Trần Thị B", "912345678", "2024-03-15T09:30:00", "2.5")),
+                          (3, ("Lê C", "84987654321", "", ""))]
+
+
+def test_the_same_content_digests_the_same_whatever_the_encoding(tmp_path: Path):
+    (tmp_path / "a.csv").write_bytes(codecs.BOM_UTF8 + (HEADER + "\n" + ROW).encode("utf-8"))
+    (tmp_path / "b.csv").write_bytes(cp1258(HEADER.replace(",", ";") + "\r\n" + ROW.replace(",", ";")))
+    assert read_table(tmp_path / "a.csv").digest == read_table(tmp_path / "b.csv").digest
+
+
+@pytest.mark.parametrize(("name", "content", "message"), [
+    ("a.pdf", b"%PDF", "only .csv and .xlsx"),
+    ("a.csv", b"", "the file is empty"),
+    ("a.csv", b",,\n,,\n", "the file is empty"),
+    ("a.xlsx", b"this is not a zip", "not a valid .xlsx file"),
+])
+def test_files_that_cannot_be_read_say_why(tmp_path: Path, name, content, message):
+    path = tmp_path / name
+    path.write_bytes(content)
+    with pytest.raises(UnreadableFile, match=message):
+        read_table(path)
+
+
+def test_a_missing_file_is_unreadable(tmp_path: Path):
+    with pytest.raises(UnreadableFile, match="cannot read the file"):
+        read_table(tmp_path / "missing.csv")
