@@ -228,6 +228,32 @@ VI: dict[str, str] = {
     "Response body": "Nội dung phản hồi",
     "Trigger": "Nguyên nhân",
     "Not attempted yet.": "Chưa thử gửi lần nào.",
+    # import
+    "Import": "Nhập dữ liệu",
+    "Import leads from a spreadsheet": "Nhập khách hàng từ bảng tính",
+    "File (.csv or .xlsx, at most {mb} MB)": "Tệp (.csv hoặc .xlsx, tối đa {mb} MB)",
+    "Vietnamese and English column headers are recognised (Họ tên, SĐT, Email, Tỉnh/Thành, Địa chỉ, Ghi chú, Nguồn, Ngày, Mã KH). Importing the same file again adds nothing.":
+        "Nhận diện tiêu đề cột tiếng Việt và tiếng Anh (Họ tên, SĐT, Email, Tỉnh/Thành, Địa chỉ, Ghi chú, Nguồn, Ngày, Mã KH). Nhập lại cùng một tệp sẽ không thêm gì.",
+    "Recent imports": "Các lần nhập gần đây",
+    "File": "Tệp",
+    "Started": "Bắt đầu",
+    "Rows": "Số dòng",
+    "Imported": "Đã nhập",
+    "Rejected": "Bị từ chối",
+    "No imports yet.": "Chưa có lần nhập nào.",
+    "Running": "Đang chạy",
+    "Done": "Hoàn tất",
+    "Interrupted": "Bị gián đoạn",
+    "rows/s": "dòng/giây",
+    "Duplicates skipped": "Trùng, bỏ qua",
+    "Waiting to be retried": "Chờ thử lại",
+    "Download the rejected rows report (CSV)": "Tải báo cáo các dòng bị từ chối (CSV)",
+    "This import stopped (the server restarted). Upload the file again: rows already imported are not added twice.":
+        "Lần nhập này đã dừng (máy chủ khởi động lại). Hãy tải tệp lên lại: các dòng đã nhập sẽ không bị thêm lần nữa.",
+    "The file is too large (at most {mb} MB).": "Tệp quá lớn (tối đa {mb} MB).",
+    "Choose a .csv or .xlsx file.": "Hãy chọn một tệp .csv hoặc .xlsx.",
+    "Only .csv and .xlsx files can be imported.": "Chỉ nhập được tệp .csv và .xlsx.",
+    "The file is empty.": "Tệp trống.",
 }
 
 
