@@ -33,7 +33,7 @@ RECENT = 20
 
 
 def folder(hub: Hub) -> Path:
-    path = Path(hub.settings.ops.import_dir)
+    path = Path(hub.settings.ops.import_dir).resolve()  # absolute: send_file reads relative paths from the app root
     path.mkdir(parents=True, exist_ok=True)
     return path
 

@@ -81,7 +81,9 @@ def test_an_ops_user_imports_a_vietnamese_csv_and_downloads_the_rejects(app, hub
     assert (again["imported"], again["duplicates"]) == (0, 3) and len(list(iter_contacts(hub.store))) == 3
 
 
-def test_an_xlsx_import_by_an_admin(app, hub, import_dir, tmp_path):
+def test_an_xlsx_import_by_an_admin_into_the_default_relative_folder(app, hub, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    assert hub.settings.ops.import_dir == "var/imports"
     client, token = signed_in(app, hub, "quan-tri", "admin")
     book = write_xlsx(tmp_path / "ds.xlsx", [["Họ và tên", "Di động"], ["Phạm Minh Châu", 912000111]])
     state = finished(client, upload(client, token, "Danh sách đợt 2.xlsx", book.read_bytes()).headers["Location"])
@@ -90,6 +92,8 @@ def test_an_xlsx_import_by_an_admin(app, hub, import_dir, tmp_path):
     assert 'id="import-report"' not in client.get(f"/ops/import/{state['id']}").get_data(as_text=True)
     empty = client.get(f"/ops/import/{state['id']}/rejects.csv").get_data().decode("utf-8-sig")
     assert empty.splitlines() == ["dòng / row,lý do / reason,Họ và tên,Di động"]
+    assert sorted(p.name for p in (tmp_path / "var" / "imports" / state["id"]).iterdir()) == \
+        ["Danh sách đợt 2.xlsx", "Danh sách đợt 2.xlsx.rejects.csv"]
 
 
 def test_an_unusable_file_fails_with_its_reason(app, hub, import_dir):
