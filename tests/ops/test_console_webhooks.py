@@ -184,4 +184,6 @@ def test_unknown_ids_are_not_found(app, hub):
     assert client.get(f"/ops/webhooks/1/deliveries/{2**70}").status_code == 404
     assert client.post("/ops/webhooks/7/enable", data={"csrf_token": token}).status_code == 404
     assert client.post("/ops/webhooks/7/remove", data={"csrf_token": token}).status_code == 404
-    assert client.get("/ops/webhooks/1?status=lạ").status_code in (400, 404)
+    sid = subscriptions.create(hub.store, hub.settings, "https://93.184.216.34/h")["id"]
+    assert client.get(f"/ops/webhooks/{sid}?status=lạ").status_code == 400
+    assert client.get(f"/ops/webhooks/{sid}?status=failed&before=99999999999999999999").status_code == 200
