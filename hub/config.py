@@ -279,9 +279,12 @@ class OpsSettings:
     login_window_minutes: float = 15.0  # failed logins are counted over this window
     login_max_failures: int = 5  # per username within the window; then refused until it passes
     login_max_failures_per_ip: int = 30  # per client address within the window
+    import_max_upload_mb: float = 20.0  # the Import page's largest .csv / .xlsx
+    import_dir: str = "var/imports"  # uploaded files and their rejects reports
 
     def __post_init__(self) -> None:
-        for name in ("session_hours", "login_window_minutes", "login_max_failures", "login_max_failures_per_ip"):
+        for name in ("session_hours", "login_window_minutes", "login_max_failures", "login_max_failures_per_ip",
+                     "import_max_upload_mb"):
             if getattr(self, name) <= 0:
                 raise ConfigError(f"ops.{name}: must be more than 0, got {getattr(self, name)!r}")
 

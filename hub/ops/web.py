@@ -29,7 +29,8 @@ POST_WITHOUT_ROLE = {"ops.login", "ops.logout"}
 LOCAL_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
        "form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'")
-VIEW_MODULES = ("hub.ops.web_dashboard", "hub.ops.web_review", "hub.ops.web_contacts", "hub.ops.web_admin")
+VIEW_MODULES = ("hub.ops.web_dashboard", "hub.ops.web_review", "hub.ops.web_contacts", "hub.ops.web_admin",
+                "hub.ops.web_webhooks", "hub.ops.web_import")
 F = TypeVar("F", bound=Callable[..., Any])
 
 

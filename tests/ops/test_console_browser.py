@@ -66,6 +66,7 @@ class Console:
 def console(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Console]:
     server = Console(tmp_path_factory.mktemp("console"))
     add_user(server.hub, "lan", "ops")
+    add_user(server.hub, "quan-tri", "admin")
     yield server
     server.stop()
 
@@ -85,12 +86,23 @@ def browser() -> Iterator[object]:
 @pytest.fixture
 def page(browser, console) -> Iterator[object]:
     """A fresh browser session signed in as an ops user; fails the test on any console error (e.g. CSP)."""
+    yield from _signed_in(browser, console, "lan")
+
+
+@pytest.fixture
+def admin_page(browser, console) -> Iterator[object]:
+    yield from _signed_in(browser, console, "quan-tri")
+
+
+def _signed_in(browser, console, username: str) -> Iterator[object]:
     context = browser.new_context(base_url=console.base, locale="vi-VN")
     tab = context.new_page()
     errors: list[str] = []
-    tab.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
+    refused_form = "the server responded with a status of 422"  # a form error page, expected when tested
+    tab.on("console", lambda message: errors.append(message.text)
+           if message.type == "error" and refused_form not in message.text else None)
     tab.goto("/ops/")
-    tab.fill("input[name=username]", "lan")
+    tab.fill("input[name=username]", username)
     tab.fill("input[name=password]", PASSWORD)
     tab.click("button[type=submit]")
     tab.wait_for_url("**/ops/")
@@ -204,3 +216,44 @@ def test_keys_move_through_the_queue_of_the_current_filter(page, console):
     with console.hub.store.sessions() as session:
         assert session.get(MergeSuggestionRow, first).status == "rejected"
     assert f"Gợi ý 1 trên {len(queue) - 1}" in page.locator(".position").inner_text()
+
+
+def test_an_admin_adds_a_webhook_sees_its_secret_once_and_disables_it(admin_page, console):
+    page = admin_page
+    page.goto("/ops/webhooks")
+    page.fill("input[name=url]", "http://127.0.0.1:9/hook")
+    page.click("text=Thêm đăng ký >> nth=-1")
+    assert "127.0.0.1" in page.locator("#form-error").inner_text()  # the SSRF guard, as a form error
+    page.fill("input[name=url]", "https://93.184.216.34/crm")  # a public address, no DNS needed
+    page.fill("input[name=event_types]", "contact.erased")  # no test erases anyone: nothing is sent
+    page.fill("input[name=description]", "CRM chi nhánh Cần Thơ")
+    page.click("text=Thêm đăng ký >> nth=-1")
+    assert page.locator("#new-secret").inner_text().startswith("whsec_")
+    shot(page, "webhooks-added")
+    page.click("a >> text=https://93.184.216.34/crm")
+    page.fill("input[name=reason]", "CRM bảo trì")
+    page.click("form[action$='/disable'] button")
+    page.wait_for_selector(".flash.ok")
+    assert "CRM bảo trì" in page.locator("#disabled-state").inner_text()
+    shot(page, "webhook-disabled")
+    page.goto("/ops/webhooks")
+    assert "whsec_" not in page.content() and "Đang chờ" in page.content()
+
+
+def test_an_import_shows_its_progress_and_the_rejects_report(page, console, tmp_path):
+    lines = ["Họ tên,SĐT,Tỉnh/Thành"] + [f"Khách Hàng Số {n},09{17000000 + n:08d},Huế" for n in range(1500)]
+    lines.append(",,Huế")  # no way to contact: rejected
+    file = tmp_path / "Danh sách hội chợ.csv"
+    file.write_text("\r\n".join(lines) + "\r\n", encoding="utf-8")
+    page.goto("/ops/import")
+    page.set_input_files("input[name=file]", str(file))
+    page.click("button >> text=Nhập dữ liệu")
+    page.wait_for_url("**/ops/import/*")
+    shot(page, "import-progress")
+    page.wait_for_selector("#import-summary", timeout=300_000)  # the poller reloads the page at the end
+    assert page.locator("[data-field=done]").inner_text() == "1501"
+    assert page.locator("[data-field=rejected]").inner_text() == "1"
+    shot(page, "import-done")
+    with page.expect_download() as download:
+        page.click("#import-report")
+    assert download.value.suggested_filename == "Danh sách hội chợ.csv.rejects.csv"

@@ -49,7 +49,8 @@ def ops_posts(app) -> list[str]:
     for rule in app.url_map.iter_rules():
         if rule.endpoint.startswith("ops.") and "POST" in rule.methods and rule.endpoint not in ("ops.login", "ops.logout"):
             found.append(rule.rule.replace("<int:suggestion_id>", "1").replace("<int:merge_id>", "1")
-                         .replace("<int:token_id>", "1").replace("<username>", "lan"))
+                         .replace("<int:token_id>", "1").replace("<username>", "lan")
+                         .replace("<int:subscription_id>", "1").replace("<int:delivery_id>", "1"))
     return found
 
 
