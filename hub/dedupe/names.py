@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from hub.model import PersonName
 from hub.normalize import fold
@@ -21,8 +22,12 @@ class NameParts:
         return tuple(rest)
 
 
+@lru_cache(maxsize=65536)
 def name_parts(name: PersonName) -> NameParts | None:
     """The folded parts of a personal name; None for a blank or non-personal one.
+
+    Cached: a lead is compared with up to 100 candidates, and the same contacts come up as
+    candidates again and again (PersonName is frozen, so it is its own cache key).
 
     The normalizer has already removed salutations and put the family name first; when it
     could not tell the family name ("Lan Hoàng"), the first word stands in for it.
