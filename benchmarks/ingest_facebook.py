@@ -125,7 +125,7 @@ def _hub_env(tmp: Path) -> dict[str, str]:
                 "HUB_DATABASE_URL": ENV.get("BENCH_DATABASE_URL", f"sqlite:///{tmp}/hub.db"),
                 "HUB_FACEBOOK__APP_SECRETS": SECRET, "HUB_CONFIG": str(tmp / "hub.toml"),
                 # One loopback client: a limit it never reaches, so its cost is still measured.
-                "HUB_INGEST__RATE_LIMIT": "1000000/second"})
+                "HUB_INGEST__RATE_LIMIT": ENV.get("BENCH_RATE_LIMIT", "1000000/second")})
     if ENV.get("BENCH_REDIS_URL"):
         env["HUB_REDIS_URL"] = ENV["BENCH_REDIS_URL"]
     (tmp / "hub.toml").write_text("# benchmark: everything comes from the environment\n")
