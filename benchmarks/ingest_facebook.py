@@ -10,7 +10,8 @@ by count and time. It prints accepted deliveries/s and p50/p99 latency, then che
 inbox holds exactly one row per item sent in an accepted delivery (zero lost events).
 Knobs: BENCH_WORKERS (4), BENCH_SECONDS (10), BENCH_DELIVERIES (4000), BENCH_BATCH (10 items),
 BENCH_CLIENTS (4 processes) x BENCH_THREADS (8), BENCH_SERVER_THREADS (1: gunicorn's
-sync workers; more: gthread workers, the same for both apps).
+sync workers; more: gthread workers, the same for both apps), BENCH_RATE_LIMIT (the ingest
+limit, default one the loopback client never reaches; "" turns the limiter off).
 """
 from __future__ import annotations
 
