@@ -186,6 +186,7 @@ class ScheduledJobs:
 
         self.scheduler = RQScheduler([queue.rq], connection=queue.connection, interval=interval)
         self.loop = Sweeper(self._tick, interval)
+        self.redis_down = False  # log an outage once, not every second
 
     def start(self) -> None:
         self.loop.start()
@@ -199,10 +200,21 @@ class ScheduledJobs:
 
     def _tick(self) -> int:
         """One round of RQScheduler.work(): hold the queue's lock, then move the due jobs."""
+        from redis.exceptions import RedisError
+
         scheduler = self.scheduler
-        if scheduler.should_reacquire_locks:
-            scheduler.acquire_locks()
-        if scheduler.acquired_locks:
-            scheduler.heartbeat()
-            scheduler.enqueue_scheduled_jobs()
+        try:
+            if scheduler.should_reacquire_locks:
+                scheduler.acquire_locks()
+            if scheduler.acquired_locks:
+                scheduler.heartbeat()
+                scheduler.enqueue_scheduled_jobs()
+        except RedisError as exc:
+            if not self.redis_down:
+                log.warning("RQ scheduler: redis unavailable (%s); scheduled jobs wait for it", exc)
+            self.redis_down = True
+            return 0
+        if self.redis_down:
+            log.info("RQ scheduler: redis is back")
+        self.redis_down = False
         return 0
