@@ -19,11 +19,19 @@ from hub.runtime import Hub
 log = logging.getLogger("hub")
 
 
-def _settings() -> Settings:
+def _settings(migrate: bool = True) -> Settings:
+    """The settings, or a clear error. In the embedded mode (SQLite) the local database is also
+    brought to the current schema, as `hub serve` does, so `hub users add`, `hub import` and the
+    other commands work on a fresh checkout without a `hub db upgrade` first."""
     try:
-        return load_settings()
+        settings = load_settings()
     except ConfigError as exc:
         raise click.ClickException(f"configuration error: {exc}") from None
+    if migrate and settings.uses_sqlite:
+        from hub.store.migrate import upgrade
+
+        upgrade(settings.database_url)
+    return settings
 
 
 def _setup_logging(settings: Settings) -> None:
@@ -130,7 +138,7 @@ def db_upgrade(revision: str) -> None:
     """Create or migrate the schema (Alembic)."""
     from hub.store.migrate import upgrade
 
-    settings = _settings()
+    settings = _settings(migrate=False)
     upgrade(settings.database_url, revision)
     click.echo(f"database at revision {revision}")
 

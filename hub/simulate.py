@@ -271,7 +271,7 @@ def simulate_command(url: str | None, count: int, channels: tuple[str, ...], dup
     """Send realistic, signed webhooks with Vietnamese data to a running hub; print a summary."""
     from hub.cli import _settings
 
-    settings = _settings()
+    settings = _settings(migrate=False)  # only reads the secrets of the hub it posts to
     base = url or f"http://{settings.server.host}:{settings.server.port}"
     try:
         requests_ = list(plan(settings, count, seed=random.randrange(10**9) if seed is None else seed,

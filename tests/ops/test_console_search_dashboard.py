@@ -176,3 +176,12 @@ def test_the_users_command_adds_lists_changes_and_disables_accounts(tmp_path):
     assert users.authenticate(store, "lan.ops", PASSWORD) is not None
     assert users.authenticate(store, "mai", PASSWORD) is None
     store.dispose()
+
+
+def test_the_first_account_can_be_added_on_a_fresh_embedded_checkout(tmp_path):
+    # No `hub db upgrade` first: in the embedded mode every command brings the SQLite file to
+    # the current schema, as `hub serve` does (this was a "no such table" traceback).
+    (tmp_path / "hub.toml").write_text("", encoding="utf-8")
+    added = run_users(tmp_path, "users", "add", "admin", "--role", "admin", "--password-stdin", stdin=PASSWORD + "\n")
+    assert added.returncode == 0, added.stderr
+    assert run_users(tmp_path, "users", "list").stdout.split("\t")[:3] == ["admin", "admin", "active"]
