@@ -1,9 +1,7 @@
 """Outbound webhooks as processes run them: several hubs at once, and RQ's scheduler for retries."""
 from __future__ import annotations
 
-import time
 from collections import Counter
-from collections.abc import Callable
 
 import pytest
 from rq import SimpleWorker
@@ -15,18 +13,10 @@ from tests.conftest import REDIS_URL, RecordingQueue, make_settings
 from tests.fakes.receiver import Receiver
 from tests.helpers import rows
 from tests.sinks.helpers import add_people
+from tests.test_processes import wait_for
 
 FAST = WebhooksOutSettings(retry_schedule_seconds=(0, 1, 1, 1, 1, 1, 1), poll_interval_seconds=0.1,
                            stuck_after_seconds=2)
-
-
-def wait_for(check: Callable[[], bool], timeout: float, what: str) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if check():
-            return
-        time.sleep(0.1)
-    raise AssertionError(f"timed out after {timeout}s waiting for {what}")
 
 
 @pytest.fixture
