@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 from hub.model import PersonName
 from hub.normalize._name_data import (
@@ -32,11 +33,15 @@ _PLAIN_SHOP_PHRASES = frozenset(fold(phrase) for phrase in SHOP_PHRASES)
 _PLAIN_NICKNAME_PHRASES = frozenset(fold(words) for words in NICKNAME_WORDS if " " in words)
 
 
+# Names repeat (Nguyễn is four Vietnamese in ten; "Nguyễn Thị Lan" recurs across any large
+# list), and PersonName is frozen: one result per distinct text is computed once per process.
+@lru_cache(maxsize=8192)
 def normalize_name(text: str | None) -> PersonName | None:
     """Return the repaired name, or None when the text is blank. Never raises.
 
     Personal names get NFC, collapsed whitespace and "Nguyễn Thị Lan" casing, lose a leading
     salutation ("chị", "a", "Mr") and are put family name first; `key` folds the display.
+    Memoised by text (the result is immutable).
     """
     if text is None:
         return None
