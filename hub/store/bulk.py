@@ -94,10 +94,9 @@ class _Batch:
         self.session = session
         lock_keys(session, [f"{kind}:{value}" for lead in leads for kind, value in dedupe.strong_keys(lead)])
         self.stored = _stored_refs(session, leads)
-        self.by_key = _key_rows(session, {key for lead in leads for key in dedupe.blocking_keys(lead)})
         # Keys already hot in the database are skipped whatever the batch adds: not loaded.
-        self.roots = roots_of(session, {cid for ids in self.by_key.values() if len(ids) <= HOT_KEY_LIMIT
-                                        for cid in ids})
+        self.hot, self.by_key = _key_rows(session, {key for lead in leads for key in dedupe.blocking_keys(lead)})
+        self.roots = roots_of(session, {cid for ids in self.by_key.values() for cid in ids})
         self.contacts = _load_candidates(session, set(self.roots.values()))
         self.new_by_key: dict[str, list[str]] = {}  # contacts given a key in this batch
         self.groups: dict[str, _Group] = {}
@@ -136,6 +135,8 @@ class _Batch:
         order of the key index), a key shared by more than HOT_KEY_LIMIT skipped."""
         found: list[str] = []
         for key in keys:
+            if key in self.hot:
+                continue
             known = self.by_key.get(key, [])
             added = self.new_by_key.get(key, [])
             if len(known) + len(added) <= HOT_KEY_LIMIT:
@@ -328,17 +329,20 @@ def _stored_refs(session: Session, leads: list[Lead]) -> set[tuple[str, str]]:
     return {(channel, ref) for channel, ref in session.execute(query)}
 
 
-def _key_rows(session: Session, keys: set[str]) -> dict[str, list[str]]:
-    """Blocking key -> contact ids, at most HOT_KEY_LIMIT + 1 per key (as find_candidates reads)."""
+def _key_rows(session: Session, keys: set[str]) -> tuple[set[str], dict[str, list[str]]]:
+    """The keys shared by more than HOT_KEY_LIMIT contacts (find_candidates skips them), and
+    for the others, key -> contact ids. Hot keys are only counted, on the key index: in a big
+    store, a common name's key has thousands of rows."""
     if not keys:
-        return {}
-    number = func.row_number().over(partition_by=MatchKeyRow.key).label("n")
-    ranked = select(MatchKeyRow.key, MatchKeyRow.contact_id, number).where(MatchKeyRow.key.in_(keys)).subquery()
-    rows = session.execute(select(ranked.c.key, ranked.c.contact_id).where(ranked.c.n <= HOT_KEY_LIMIT + 1))
+        return set(), {}
+    counted = select(MatchKeyRow.key).where(MatchKeyRow.key.in_(keys)).group_by(MatchKeyRow.key)
+    hot = set(session.execute(counted.having(func.count() > HOT_KEY_LIMIT)).scalars())
     by_key: dict[str, list[str]] = {}
-    for key, contact_id in rows:
-        by_key.setdefault(key, []).append(contact_id)
-    return by_key
+    if keys - hot:
+        for key, contact_id in session.execute(select(MatchKeyRow.key, MatchKeyRow.contact_id)
+                                               .where(MatchKeyRow.key.in_(keys - hot))):
+            by_key.setdefault(key, []).append(contact_id)
+    return hot, by_key
 
 
 def _new_points(contact_id: str, lead: Lead, now: datetime, known: set[tuple[str, str]]) -> list[SimpleNamespace]:
