@@ -39,6 +39,9 @@ from hub.store.schema import (ContactPointRow, ContactRow, LeadRow, MatchKeyRow,
 
 log = logging.getLogger(__name__)
 _CONTACT_COLUMNS = [c.key for c in ContactRow.__table__.columns]
+# What dedupe reads of a stored contact (person_name and Contact).
+_CANDIDATE_COLUMNS = ("id", "created_at", "name", "name_key", "family_name", "middle_name", "given_name",
+                      "name_is_personal", "province_code")
 _POINT_COLUMNS = ("contact_id", "kind", "value", "display", "data", "created_at")
 
 
@@ -292,12 +295,13 @@ def _load_candidates(session: Session, root_ids: set[str]) -> dict[str, Contact]
     for cid, kind, value in session.execute(select(rows.contact_id, rows.kind, rows.value)
                                             .where(rows.contact_id.in_(owner))):
         points[owner[cid]].setdefault(kind, set()).add(value)
-    contacts = _table(ContactRow)
+    contacts = _table(ContactRow).c
+    query = select(*(contacts[name] for name in _CANDIDATE_COLUMNS)).where(contacts.id.in_(groups))
     return {
         row.id: Contact(id=row.id, created_at=row.created_at, name=person_name(row),  # type: ignore[arg-type]
                         phones=frozenset(points[row.id]["phone"]), emails=frozenset(points[row.id]["email"]),
                         identities=frozenset(points[row.id]["identity"]), province_code=row.province_code)
-        for row in session.execute(select(contacts).where(contacts.c.id.in_(groups)))
+        for row in session.execute(query)
     }
 
 
