@@ -24,13 +24,14 @@ from datetime import datetime, timezone
 from types import SimpleNamespace
 from typing import Any
 
-from sqlalchemy import Table, and_, func, or_, select, tuple_
+from sqlalchemy import Table, and_, or_, select
 from sqlalchemy.orm import Session
 
 from hub import dedupe
 from hub.ids import uuid7
 from hub.model import Contact, Decision, Lead
 from hub.store.contacts import HOT_KEY_LIMIT, MAX_CANDIDATES, load_candidates, members_of, person_name, roots_of
+from hub.store.prefetch import candidates_by_id, key_rows, stored_refs
 from hub.store.documents import _document, lead_data
 from hub.store.engine import lock_keys
 from hub.store.repository import OUTBOX_LOCK, _absorb, _decision_record, apply_lead
@@ -39,9 +40,6 @@ from hub.store.schema import (ContactPointRow, ContactRow, LeadRow, MatchKeyRow,
 
 log = logging.getLogger(__name__)
 _CONTACT_COLUMNS = [c.key for c in ContactRow.__table__.columns]
-# What dedupe reads of a stored contact (person_name and Contact).
-_CANDIDATE_COLUMNS = ("id", "created_at", "name", "name_key", "family_name", "middle_name", "given_name",
-                      "name_is_personal", "province_code")
 _POINT_COLUMNS = ("contact_id", "kind", "value", "display", "data", "created_at")
 
 
@@ -96,11 +94,11 @@ class _Batch:
     def __init__(self, session: Session, leads: list[Lead]) -> None:
         self.session = session
         lock_keys(session, [f"{kind}:{value}" for lead in leads for kind, value in dedupe.strong_keys(lead)])
-        self.stored = _stored_refs(session, leads)
+        self.stored = stored_refs(session, leads)
         # Keys already hot in the database are skipped whatever the batch adds: not loaded.
-        self.hot, self.by_key = _key_rows(session, {key for lead in leads for key in dedupe.blocking_keys(lead)})
+        self.hot, self.by_key = key_rows(session, {key for lead in leads for key in dedupe.blocking_keys(lead)})
         self.roots = roots_of(session, {cid for ids in self.by_key.values() for cid in ids})
-        self.contacts = _load_candidates(session, set(self.roots.values()))
+        self.contacts = candidates_by_id(session, set(self.roots.values()))
         self.new_by_key: dict[str, list[str]] = {}  # contacts given a key in this batch
         self.groups: dict[str, _Group] = {}
         self.landed: list[_Landed] = []
@@ -283,28 +281,6 @@ def _outbox_values(item: _Landed) -> dict[str, object]:
             "created_at": item.now}
 
 
-def _load_candidates(session: Session, root_ids: set[str]) -> dict[str, Contact]:
-    """load_candidates for many survivors, by id, read as plain rows: thousands a batch, where
-    ORM objects would cost more than the decisions made with them."""
-    if not root_ids:
-        return {}
-    groups = members_of(session, root_ids)
-    owner = {member: root for root, members in groups.items() for member in members}
-    points: dict[str, dict[str, set[str]]] = {r: {"phone": set(), "email": set(), "identity": set()} for r in groups}
-    rows = _table(ContactPointRow).c
-    for cid, kind, value in session.execute(select(rows.contact_id, rows.kind, rows.value)
-                                            .where(rows.contact_id.in_(owner))):
-        points[owner[cid]].setdefault(kind, set()).add(value)
-    contacts = _table(ContactRow).c
-    query = select(*(contacts[name] for name in _CANDIDATE_COLUMNS)).where(contacts.id.in_(groups))
-    return {
-        row.id: Contact(id=row.id, created_at=row.created_at, name=person_name(row),  # type: ignore[arg-type]
-                        phones=frozenset(points[row.id]["phone"]), emails=frozenset(points[row.id]["email"]),
-                        identities=frozenset(points[row.id]["identity"]), province_code=row.province_code)
-        for row in session.execute(query)
-    }
-
-
 def _new_group(lead: Lead, now: datetime) -> _Group:
     """A new contact; its row is a plain namespace (an ORM object costs more to make than to store)."""
     row = SimpleNamespace(**dict.fromkeys(_CONTACT_COLUMNS))
@@ -323,30 +299,6 @@ def _lead_values(lead: Lead, decision: Decision, event_id: int | None, now: date
 
 def _table(row: type) -> Table:
     return row.__table__  # type: ignore[attr-defined, no-any-return]
-
-
-def _stored_refs(session: Session, leads: list[Lead]) -> set[tuple[str, str]]:
-    refs = list({(lead.channel, lead.source_ref) for lead in leads})
-    if not refs:
-        return set()
-    query = select(LeadRow.channel, LeadRow.source_ref).where(tuple_(LeadRow.channel, LeadRow.source_ref).in_(refs))
-    return {(channel, ref) for channel, ref in session.execute(query)}
-
-
-def _key_rows(session: Session, keys: set[str]) -> tuple[set[str], dict[str, list[str]]]:
-    """The keys shared by more than HOT_KEY_LIMIT contacts (find_candidates skips them), and
-    for the others, key -> contact ids. Hot keys are only counted, on the key index: in a big
-    store, a common name's key has thousands of rows."""
-    if not keys:
-        return set(), {}
-    counted = select(MatchKeyRow.key).where(MatchKeyRow.key.in_(keys)).group_by(MatchKeyRow.key)
-    hot = set(session.execute(counted.having(func.count() > HOT_KEY_LIMIT)).scalars())
-    by_key: dict[str, list[str]] = {}
-    if keys - hot:
-        for key, contact_id in session.execute(select(MatchKeyRow.key, MatchKeyRow.contact_id)
-                                               .where(MatchKeyRow.key.in_(keys - hot))):
-            by_key.setdefault(key, []).append(contact_id)
-    return hot, by_key
 
 
 def _new_points(contact_id: str, lead: Lead, now: datetime, known: set[tuple[str, str]]) -> list[SimpleNamespace]:

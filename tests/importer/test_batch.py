@@ -171,7 +171,7 @@ def test_when_a_whole_batch_fails_each_row_is_processed_on_its_own(hub, tmp_path
 
 
 def test_the_batch_sees_stored_contacts_as_load_candidates_does_merged_members_included(hub, tmp_path):
-    from hub.store import bulk
+    from hub.store import prefetch
     from hub.store.contacts import load_candidates
     from hub.store.merging import merge_contacts
 
@@ -182,6 +182,6 @@ def test_the_batch_sees_stored_contacts_as_load_candidates_does_merged_members_i
     with hub.store.transaction() as session:
         merge_contacts(session, an, [an_email], actor="ops")
     with hub.store.sessions() as session:
-        seen = bulk._load_candidates(session, {an, bich})
+        seen = prefetch.candidates_by_id(session, {an, bich})
         assert seen == {c.id: c for c in load_candidates(session, [an, bich])}
         assert (seen[an].phones, seen[an].emails) == ({"+84912345678"}, {"an@gmail.com"})
