@@ -2,8 +2,8 @@
 
 For bulk imports. Leads are taken in order and each sees the ones before it:
 
-- candidates come from one prefetch per batch (blocking keys -> contacts, same limits as
-  find_candidates) plus what the batch itself did, kept in memory;
+- candidates come from one prefetch per batch (hub.store.prefetch: blocking keys -> contacts,
+  same limits as find_candidates) plus what the batch itself did, kept in memory;
 - every lead is decided and landed in memory, as apply_lead would land it: a new contact, or
   a merge into a contact (one created earlier in the batch, or a stored one, read once and
   locked); its points, blocking keys, lead, suggestions and outbox event (with the contact's
