@@ -6,12 +6,14 @@ Generates a seeded XLSX of Vietnamese leads with that share of broken rows
 a temporary folder (the inline pipeline, as `hub import` runs it), checks that the counts and the
 rejects report are exactly what the generator expects, and prints rows per second end to end
 (reading the file included) and CPU time per row (time.process_time: steadier than wall time on
-a shared machine).
+a shared machine). `--phases` adds the CPU time per row of each step (reading, parsing and
+normalizing, the batch's candidate prefetch, decisions, writes): where the time goes.
 """
 from __future__ import annotations
 
 import argparse
 import csv
+import functools
 import logging
 import sys
 import tempfile
@@ -30,7 +32,35 @@ from hub.store.migrate import upgrade  # noqa: E402
 from hub.store.schema import ContactRow, LeadRow  # noqa: E402
 
 
-def run(rows: int, broken: float) -> int:
+# (module, attribute, label): the steps --phases times, outermost first.
+PHASES = (("hub.importer", "read_table", "read the file"), ("hub.inbox", "put_batch", "store raw events"),
+          ("hub.pipeline", "_process_batch", "process (all below)"),
+          ("hub.pipeline", "_leads", "  parse + normalize"), ("hub.store.bulk", "_Batch.__init__", "  prefetch candidates"),
+          ("hub.store.bulk", "dedupe.decide", "  decide"), ("hub.store.bulk", "_Batch.flush", "  write"))
+
+
+def _time_phases(spent: dict[str, float]) -> None:
+    """Wrap each step of PHASES so that its CPU time adds up in spent[label]."""
+    import importlib
+
+    for module, path, label in PHASES:
+        owner = importlib.import_module(module)
+        *parents, name = path.split(".")
+        for parent in parents:
+            owner = getattr(owner, parent)
+        original = getattr(owner, name)
+
+        def timed(*args, _original=original, _label=label, **kwargs):  # type: ignore[no-untyped-def]
+            started = time.process_time()
+            try:
+                return _original(*args, **kwargs)
+            finally:
+                spent[_label] = spent.get(_label, 0.0) + time.process_time() - started
+
+        setattr(owner, name, functools.wraps(original)(timed))
+
+
+def run(rows: int, broken: float, phases: bool = False) -> int:
     folder = Path(tempfile.mkdtemp(prefix="hub-import-"))
     path = folder / "khach_hang.xlsx"
     started = time.perf_counter()
@@ -40,6 +70,9 @@ def run(rows: int, broken: float) -> int:
     upgrade(url)
     hub = Hub(Settings(database_url=url, secret_key="bench"))
     logging.disable(logging.WARNING)
+    spent: dict[str, float] = {}
+    if phases:
+        _time_phases(spent)
     wall, cpu = time.perf_counter(), time.process_time()
     result = import_file(hub, path)
     wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
@@ -47,6 +80,8 @@ def run(rows: int, broken: float) -> int:
     print(result.summary())
     print(f"{rows / wall:,.0f} rows/s end to end ({wall:.1f} s wall), "
           f"CPU {cpu / rows * 1000:.3f} ms per row ({cpu:.1f} s)")
+    for label in (label for _, _, label in PHASES if label in spent):
+        print(f"  {label:24} CPU {spent[label] / rows * 1000:.3f} ms per row")
     for problem in problems:
         print("MISMATCH:", problem)
     return 1 if problems else 0
@@ -75,5 +110,6 @@ if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--rows", type=int, default=100_000)
     parser.add_argument("--broken", type=float, default=0.10)
+    parser.add_argument("--phases", action="store_true", help="also print the CPU time per row of each step")
     args = parser.parse_args()
-    sys.exit(run(args.rows, args.broken))
+    sys.exit(run(args.rows, args.broken, args.phases))

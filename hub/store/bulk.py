@@ -2,14 +2,18 @@
 
 For bulk imports. Leads are taken in order and each sees the ones before it:
 
-- candidates come from one prefetch per batch (blocking keys -> contacts, same limits as
-  find_candidates) plus the contacts created earlier in the batch, kept in memory;
-- a lead whose decision is "new" or "suggest" gets its contact, points, blocking keys, lead,
-  suggestions and outbox event built in memory and written with the others in a few multi-row
-  INSERTs (`flush`);
-- a lead that merges into a contact goes through apply_lead itself, after the pending rows are
-  written, in a SAVEPOINT (when it fails, only its own writes are undone and its neighbours are
-  kept); the contact it changed is then read again for the leads after it.
+- candidates come from one prefetch per batch (hub.store.prefetch: blocking keys -> contacts,
+  same limits as find_candidates) plus what the batch itself did, kept in memory;
+- every lead is decided and landed in memory, as apply_lead would land it: a new contact, or
+  a merge into a contact (one created earlier in the batch, or a stored one, read once and
+  locked); its points, blocking keys, lead, suggestions and outbox event (with the contact's
+  document as it stood right after that lead) wait for `flush`, which writes them all in a
+  few multi-row INSERTs at the end of the batch;
+- an event with several leads goes through apply_lead itself, in a SAVEPOINT, after the
+  pending rows are written.
+
+An event whose lead cannot be landed gets its exception back and nothing of it is kept; the
+others go on.
 """
 from __future__ import annotations
 
@@ -17,14 +21,17 @@ import logging
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
+from types import SimpleNamespace
+from typing import Any
 
-from sqlalchemy import Table, func, select, tuple_
+from sqlalchemy import Table, and_, or_, select
 from sqlalchemy.orm import Session
 
 from hub import dedupe
 from hub.ids import uuid7
 from hub.model import Contact, Decision, Lead
-from hub.store.contacts import HOT_KEY_LIMIT, MAX_CANDIDATES, load_candidates, person_name, roots_of
+from hub.store.contacts import HOT_KEY_LIMIT, MAX_CANDIDATES, load_candidates, members_of, person_name, roots_of
+from hub.store.prefetch import candidates_by_id, key_rows, stored_refs
 from hub.store.documents import _document, lead_data
 from hub.store.engine import lock_keys
 from hub.store.repository import OUTBOX_LOCK, _absorb, _decision_record, apply_lead
@@ -33,18 +40,40 @@ from hub.store.schema import (ContactPointRow, ContactRow, LeadRow, MatchKeyRow,
 
 log = logging.getLogger(__name__)
 _CONTACT_COLUMNS = [c.key for c in ContactRow.__table__.columns]
+_POINT_COLUMNS = ("contact_id", "kind", "value", "display", "data", "created_at")
 
 
 @dataclass
-class _New:
-    """A lead that lands on a new contact, waiting to be written."""
+class _Group:
+    """A contact the batch writes to: its row as it stands now and what its document shows.
 
-    event_id: int | None
-    lead: Lead
-    decision: Decision
-    contact: ContactRow
-    keys: list[str]
-    points: list[ContactPointRow] = field(default_factory=list)
+    `stored` groups were read from the database (their row is an ORM object, updated on
+    flush); the others are new and inserted on flush.
+    """
+
+    row: Any
+    stored: bool
+    own_points: set[tuple[str, str]]  # its own (kind, value)s: apply_lead adds no point twice
+    own_keys: set[str]  # its own blocking keys known so far (stored groups: checked per lead)
+    points: list[Any] = field(default_factory=list)  # the document's, unique (kind, value), oldest first
+    leads: list[Any] = field(default_factory=list)  # the document's (LeadRow or its namespace)
+
+    def document_point(self, point: Any) -> None:
+        if all((p.kind, p.value) != (point.kind, point.value) for p in self.points):
+            self.points.append(point)
+
+
+@dataclass
+class _Landed:
+    """One lead landed in memory: what flush writes for it."""
+
+    group: _Group
+    lead_row: SimpleNamespace  # the LeadRow's fields a document shows; id set by flush
+    values: dict[str, object]  # the lead row's columns
+    event_type: str
+    # The contact's document right after this lead: its columns, how many points, which leads.
+    snapshot: tuple[SimpleNamespace, int, list[Any]]
+    now: datetime
 
 
 def apply_batch(session: Session, events: Sequence[tuple[int, Sequence[Lead]]]) -> dict[int, Exception | None]:
@@ -53,8 +82,8 @@ def apply_batch(session: Session, events: Sequence[tuple[int, Sequence[Lead]]]) 
     batch = _Batch(session, [lead for _, leads in events for lead in leads])
     outcome: dict[int, Exception | None] = {}
     for event_id, leads in events:
-        if len(leads) == 1 and batch.add_new(leads[0], event_id):
-            outcome[event_id] = None
+        if len(leads) == 1:
+            outcome[event_id] = batch.add(leads[0], event_id)
         else:
             outcome[event_id] = batch.apply_one_by_one(leads, event_id)
     batch.flush()
@@ -64,57 +93,132 @@ def apply_batch(session: Session, events: Sequence[tuple[int, Sequence[Lead]]]) 
 class _Batch:
     def __init__(self, session: Session, leads: list[Lead]) -> None:
         self.session = session
-        self.now = datetime.now(timezone.utc)
         lock_keys(session, [f"{kind}:{value}" for lead in leads for kind, value in dedupe.strong_keys(lead)])
-        self.stored = _stored_refs(session, leads)
-        self.by_key = _key_rows(session, {key for lead in leads for key in dedupe.blocking_keys(lead)})
+        self.stored = stored_refs(session, leads)
         # Keys already hot in the database are skipped whatever the batch adds: not loaded.
-        self.roots = roots_of(session, {cid for ids in self.by_key.values() if len(ids) <= HOT_KEY_LIMIT
-                                        for cid in ids})
-        known = load_candidates(session, list(dict.fromkeys(self.roots.values())))
-        self.contacts: dict[str, Contact] = {c.id: c for c in known}
+        self.hot, self.by_key = key_rows(session, {key for lead in leads for key in dedupe.blocking_keys(lead)})
+        self.roots = roots_of(session, {cid for ids in self.by_key.values() for cid in ids})
+        self.contacts = candidates_by_id(session, set(self.roots.values()))
         self.new_by_key: dict[str, list[str]] = {}  # contacts given a key in this batch
-        self.pending: list[_New] = []
-        self.pending_keys: set[str] = set()
-        self.pending_refs: set[tuple[str, str]] = set()
+        self.groups: dict[str, _Group] = {}
+        self.landed: list[_Landed] = []
+        self.points: list[dict[str, object]] = []
+        self.keys: list[dict[str, str]] = []
+        self.suggestions: list[dict[str, object]] = []
+        self.pairs: set[frozenset[str]] = set()  # suggestion pairs added by the batch
 
-    def add_new(self, lead: Lead, event_id: int | None) -> bool:
-        """Queue the lead when it lands on a new contact; False when apply_lead must handle it."""
+    def add(self, lead: Lead, event_id: int | None) -> Exception | None:
+        """Land one lead in memory as apply_lead would; the exception when it cannot be."""
         ref = (lead.channel, lead.source_ref)
-        keys = dedupe.blocking_keys(lead)
         if ref in self.stored:
-            return False
-        decision = dedupe.decide(lead, self._candidates(keys))
-        if decision.action == "merge":
-            return False
-        contact = ContactRow(id=uuid7(), attributes={}, version=1, merged_into=None,
-                             created_at=self.now, updated_at=self.now, name_is_personal=True)
-        _absorb(contact, lead)
-        new = _New(event_id, lead, decision, contact, keys, _points(contact.id, lead, self.now))
-        self.pending.append(new)
-        self.pending_keys.update(keys)
-        self.pending_refs.add(ref)
+            return None  # apply_lead: a lead already stored is a no-op
+        try:
+            keys = dedupe.blocking_keys(lead)
+            decision = dedupe.decide(lead, self._candidates(keys))
+            now = datetime.now(timezone.utc)
+            values = _lead_values(lead, decision, event_id, now)
+            merge = decision.action == "merge" and decision.contact_id is not None
+            group = self._target(decision.contact_id, keys) if merge else _new_group(lead, now)
+            suggestions = self._suggestions(group, decision, now)
+        except Exception as exc:  # nothing of this lead was recorded; the batch goes on
+            log.warning("event %s: lead not stored: %s", event_id, exc)
+            return exc
+        if merge:
+            _absorb(group.row, lead)
+            group.row.version += 1
+            group.row.updated_at = now
+        self._land(group, lead, keys, values, suggestions, now)
         self.stored.add(ref)
-        self.contacts[contact.id] = _as_candidate(new)
-        for key in keys:
-            self.new_by_key.setdefault(key, []).append(contact.id)
-        return True
+        return None
 
     def _candidates(self, keys: list[str]) -> list[Contact]:
-        """What find_candidates would return now."""
+        """What find_candidates would return now: per key, the contacts in id order (the
+        order of the key index), a key shared by more than HOT_KEY_LIMIT skipped."""
         found: list[str] = []
         for key in keys:
+            if key in self.hot:
+                continue
             known = self.by_key.get(key, [])
             added = self.new_by_key.get(key, [])
             if len(known) + len(added) <= HOT_KEY_LIMIT:
-                found.extend([self.roots[cid] for cid in known] + added)
+                found.extend(self.roots.get(cid, cid) for cid in sorted(known + added))
         ordered = list(dict.fromkeys(found))[:MAX_CANDIDATES]
         return [self.contacts[cid] for cid in ordered]
 
+    def _target(self, contact_id: str, keys: list[str]) -> _Group:
+        """The contact a lead merges into, with its own keys among the lead's known."""
+        group = self.groups.get(contact_id) or self._load(contact_id)
+        if group.stored:
+            group.own_keys.update(self.session.execute(
+                select(MatchKeyRow.key).where(MatchKeyRow.contact_id == contact_id, MatchKeyRow.key.in_(keys))
+            ).scalars())
+        return group
+
+    def _load(self, contact_id: str) -> _Group:
+        """A stored contact the batch merges into: its row (locked until commit, as the
+        UPDATE of apply_lead would lock it), its own points and its document's points and leads."""
+        row = self.session.execute(select(ContactRow).where(ContactRow.id == contact_id)
+                                   .with_for_update()).scalar_one()
+        members = members_of(self.session, [contact_id])[contact_id]
+        points = self.session.execute(select(ContactPointRow).where(ContactPointRow.contact_id.in_(members))
+                                      .order_by(ContactPointRow.id)).scalars().all()
+        leads = self.session.execute(select(LeadRow).where(LeadRow.contact_id.in_(members))
+                                     .order_by(LeadRow.captured_at, LeadRow.id)).scalars().all()
+        group = _Group(row, stored=True, own_keys=set(), leads=list(leads),
+                       own_points={(p.kind, p.value) for p in points if p.contact_id == contact_id})
+        for point in points:
+            group.document_point(point)
+        self.groups[contact_id] = group
+        return group
+
+    def _land(self, group: _Group, lead: Lead, keys: list[str], values: dict[str, object],
+              suggestions: list[dict[str, object]], now: datetime) -> None:
+        """Record the lead's points, keys, lead row, suggestions and outbox event, as apply_lead
+        adds them (nothing here can fail half-way: no database, no parsing)."""
+        contact_id = group.row.id
+        self.groups[contact_id] = group
+        values["contact_id"] = contact_id
+        for point in _new_points(contact_id, lead, now, group.own_points):
+            self.points.append({column: getattr(point, column) for column in _POINT_COLUMNS})
+            group.document_point(point)
+        for key in sorted(set(keys) - group.own_keys):
+            group.own_keys.add(key)
+            self.keys.append({"key": key, "contact_id": contact_id})
+            self.new_by_key.setdefault(key, []).append(contact_id)
+        lead_row = SimpleNamespace(id=None, channel=lead.channel, source_ref=lead.source_ref, data=values["data"],
+                                   captured_at=lead.captured_at.astimezone(timezone.utc),
+                                   attribution=values["attribution"])
+        group.leads.append(lead_row)
+        self.suggestions += suggestions
+        self.pairs.update(frozenset((s["contact_id"], s["candidate_id"])) for s in suggestions)
+        columns = SimpleNamespace(**{column: getattr(group.row, column) for column in _CONTACT_COLUMNS})
+        self.landed.append(_Landed(group, lead_row, values,
+                                   "contact.updated" if group.row.version > 1 else "contact.created",
+                                   (columns, len(group.points), list(group.leads)), now))
+        self.contacts[contact_id] = _as_candidate(group)
+
+    def _suggestions(self, group: _Group, decision: Decision, now: datetime) -> list[dict[str, object]]:
+        """The decision's pairs for ops review, except pairs already known (add_suggestions)."""
+        contact_id, rows, pairs = group.row.id, [], set()
+        for suggestion in decision.suggestions:
+            pair = frozenset((contact_id, suggestion.contact_id))
+            if (suggestion.contact_id == contact_id or pair in self.pairs or pair in pairs
+                    or (group.stored and self._known(pair))):
+                continue
+            pairs.add(pair)
+            rows.append({"contact_id": contact_id, "candidate_id": suggestion.contact_id, "score": suggestion.score,
+                         "evidence": dict(suggestion.evidence), "status": "open", "created_at": now})
+        return rows
+
+    def _known(self, pair: frozenset[str]) -> bool:
+        a, b = sorted(pair)
+        rows = MergeSuggestionRow
+        return self.session.execute(select(rows.id).where(or_(
+            and_(rows.contact_id == a, rows.candidate_id == b), and_(rows.contact_id == b, rows.candidate_id == a),
+        ))).first() is not None
+
     def apply_one_by_one(self, leads: Sequence[Lead], event_id: int) -> Exception | None:
-        if any(self.pending_keys.intersection(dedupe.blocking_keys(lead)) or
-               (lead.channel, lead.source_ref) in self.pending_refs for lead in leads):
-            self.flush()  # apply_lead must see the new contacts it may match
+        self.flush()  # apply_lead must see what the batch did so far
         try:
             with self.session.begin_nested():
                 touched = [(apply_lead(self.session, lead, event_id).contact_id, lead) for lead in leads]
@@ -136,109 +240,90 @@ class _Batch:
                 indexed.append(root)
 
     def flush(self) -> None:
-        """Write the queued new contacts and everything that hangs off them.
+        """Write what the batch landed so far; later merges into these contacts read them again.
 
         Core multi-row INSERTs on the session's connection: the ORM's bulk path costs more
-        than the database here (as in hub.inbox).
+        than the database here (as in hub.inbox). Stored contacts are ORM rows: their UPDATE
+        is the session's own flush.
         """
-        if not self.pending:
+        landed, self.landed = self.landed, []
+        created = [g.row for g in self.groups.values() if not g.stored]
+        self.groups = {}
+        if not landed:
             return
-        pending, self.pending = self.pending, []
-        self.pending_keys.clear()
-        self.pending_refs.clear()
         connection = self.session.connection()
-        connection.execute(_table(ContactRow).insert(),
-                           [{k: getattr(n.contact, k) for k in _CONTACT_COLUMNS} for n in pending])
-        points = [_point_values(p) for n in pending for p in n.points]
-        if points:
-            connection.execute(_table(ContactPointRow).insert(), points)
-        keys = [{"key": key, "contact_id": n.contact.id} for n in pending for key in n.keys]
-        if keys:
-            connection.execute(_table(MatchKeyRow).insert(), keys)
+        if created:
+            connection.execute(_table(ContactRow).insert(),
+                               [{k: getattr(row, k) for k in _CONTACT_COLUMNS} for row in created])
+        self.session.flush()
+        for table, rows in ((MatchKeyRow, self.keys), (ContactPointRow, self.points)):
+            if rows:
+                connection.execute(_table(table).insert(), rows)
         leads = _table(LeadRow)
-        lead_ids = connection.execute(
-            leads.insert().returning(leads.c.id, sort_by_parameter_order=True),
-            [self._lead_values(n) for n in pending],
-        ).scalars().all()
-        suggestions = [
-            {"contact_id": n.contact.id, "candidate_id": s.contact_id, "score": s.score,
-             "evidence": dict(s.evidence), "status": "open", "created_at": self.now}
-            for n in pending for s in n.decision.suggestions if s.contact_id != n.contact.id
-        ]
-        if suggestions:
-            connection.execute(_table(MergeSuggestionRow).insert(), suggestions)
+        lead_ids = connection.execute(leads.insert().returning(leads.c.id, sort_by_parameter_order=True),
+                                      [item.values for item in landed]).scalars().all()
+        for item, lead_id in zip(landed, lead_ids):
+            item.lead_row.id = lead_id
+        if self.suggestions:
+            connection.execute(_table(MergeSuggestionRow).insert(), self.suggestions)
+        self.points, self.keys, self.suggestions = [], [], []
         lock_keys(self.session, [OUTBOX_LOCK])
-        connection.execute(_table(OutboxRow).insert(),
-                           [self._outbox_values(n, lead_id) for n, lead_id in zip(pending, lead_ids)])
+        connection.execute(_table(OutboxRow).insert(), [_outbox_values(item) for item in landed])
 
-    def _lead_values(self, new: _New) -> dict[str, object]:
-        lead = new.lead
-        return {"raw_event_id": new.event_id, "contact_id": new.contact.id, "channel": lead.channel,
-                "source_ref": lead.source_ref, "captured_at": lead.captured_at, "data": lead_data(lead),
-                "attribution": lead.attribution.as_dict(), "decision": _decision_record(new.decision),
-                "created_at": self.now}
 
-    def _outbox_values(self, new: _New, lead_id: int) -> dict[str, object]:
-        lead = LeadRow(id=lead_id, channel=new.lead.channel, source_ref=new.lead.source_ref,
-                       captured_at=new.lead.captured_at, attribution=new.lead.attribution.as_dict())
-        document = _document(new.contact, new.points, [lead])
-        return {"event_id": "evt_" + uuid7().replace("-", ""), "type": "contact.created",
-                "contact_id": new.contact.id, "contact_version": 1, "payload": {"contact": document},
-                "created_at": self.now}
+def _outbox_values(item: _Landed) -> dict[str, object]:
+    """The outbox event of a landed lead, carrying the document append_outbox would read."""
+    columns, points, leads = item.snapshot
+    document = _document(columns, item.group.points[:points],  # type: ignore[arg-type]
+                         sorted(leads, key=lambda lead: (lead.captured_at, lead.id)))
+    return {"event_id": "evt_" + uuid7().replace("-", ""), "type": item.event_type,
+            "contact_id": columns.id, "contact_version": columns.version, "payload": {"contact": document},
+            "created_at": item.now}
+
+
+def _new_group(lead: Lead, now: datetime) -> _Group:
+    """A new contact; its row is a plain namespace (an ORM object costs more to make than to store)."""
+    row = SimpleNamespace(**dict.fromkeys(_CONTACT_COLUMNS))
+    row.id, row.attributes, row.version, row.created_at, row.updated_at = uuid7(), {}, 1, now, now
+    row.name_is_personal = True
+    _absorb(row, lead)
+    return _Group(row, stored=False, own_points=set(), own_keys=set())
+
+
+def _lead_values(lead: Lead, decision: Decision, event_id: int | None, now: datetime) -> dict[str, object]:
+    """The lead row's columns but its contact (as apply_lead inserts it)."""
+    return {"raw_event_id": event_id, "contact_id": None, "channel": lead.channel, "source_ref": lead.source_ref,
+            "captured_at": lead.captured_at, "data": lead_data(lead), "attribution": lead.attribution.as_dict(),
+            "decision": _decision_record(decision), "created_at": now}
 
 
 def _table(row: type) -> Table:
     return row.__table__  # type: ignore[attr-defined, no-any-return]
 
 
-def _stored_refs(session: Session, leads: list[Lead]) -> set[tuple[str, str]]:
-    refs = list({(lead.channel, lead.source_ref) for lead in leads})
-    if not refs:
-        return set()
-    query = select(LeadRow.channel, LeadRow.source_ref).where(tuple_(LeadRow.channel, LeadRow.source_ref).in_(refs))
-    return {(channel, ref) for channel, ref in session.execute(query)}
-
-
-def _key_rows(session: Session, keys: set[str]) -> dict[str, list[str]]:
-    """Blocking key -> contact ids, at most HOT_KEY_LIMIT + 1 per key (as find_candidates reads)."""
-    if not keys:
-        return {}
-    number = func.row_number().over(partition_by=MatchKeyRow.key).label("n")
-    ranked = select(MatchKeyRow.key, MatchKeyRow.contact_id, number).where(MatchKeyRow.key.in_(keys)).subquery()
-    rows = session.execute(select(ranked.c.key, ranked.c.contact_id).where(ranked.c.n <= HOT_KEY_LIMIT + 1))
-    by_key: dict[str, list[str]] = {}
-    for key, contact_id in rows:
-        by_key.setdefault(key, []).append(contact_id)
-    return by_key
-
-
-def _points(contact_id: str, lead: Lead, now: datetime) -> list[ContactPointRow]:
-    """The lead's phones, emails and identity as the new contact's points (as _add_points)."""
+def _new_points(contact_id: str, lead: Lead, now: datetime, known: set[tuple[str, str]]) -> list[SimpleNamespace]:
+    """The lead's phones, emails and identity the contact does not have yet (as _add_points);
+    `known` gets them."""
     source = f"{lead.channel}:{lead.source_ref}"
     points = [("phone", p.e164, p.e164, asdict(p)) for p in lead.phones]
     points += [("email", e.key, e.address, asdict(e)) for e in lead.emails]
     if lead.identity is not None:
         points.append(("identity", lead.identity.key, lead.identity.key, asdict(lead.identity)))
-    seen: set[tuple[str, str]] = set()
     rows = []
     for kind, value, display, data in points:
-        if (kind, value) not in seen:
-            seen.add((kind, value))
-            rows.append(ContactPointRow(contact_id=contact_id, kind=kind, value=value, display=display,
+        if (kind, value) not in known:
+            known.add((kind, value))
+            rows.append(SimpleNamespace(contact_id=contact_id, kind=kind, value=value, display=display,
                                         data={**data, "source": source}, created_at=now))
     return rows
 
 
-def _point_values(point: ContactPointRow) -> dict[str, object]:
-    return {"contact_id": point.contact_id, "kind": point.kind, "value": point.value,
-            "display": point.display, "data": point.data, "created_at": point.created_at}
-
-
-def _as_candidate(new: _New) -> Contact:
-    """The new contact as dedupe sees a stored one (load_candidates)."""
-    by_kind: dict[str, frozenset[str]] = {
-        kind: frozenset(p.value for p in new.points if p.kind == kind) for kind in ("phone", "email", "identity")
-    }
-    return Contact(id=new.contact.id, created_at=new.contact.created_at, name=person_name(new.contact),
-                   phones=by_kind["phone"], emails=by_kind["email"], identities=by_kind["identity"],
-                   province_code=new.contact.province_code)
+def _as_candidate(group: _Group) -> Contact:
+    """The contact as dedupe sees a stored one (load_candidates: points over its members)."""
+    by_kind: dict[str, set[str]] = {"phone": set(), "email": set(), "identity": set()}
+    for point in group.points:
+        by_kind.setdefault(point.kind, set()).add(point.value)
+    row = group.row
+    return Contact(id=row.id, created_at=row.created_at, name=person_name(row), phones=frozenset(by_kind["phone"]),
+                   emails=frozenset(by_kind["email"]), identities=frozenset(by_kind["identity"]),
+                   province_code=row.province_code)

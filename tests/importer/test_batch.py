@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 from collections import Counter
+from datetime import datetime, timezone
+from pathlib import Path
 
 import pytest
 
@@ -36,40 +38,121 @@ def outcome(hub: Hub) -> dict[str, object]:
     }
 
 
+TIMES = {"created_at", "updated_at", "received_at", "due_at", "decided_at"}
+
+
+def stored(hub: Hub) -> dict[str, list[object]]:
+    """Every row of what a lead writes, contact ids replaced by the first lead that landed on
+    the contact (ids are random, lead ids follow the processing order), times left out."""
+    leads = rows(hub, "leads")
+    first: dict[str, str] = {}
+    for lead in leads:
+        first.setdefault(lead["contact_id"], lead["source_ref"].split("@")[0])
+
+    def same(value: object) -> object:
+        if isinstance(value, dict):
+            return {k: same(v) for k, v in value.items() if k not in TIMES}
+        if isinstance(value, list):
+            return [same(v) for v in value]
+        return first.get(value, value) if isinstance(value, str) else value
+
+    tables = {"leads": leads, "contacts": rows(hub, "contacts"), "contact_points": rows(hub, "contact_points"),
+              "match_keys": rows(hub, "match_keys"), "merge_suggestions": rows(hub, "merge_suggestions"),
+              "outbox": rows(hub, "outbox")}
+    found = {name: [same({k: v for k, v in row.items() if k not in ("seq", "event_id")}) for row in table]
+             for name, table in tables.items()}
+    for name in ("contacts", "contact_points", "match_keys"):  # keyed by random ids: their order says nothing
+        found[name] = sorted(found[name], key=repr)
+    return found
+
+
+def assert_same_as_one_by_one(hub: Hub, path: Path, chunk: int, monkeypatch: pytest.MonkeyPatch) -> Hub:
+    """Import the file batched into hub and one by one into a reference store: the same rows."""
+    from hub.store.migrate import upgrade
+
+    monkeypatch.setattr("hub.importer.CHUNK", chunk)
+    batched = import_file(hub, path)
+    reference = Hub(make_settings(f"sqlite:///{path.parent}/reference.db"))
+    upgrade(reference.settings.database_url)
+    with monkeypatch.context() as patched:
+        patched.setattr(pipeline, "run_batch", one_by_one)
+        expected = import_file(reference, path, report=path.parent / "reference.csv")
+    assert (batched.imported, batched.rejected) == (expected.imported, expected.rejected)
+    assert outcome(hub) == outcome(reference)
+    batched_rows, reference_rows = stored(hub), stored(reference)
+    for table, found in batched_rows.items():
+        assert found == reference_rows[table], table
+    return reference
+
+
 def test_a_batched_import_stores_exactly_what_one_by_one_processing_stores(hub, tmp_path, monkeypatch):
     path = tmp_path / "khach.xlsx"
     generate(path, 300, broken=0.1, seed=3)  # includes people repeated within and across chunks
-    monkeypatch.setattr("hub.importer.CHUNK", 64)
-    batched = import_file(hub, path)
-    reference = Hub(make_settings(f"sqlite:///{tmp_path}/reference.db"))
-    from hub.store.migrate import upgrade
-
-    upgrade(reference.settings.database_url)
-    monkeypatch.setattr(pipeline, "run_batch", one_by_one)
-    expected = import_file(reference, path, report=tmp_path / "reference.csv")
-    assert (batched.imported, batched.rejected) == (expected.imported, expected.rejected)
-    assert outcome(hub) == outcome(reference)
+    reference = assert_same_as_one_by_one(hub, path, 64, monkeypatch)
     assert outcome(hub)["outbox"]["contact.updated"] > 0  # merges happened, inside and across batches
+    reference.store.dispose()
+
+
+def test_batched_merges_keep_documents_suggestions_and_keys_as_one_by_one(hub, tmp_path, monkeypatch):
+    path = write_csv(tmp_path / "a.csv", [
+        ["Họ tên", "SĐT", "Email", "Tỉnh/Thành", "Ngày"],
+        ["Nguyễn Văn An", "0912345678", "", "Hà Nội", "15/03/2024"],
+        ["Nguyễn Văn An", "0912 345 678", "an.nguyen@gmail.com", "", "01/01/2024"],  # an earlier capture
+        ["Nguyễn Văn Bình", "0912345678", "", "Hà Nội", "02/01/2024"],  # a family member: suggested
+        ["Trần Thị Cúc", "0987654321", "", "TP.HCM", "03/01/2024"],
+        ["Nguyễn Văn An", "84912345678", "an.nguyen@gmail.com", "Đà Nẵng", "04/01/2024"],  # a stored contact
+        ["Nguyễn Văn Bình", "0912345678", "", "", "05/01/2024"],  # the same pair again
+        ["Trần Thị Cúc", "", "", "TP.HCM", "06/01/2024"],  # a name alone: suggested at most
+    ])
+    reference = assert_same_as_one_by_one(hub, path, 3, monkeypatch)
+    an = next(c for c in iter_contacts(hub.store) if c["name"] == "Nguyễn Văn An")
+    assert [lead["captured_at"][:10] for lead in an["leads"]] == ["2023-12-31", "2024-01-03", "2024-03-14"]
+    assert len(rows(hub, "merge_suggestions")) > 0
     reference.store.dispose()
 
 
 def test_a_row_that_fails_does_not_fail_its_neighbours(hub, tmp_path, monkeypatch):
     from hub.store import bulk
 
-    real = bulk.apply_lead
+    real = bulk._lead_values
 
-    def fails_for_row_3(session, lead, raw_event_id):  # type: ignore[no-untyped-def]
+    def fails_for_row_3(lead, *args):  # type: ignore[no-untyped-def]
         if lead.source_ref.startswith("a.csv#3@"):
-            raise RuntimeError("simulated database error")
-        return real(session, lead, raw_event_id)
+            raise RuntimeError("simulated error")
+        return real(lead, *args)
 
-    monkeypatch.setattr(bulk, "apply_lead", fails_for_row_3)
+    monkeypatch.setattr(bulk, "_lead_values", fails_for_row_3)
     path = write_csv(tmp_path / "a.csv", [["Họ tên", "SĐT"], ["Nguyễn Văn An", "0912345678"],
                                           ["Nguyễn Văn An", "0912 345 678"], ["Lê Thị Bích", "0987654321"]])
     result = import_file(hub, path)
-    # Row 3 merges, so it takes apply_lead in the batch, fails there, and is then processed alone.
+    # Row 3 fails in the batch, where its neighbours are stored, and is then processed alone.
     assert (result.imported, result.rejected) == (3, 0)
     assert sorted(len(c["leads"]) for c in iter_contacts(hub.store)) == [1, 2]
+    assert Counter(r["type"] for r in rows(hub, "outbox")) == {"contact.created": 2, "contact.updated": 1}
+
+
+def test_an_event_with_several_leads_goes_through_apply_lead_after_what_the_batch_landed(hub):
+    from hub import inbox
+    from hub.model import LeadDraft
+    from hub.normalize import normalize
+    from hub.store import bulk
+
+    def lead(ref: str, name: str, phone: str):  # type: ignore[no-untyped-def]
+        return normalize(LeadDraft(channel="import", source_ref=ref, name=name, phones=(phone,),
+                                   captured_at=datetime(2024, 1, int(ref), tzinfo=timezone.utc)))
+
+    items = [inbox.Item(channel="import", delivery_key=key, route="", body=b"{}", headers={}) for key in "abc"]
+    first, second, third = (a.event_id for a in inbox.put_batch(hub.store, items, delivery=None,
+                                                                 queue=hub.settings.queue))
+    with hub.store.transaction() as session:
+        outcome = bulk.apply_batch(session, [(first, [lead("1", "Nguyễn Văn An", "0912345678")]),
+                                             (second, [lead("2", "Nguyễn Văn An", "0912345678"),
+                                                       lead("3", "Lê Thị Bích", "0987654321")]),
+                                             (third, [lead("4", "Lê Thị Bích", "0987 654 321")])])
+    assert outcome == {first: None, second: None, third: None}
+    assert sorted(len(c["leads"]) for c in iter_contacts(hub.store)) == [2, 2]
+    assert [(r["type"], r["contact_version"]) for r in rows(hub, "outbox")] == [
+        ("contact.created", 1), ("contact.updated", 2), ("contact.created", 1), ("contact.updated", 2)]
 
 
 @pytest.mark.parametrize("broken", ["flush", "claim"])
@@ -85,3 +168,20 @@ def test_when_a_whole_batch_fails_each_row_is_processed_on_its_own(hub, tmp_path
     result = import_file(hub, path)
     assert (result.imported, result.rejected) == (1, 1)
     assert Counter(r["status"] for r in rows(hub, "raw_events")) == {"done": 1, "ignored": 1}
+
+
+def test_the_batch_sees_stored_contacts_as_load_candidates_does_merged_members_included(hub, tmp_path):
+    from hub.store import prefetch
+    from hub.store.contacts import load_candidates
+    from hub.store.merging import merge_contacts
+
+    import_file(hub, write_csv(tmp_path / "a.csv", [["Họ tên", "SĐT", "Email"], ["Nguyễn Văn An", "0912345678", ""],
+                                                    ["An Nguyễn", "", "an@gmail.com"], ["Lê Bích", "0987654321", ""]]))
+    an, an_email, bich = (next(r["contact_id"] for r in rows(hub, "contact_points") if r["value"] == value)
+                          for value in ("+84912345678", "an@gmail.com", "+84987654321"))
+    with hub.store.transaction() as session:
+        merge_contacts(session, an, [an_email], actor="ops")
+    with hub.store.sessions() as session:
+        seen = prefetch.candidates_by_id(session, {an, bich})
+        assert seen == {c.id: c for c in load_candidates(session, [an, bich])}
+        assert (seen[an].phones, seen[an].emails) == ({"+84912345678"}, {"an@gmail.com"})
