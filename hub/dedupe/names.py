@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 from hub.model import PersonName
 from hub.normalize import fold
@@ -13,13 +13,23 @@ class NameParts:
     family: str | None  # None for a single-word name (a given name or a nickname)
     given: str
 
-    @property
+    @cached_property
     def middle(self) -> tuple[str, ...]:
+        """The tokens besides the family and given names (cached: names are compared many times)."""
         rest = list(self.tokens)
         for part in (self.family, self.given):
             if part in rest:
                 rest.remove(part)
         return tuple(rest)
+
+    @cached_property
+    def bag(self) -> tuple[str, ...]:
+        """The tokens in sorted order: equal for the same words in any order."""
+        return tuple(sorted(self.tokens))
+
+    @cached_property
+    def words(self) -> frozenset[str]:
+        return frozenset(self.tokens)
 
 
 @lru_cache(maxsize=65536)
