@@ -1,8 +1,11 @@
 """Name parts for matching: folded tokens, family name and given name."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, replace
 from functools import cached_property, lru_cache
+
+from rapidfuzz.distance import OSA
 
 from hub.model import PersonName
 from hub.normalize import fold
@@ -52,3 +55,51 @@ def name_parts(name: PersonName) -> NameParts | None:
     if family == given:
         family, given = tokens[0], tokens[-1]
     return NameParts(tuple(tokens), family, given)
+
+
+# A folded Vietnamese syllable: an onset, then a vowel group that may end the syllable or take a
+# final consonant. Vowel groups ending in a glide (ai, ao, eo, uu, ieu...) take none.
+_ONSET = r"(?:ngh|ng|nh|ch|gh|gi|kh|ph|qu|th|tr|[bcdghklmnprstvx])?"
+_CLOSED = r"(?:uye|oa|oe|ie|ye|uo|ua|uy|oo|[aeiouy])(?:ch|ng|nh|[cmnpt])?"
+_OPEN = r"(?:oai|oay|oeo|uay|uoi|uou|uya|uyu|ieu|yeu|ai|ao|au|ay|eo|eu|ia|iu|oi|ui|uu|ue)"
+_SYLLABLE = re.compile(f"{_ONSET}(?:{_CLOSED}|{_OPEN})")
+
+
+@lru_cache(maxsize=16384)
+def is_syllable(word: str) -> bool:
+    """Whether a folded word can be written in Vietnamese at all ("quang" yes; "qaun", "quaang",
+    "trug", "ngueyn" no: a word no Vietnamese could be named is a slip of the keyboard)."""
+    return _SYLLABLE.fullmatch(word) is not None
+
+
+def _slips(a: NameParts, b: NameParts) -> dict[str, str]:
+    """a's words that are no Vietnamese syllable, each mapped to the one word of b it is one
+    edit (a transposition counts as one) away from: "qaun" -> "quan", "trn" -> "tran"."""
+    found = {}
+    for word in set(a.tokens) - set(b.tokens):
+        if is_syllable(word):
+            continue
+        near = {other for other in b.tokens
+                if is_syllable(other) and min(len(word), len(other)) >= 3 and OSA.distance(word, other) <= 1}
+        if len(near) == 1:
+            found[word] = near.pop()
+    return found
+
+
+def _corrected(parts: NameParts, slips: dict[str, str]) -> NameParts:
+    fixed = tuple(slips.get(word, word) for word in parts.tokens)
+    family = slips.get(parts.family, parts.family) if parts.family is not None else None
+    return replace(parts, tokens=fixed, family=family, given=slips.get(parts.given, parts.given))
+
+
+def mended(a: NameParts, b: NameParts) -> tuple[NameParts, NameParts, list[str]]:
+    """Both names with their slips corrected towards the other name, and the slips found.
+
+    Only a word that cannot be Vietnamese is corrected: "Hùng" and "Dũng" (fathers and sons
+    share phones) stay two names, while "Qaun" is Quân mistyped, not Quân's brother.
+    """
+    slips_a, slips_b = _slips(a, b), _slips(b, a)
+    if not slips_a and not slips_b:
+        return a, b, []
+    found = sorted(f"{w} ~ {r}" for w, r in (*slips_a.items(), *slips_b.items()))
+    return _corrected(a, slips_a), _corrected(b, slips_b), found

@@ -13,7 +13,7 @@ from typing import Any
 
 from rapidfuzz.distance import OSA
 
-from hub.dedupe.names import NameParts, name_parts
+from hub.dedupe.names import NameParts, mended, name_parts
 from hub.dedupe.phones import subscriber
 from hub.model import Contact, Lead, PersonName
 
@@ -49,6 +49,9 @@ def _typo(a: str, b: str, min_length: int) -> bool:
 def _name_level(a: NameParts, b: NameParts) -> str:
     if a.bag == b.bag:
         return "exact"
+    a, b, _ = mended(a, b)
+    if a.bag == b.bag:
+        return "exact"
     if a.family is None or b.family is None:
         short, full = (a, b) if a.family is None else (b, a)
         # Only the full name's given name: "chú Thành" is not Nguyễn Thanh Liên's middle name.
@@ -76,7 +79,9 @@ def compare_names(a: PersonName | None, b: PersonName | None) -> Comparison:
     if parts_a is None or parts_b is None:
         return Comparison("unknown")
     level = _name_level(parts_a, parts_b)
-    return Comparison(level, {"a": " ".join(parts_a.tokens), "b": " ".join(parts_b.tokens)})
+    evidence = {"a": " ".join(parts_a.tokens), "b": " ".join(parts_b.tokens)}
+    slips = mended(parts_a, parts_b)[2] if parts_a.bag != parts_b.bag else []
+    return Comparison(level, {**evidence, "slips": slips} if slips else evidence)
 
 
 def compare_phones(a: Collection[str], b: Collection[str]) -> Comparison:
