@@ -34,6 +34,11 @@ class NameParts:
     def words(self) -> frozenset[str]:
         return frozenset(self.tokens)
 
+    @cached_property
+    def misspelt(self) -> frozenset[str]:
+        """The words no Vietnamese syllable is spelt like (usually none: then nothing to mend)."""
+        return frozenset(word for word in self.tokens if not is_syllable(word))
+
 
 @lru_cache(maxsize=65536)
 def name_parts(name: PersonName) -> NameParts | None:
@@ -76,9 +81,7 @@ def _slips(a: NameParts, b: NameParts) -> dict[str, str]:
     """a's words that are no Vietnamese syllable, each mapped to the one word of b it is one
     edit (a transposition counts as one) away from: "qaun" -> "quan", "trn" -> "tran"."""
     found = {}
-    for word in set(a.tokens) - set(b.tokens):
-        if is_syllable(word):
-            continue
+    for word in a.misspelt - b.words:
         near = {other for other in b.tokens
                 if is_syllable(other) and min(len(word), len(other)) >= 3 and OSA.distance(word, other) <= 1}
         if len(near) == 1:
@@ -98,6 +101,8 @@ def mended(a: NameParts, b: NameParts) -> tuple[NameParts, NameParts, list[str]]
     Only a word that cannot be Vietnamese is corrected: "Hùng" and "Dũng" (fathers and sons
     share phones) stay two names, while "Qaun" is Quân mistyped, not Quân's brother.
     """
+    if not a.misspelt and not b.misspelt:
+        return a, b, []
     slips_a, slips_b = _slips(a, b), _slips(b, a)
     if not slips_a and not slips_b:
         return a, b, []
