@@ -5,7 +5,6 @@ import re
 from dataclasses import dataclass, replace
 from functools import cached_property, lru_cache
 
-from rapidfuzz.distance import OSA
 
 from hub.model import PersonName
 from hub.normalize import fold
@@ -62,30 +61,40 @@ def name_parts(name: PersonName) -> NameParts | None:
     return NameParts(tuple(tokens), family, given)
 
 
-# A folded Vietnamese syllable: an onset, then a vowel group that may end the syllable or take a
-# final consonant. Vowel groups ending in a glide (ai, ao, eo, uu, ieu...) take none.
+# A folded Vietnamese syllable: an onset, then a vowel group. iê / uô / uyê and oo always take a
+# final consonant, uy only ch / nh / p / t, others may; groups ending in a glide (ai, ao, eo, uu...)
+# take none. yê starts a syllable or follows qu (yên, quyên; after a consonant it is spelt iê).
 _ONSET = r"(?:ngh|ng|nh|ch|gh|gi|kh|ph|qu|th|tr|[bcdghklmnprstvx])?"
-_CLOSED = r"(?:uye|oa|oe|ie|ye|uo|ua|uy|oo|[aeiouy])(?:ch|ng|nh|[cmnpt])?"
-_OPEN = r"(?:oai|oay|oeo|uay|uoi|uou|uya|uyu|ieu|yeu|ai|ao|au|ay|eo|eu|ia|iu|oi|ui|uu|ue)"
-_SYLLABLE = re.compile(f"{_ONSET}(?:{_CLOSED}|{_OPEN})")
+_FINAL = r"(?:ch|ng|nh|[cmnpt])"
+_CLOSED = rf"(?:uye|ie|uo|oo){_FINAL}|(?:oa|oe|ua|[aeiouy]){_FINAL}?|uy(?:ch|nh|[pt])?"
+_OPEN = r"(?:oai|oay|oeo|uay|uoi|uou|uya|uyu|ieu|ai|ao|au|ay|eo|eu|ia|iu|oi|ui|uu|ue)"
+_SYLLABLE = re.compile(f"{_ONSET}(?:{_CLOSED}|{_OPEN})|(?:qu)?(?:ye{_FINAL}|yeu)")
 
 
 @lru_cache(maxsize=16384)
 def is_syllable(word: str) -> bool:
     """Whether a folded word can be written in Vietnamese at all ("quang" yes; "qaun", "quaang",
-    "trug", "ngueyn" no: a word no Vietnamese could be named is a slip of the keyboard)."""
+    "thhao", "ngueyn" no: a word no Vietnamese could be named is a slip of the keyboard)."""
     return _SYLLABLE.fullmatch(word) is not None
 
 
+@lru_cache(maxsize=4096)
+def corrections(word: str) -> frozenset[str]:
+    """The Vietnamese syllables a slip may have come from by two letters swapped or one letter
+    typed twice or too many: "qaun" -> {"quan"}, "quaang" -> {"quang"}, "houng" -> {"hung",
+    "hong", "huong"} (Hùng and Hương share phones: such a slip says nothing)."""
+    swapped = {word[:i] + word[i + 1] + word[i] + word[i + 2:] for i in range(len(word) - 1)}
+    dropped = {word[:i] + word[i + 1:] for i in range(len(word))}
+    return frozenset(w for w in swapped | dropped if is_syllable(w))
+
+
 def _slips(a: NameParts, b: NameParts) -> dict[str, str]:
-    """a's words that are no Vietnamese syllable, each mapped to the one word of b it is one
-    edit (a transposition counts as one) away from: "qaun" -> "quan", "trn" -> "tran"."""
+    """a's misspelt words whose only possible correction is a word of b."""
     found = {}
     for word in a.misspelt - b.words:
-        near = {other for other in b.tokens
-                if is_syllable(other) and min(len(word), len(other)) >= 3 and OSA.distance(word, other) <= 1}
-        if len(near) == 1:
-            found[word] = near.pop()
+        meant = corrections(word)
+        if len(meant) == 1 and len(word) >= 3 and next(iter(meant)) in b.words:
+            found[word] = next(iter(meant))
     return found
 
 

@@ -7,6 +7,7 @@ the level of comparing b with a.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -46,6 +47,13 @@ def _typo(a: str, b: str, min_length: int) -> bool:
     return min(len(a), len(b)) >= min_length and OSA.distance(a, b) <= 1
 
 
+def _within(short: NameParts, full: NameParts) -> bool:
+    """Every word of the short name is in the full one, as often ("Hoàng Hoàng" is not in "Thảo Hoàng")."""
+    if len(short.words) == len(short.tokens):
+        return short.words <= full.words
+    return not Counter(short.tokens) - Counter(full.tokens)
+
+
 def _name_level(a: NameParts, b: NameParts) -> str:
     if a.bag == b.bag:
         return "exact"
@@ -57,8 +65,10 @@ def _name_level(a: NameParts, b: NameParts) -> str:
         # Only the full name's given name: "chú Thành" is not Nguyễn Thanh Liên's middle name.
         return "given" if short.given == full.given else "different"
     short, full = (a, b) if len(a.tokens) <= len(b.tokens) else (b, a)
-    if short.words <= full.words:
-        return "full"  # a dropped middle name, in any order ("Hương Nguyễn" / "Hương Nguyễn Thị")
+    if _within(short, full) and full.given in short.words:
+        # A dropped middle name, in any order ("Hương Nguyễn" / "Hương Nguyễn Thị"); the given
+        # name must be there: "Nguyễn Thành" is not Nguyễn Thanh Bảo (middle names are given names too).
+        return "full"
     if a.given == b.given:
         if a.family == b.family:
             subset = set(a.middle) <= set(b.middle) or set(b.middle) <= set(a.middle)

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from hub.dedupe.score import LEVELS, compare, compare_emails, compare_identities, compare_names, compare_phones
 from hub.normalize import normalize_name
-from hub.dedupe.names import is_syllable
+from hub.dedupe.names import corrections, is_syllable
 from tests.dedupe.helpers import ZALO, contact, lead
 
 
@@ -33,7 +33,10 @@ from tests.dedupe.helpers import ZALO, contact, lead
         ("Nguyễn Thị Hương", "Nguyễn Thị Huơngg", "exact"),
         ("Hoàng Văn Quân", "Hoang Van Qaun", "exact"),
         ("Nguyễn Thanh Hà", "Hà Nguyne Thanh", "exact"),
-        ("Vũ Đức Trung", "Vũ Trug", "full"),
+        ("Lê Ngọc Hương", "Lê Ngọc Houng", "given_typo"),  # Hùng or Hương mistyped? no telling
+        ("Lê Hùng", "Lê Ngọc Houng", "given_differs"),
+        ("Nguyễn Thành", "Nguyễn Thanh Bảo", "given_differs"),  # Thanh is Bảo's middle name
+        ("Hoàng Hoàng", "Thảo Hoàng", "family_differs"),  # not "full": one Hoàng only
         ("Nguyễn Thu Trang", "Nguyễn Thu Trung", "given_typo"),  # two real names: maybe two people
         ("Nguyễn Văn Hùng", "Nguyễn Văn Dũng", "given_differs"),
         ("Nguyễn Thị Lan", "Nguyễn Thị Mai", "given_differs"),
@@ -56,9 +59,15 @@ def test_vietnamese_syllables_are_words(word):
     assert is_syllable(word)
 
 
-@pytest.mark.parametrize("word", ["qaun", "quaang", "trug", "ngueyn", "thhao", "duung", "tarn", "uyyen"])
+@pytest.mark.parametrize("word", ["qaun", "quaang", "trug", "ngueyn", "ngyuen", "thhao", "duung", "tarn", "uyyen"])
 def test_keyboard_slips_are_not_vietnamese_syllables(word):
     assert not is_syllable(word)
+
+
+@pytest.mark.parametrize("slip, meant", [("qaun", {"quan"}), ("quaang", {"quang"}), ("ngueyn", {"nguyen"}),
+                                         ("houng", {"hung", "hong", "huong"}), ("honag", {"hoang", "hong"})])
+def test_a_slip_is_corrected_only_when_one_word_could_have_been_meant(slip, meant):
+    assert corrections(slip) == meant
 
 
 def test_a_name_that_is_not_personal_carries_no_weight():
