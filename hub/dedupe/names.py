@@ -1,8 +1,10 @@
 """Name parts for matching: folded tokens, family name and given name."""
 from __future__ import annotations
 
-from dataclasses import dataclass
-from functools import lru_cache
+import re
+from dataclasses import dataclass, replace
+from functools import cached_property, lru_cache
+
 
 from hub.model import PersonName
 from hub.normalize import fold
@@ -13,13 +15,28 @@ class NameParts:
     family: str | None  # None for a single-word name (a given name or a nickname)
     given: str
 
-    @property
+    @cached_property
     def middle(self) -> tuple[str, ...]:
+        """The tokens besides the family and given names (cached: names are compared many times)."""
         rest = list(self.tokens)
         for part in (self.family, self.given):
             if part in rest:
                 rest.remove(part)
         return tuple(rest)
+
+    @cached_property
+    def bag(self) -> tuple[str, ...]:
+        """The tokens in sorted order: equal for the same words in any order."""
+        return tuple(sorted(self.tokens))
+
+    @cached_property
+    def words(self) -> frozenset[str]:
+        return frozenset(self.tokens)
+
+    @cached_property
+    def misspelt(self) -> frozenset[str]:
+        """The words no Vietnamese syllable is spelt like (usually none: then nothing to mend)."""
+        return frozenset(word for word in self.tokens if not is_syllable(word))
 
 
 @lru_cache(maxsize=65536)
@@ -42,3 +59,61 @@ def name_parts(name: PersonName) -> NameParts | None:
     if family == given:
         family, given = tokens[0], tokens[-1]
     return NameParts(tuple(tokens), family, given)
+
+
+# A folded Vietnamese syllable: an onset, then a vowel group. iê / uô / uyê and oo always take a
+# final consonant, uy only ch / nh / p / t, others may; groups ending in a glide (ai, ao, eo, uu...)
+# take none. yê starts a syllable or follows qu (yên, quyên; after a consonant it is spelt iê).
+_ONSET = r"(?:ngh|ng|nh|ch|gh|gi|kh|ph|qu|th|tr|[bcdghklmnprstvx])?"
+_FINAL = r"(?:ch|ng|nh|[cmnpt])"
+_CLOSED = rf"(?:uye|ie|uo|oo){_FINAL}|(?:oa|oe|ua|[aeiouy]){_FINAL}?|uy(?:ch|nh|[pt])?"
+_OPEN = r"(?:oai|oay|oeo|uay|uoi|uou|uya|uyu|ieu|ai|ao|au|ay|eo|eu|ia|iu|oi|ui|uu|ue)"
+_SYLLABLE = re.compile(f"{_ONSET}(?:{_CLOSED}|{_OPEN})|(?:qu)?(?:ye{_FINAL}|yeu)")
+
+
+@lru_cache(maxsize=16384)
+def is_syllable(word: str) -> bool:
+    """Whether a folded word can be written in Vietnamese at all ("quang" yes; "qaun", "quaang",
+    "thhao", "ngueyn" no: a word no Vietnamese could be named is a slip of the keyboard)."""
+    return _SYLLABLE.fullmatch(word) is not None
+
+
+@lru_cache(maxsize=4096)
+def corrections(word: str) -> frozenset[str]:
+    """The Vietnamese syllables a slip may have come from by two letters swapped or one letter
+    typed twice or too many: "qaun" -> {"quan"}, "quaang" -> {"quang"}, "houng" -> {"hung",
+    "hong", "huong"} (Hùng and Hương share phones: such a slip says nothing)."""
+    swapped = {word[:i] + word[i + 1] + word[i] + word[i + 2:] for i in range(len(word) - 1)}
+    dropped = {word[:i] + word[i + 1:] for i in range(len(word))}
+    return frozenset(w for w in swapped | dropped if is_syllable(w))
+
+
+def _slips(a: NameParts, b: NameParts) -> dict[str, str]:
+    """a's misspelt words whose only possible correction is a word of b."""
+    found = {}
+    for word in a.misspelt - b.words:
+        meant = corrections(word)
+        if len(meant) == 1 and len(word) >= 3 and next(iter(meant)) in b.words:
+            found[word] = next(iter(meant))
+    return found
+
+
+def _corrected(parts: NameParts, slips: dict[str, str]) -> NameParts:
+    fixed = tuple(slips.get(word, word) for word in parts.tokens)
+    family = slips.get(parts.family, parts.family) if parts.family is not None else None
+    return replace(parts, tokens=fixed, family=family, given=slips.get(parts.given, parts.given))
+
+
+def mended(a: NameParts, b: NameParts) -> tuple[NameParts, NameParts, list[str]]:
+    """Both names with their slips corrected towards the other name, and the slips found.
+
+    Only a word that cannot be Vietnamese is corrected: "Hùng" and "Dũng" (fathers and sons
+    share phones) stay two names, while "Qaun" is Quân mistyped, not Quân's brother.
+    """
+    if not a.misspelt and not b.misspelt:
+        return a, b, []
+    slips_a, slips_b = _slips(a, b), _slips(b, a)
+    if not slips_a and not slips_b:
+        return a, b, []
+    found = sorted(f"{w} ~ {r}" for w, r in (*slips_a.items(), *slips_b.items()))
+    return _corrected(a, slips_a), _corrected(b, slips_b), found

@@ -10,9 +10,10 @@ NOW = datetime(2026, 11, 23, tzinfo=timezone.utc)
 ZALO = Identity("zalo", "oa1", "5829138498217368123")
 
 
-def lead(name=None, phones=(), emails=(), identity=None, text=None) -> Lead:
+def lead(name=None, phones=(), emails=(), identity=None, text=None, province=None) -> Lead:
     return normalize(LeadDraft(channel="forms", source_ref="x", captured_at=NOW, name=name,
-                               phones=tuple(phones), emails=tuple(emails), identity=identity, text=text))
+                               phones=tuple(phones), emails=tuple(emails), identity=identity, text=text,
+                               province=province))
 
 
 def contact(cid="a", name=None, phones=(), emails=(), identities=(), age_days=0, province=None) -> Contact:

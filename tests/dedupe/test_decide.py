@@ -56,6 +56,34 @@ def test_the_same_name_with_a_different_phone_is_never_auto_merged():
     assert decision.action != "merge"
 
 
+def test_a_namesake_reachable_on_another_phone_is_not_sent_to_review():
+    decision = decide(lead("Trần Thị Diệp", ["0987654321"]), [contact("a", "Trần Thị Diệp", ["+84912345678"])])
+    assert (decision.action, decision.suggestions) == ("new", ())
+    assert decision.evidence["contact_id"] == "a"  # still recorded as the best candidate
+
+
+def test_the_same_name_and_province_with_another_phone_is_still_reviewed():
+    """A second SIM is common; the same province keeps the look-alike worth a look."""
+    decision = decide(lead("Trần Thị Diệp", ["0987654321"], province="Hà Nội"),
+                      [contact("a", "Trần Thị Diệp", ["+84912345678"], province="01")])
+    assert decision.action == "suggest"
+
+
+def test_beside_a_merge_only_a_contact_with_the_very_same_name_goes_to_review():
+    candidates = [contact("own", "Trần Thị Diệp", ["+84912345678"], age_days=9),
+                  contact("chat", "Diệp Trần Thị", identities=["zalo:oa1:77"], age_days=5),
+                  contact("short", "Trần Diệp", identities=["zalo:oa1:78"], age_days=3)]
+    decision = decide(lead("Trần Thị Diệp", ["0912345678"]), candidates)
+    assert (decision.action, decision.contact_id) == ("merge", "own")
+    assert [s.contact_id for s in decision.suggestions] == ["chat"]
+
+
+def test_a_typo_that_is_no_vietnamese_word_is_not_a_family_member_on_a_shared_phone():
+    decision = decide(lead("Hoang Van Qaun", ["0332043150"]), [contact("a", "Hoàng Văn Quân", ["+84332043150"])])
+    assert (decision.action, decision.contact_id) == ("merge", "a")
+    assert decision.evidence["name"]["slips"] == ["qaun ~ quan"]
+
+
 def test_a_gmail_slip_and_the_same_name_auto_merge():
     decision = decide(lead("Nguyễn Thị Lan", emails=["lannguyen@gmial.com"]),
                       [contact("a", "Nguyễn Thị Lan", emails=["lannguyen@gmail.com"])])

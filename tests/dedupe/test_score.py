@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from hub.dedupe.score import LEVELS, compare, compare_emails, compare_identities, compare_names, compare_phones
 from hub.normalize import normalize_name
+from hub.dedupe.names import corrections, is_syllable
 from tests.dedupe.helpers import ZALO, contact, lead
 
 
@@ -23,12 +24,21 @@ from tests.dedupe.helpers import ZALO, contact, lead
         ("Nguyễn Thị Lan", "Lan Nguyễn", "full"),
         ("Nguyễn Thị Lan", "Nguyễn Lan", "full"),
         ("Nguyễn Văn Hùng", "Nguyễn Đức Hùng", "middle_differs"),
-        ("Nguyễn Thị Lan", "Ngyuễn Thị Lan", "family_typo"),
+        ("Nguyễn Thị Lan", "Ngyuễn Thị Lan", "exact"),  # "ngyuen" cannot be Vietnamese: a slip
+        ("Dương Thị Lan", "Dung Thị Lan", "family_typo"),  # a slip that is still a word
         ("Nguyễn Thị Lan", "Trần Thị Lan", "family_differs"),
         ("Nguyễn Thị Lan", "chị Lan", "given"),
         ("Nguyễn Thị Lan", "Lan", "given"),
         ("Nguyễn Thanh Liên", "chú Thành", "different"),
-        ("Nguyễn Thị Hương", "Nguyễn Thị Huơngg", "given_typo"),
+        ("Nguyễn Thị Hương", "Nguyễn Thị Huơngg", "exact"),
+        ("Hoàng Văn Quân", "Hoang Van Qaun", "exact"),
+        ("Nguyễn Thanh Hà", "Hà Nguyne Thanh", "exact"),
+        ("Lê Ngọc Hương", "Lê Ngọc Houng", "given_typo"),  # Hùng or Hương mistyped? no telling
+        ("Lê Hùng", "Lê Ngọc Houng", "given_differs"),
+        ("Nguyễn Thành", "Nguyễn Thanh Bảo", "given_differs"),  # Thanh is Bảo's middle name
+        ("Hoàng Hoàng", "Thảo Hoàng", "family_differs"),  # not "full": one Hoàng only
+        ("Nguyễn Thu Trang", "Nguyễn Thu Trung", "given_typo"),  # two real names: maybe two people
+        ("Nguyễn Văn Hùng", "Nguyễn Văn Dũng", "given_differs"),
         ("Nguyễn Thị Lan", "Nguyễn Thị Mai", "given_differs"),
         ("Nguyễn Thị Trang", "Nguyễn Văn Trung", "given_differs"),
         ("Nguyễn Thị Lan", "Phạm Văn Nam", "different"),
@@ -37,6 +47,27 @@ from tests.dedupe.helpers import ZALO, contact, lead
 )
 def test_names_compare_order_free_accent_free_and_tolerant_of_dropped_middles_and_typos(a, b, level):
     assert compare_names(normalize_name(a), normalize_name(b)).level == level
+
+
+def test_a_corrected_slip_is_in_the_evidence():
+    comparison = compare_names(normalize_name("Hoàng Văn Quân"), normalize_name("Hoang Van Qaun"))
+    assert comparison.evidence["slips"] == ["qaun ~ quan"]
+
+
+@pytest.mark.parametrize("word", ["quang", "nguyen", "huong", "khuyen", "ngoc", "giang", "quynh", "luu", "oanh", "bong"])
+def test_vietnamese_syllables_are_words(word):
+    assert is_syllable(word)
+
+
+@pytest.mark.parametrize("word", ["qaun", "quaang", "trug", "ngueyn", "ngyuen", "thhao", "duung", "tarn", "uyyen"])
+def test_keyboard_slips_are_not_vietnamese_syllables(word):
+    assert not is_syllable(word)
+
+
+@pytest.mark.parametrize("slip, meant", [("qaun", {"quan"}), ("quaang", {"quang"}), ("ngueyn", {"nguyen"}),
+                                         ("houng", {"hung", "hong", "huong"}), ("honag", {"hoang", "hong"})])
+def test_a_slip_is_corrected_only_when_one_word_could_have_been_meant(slip, meant):
+    assert corrections(slip) == meant
 
 
 def test_a_name_that_is_not_personal_carries_no_weight():
