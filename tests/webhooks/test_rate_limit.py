@@ -44,10 +44,18 @@ def test_a_client_over_the_limit_gets_a_json_429_with_retry_after_and_nothing_is
     refused = _post_form(client, 3)
     assert refused.status_code == 429
     assert refused.is_json and refused.json["error"]
-    assert int(refused.headers["Retry-After"]) > 0
+    assert 0 < int(refused.headers["Retry-After"]) <= 60
+    assert (refused.headers["X-RateLimit-Limit"], refused.headers["X-RateLimit-Remaining"]) == ("3", "0")
     assert row_count(hub, "raw_events") == 3
     metrics = client.get("/metrics").get_data(as_text=True)
     assert 'hub_webhook_rejected_total{channel="forms",reason="rate_limited"} 1.0' in metrics
+
+
+def test_an_accepted_webhook_carries_no_rate_limit_headers(limited):
+    client, _ = limited  # reading the counter back for them would cost two Redis round trips
+    accepted = _post_form(client, 0)
+    assert accepted.status_code == 200
+    assert not [name for name in accepted.headers.keys() if name.startswith("X-RateLimit") or name == "Retry-After"]
 
 
 def test_the_limit_is_per_client_ip_and_per_channel(limited):
