@@ -98,7 +98,7 @@ Ids = dict[tuple[str, str], int]
 # commits all of it or nothing. The items travel as one JSON document (bodies in hex): its text
 # is the same whatever their number, so psycopg prepares it once per connection, and dumping
 # one string costs a sixth of dumping five arrays (psycopg escapes array items one by one).
-_PG_EVENTS = """
+_PG_EVENTS_SQL = """
 INSERT INTO raw_events (channel, route, delivery_key, headers, body, received_at, status, attempts,
                         due_at, updated_at)
 SELECT item.channel, item.route, item.delivery_key, item.headers, decode(item.body, 'hex'), :now,
@@ -108,12 +108,14 @@ FROM json_to_recordset(CAST(:items AS json))
 ON CONFLICT (channel, delivery_key) DO NOTHING
 RETURNING id, channel, delivery_key
 """
-_PG_DELIVERY_AND_EVENTS = """
+_PG_DELIVERY_SQL = """
 WITH delivery AS (
     INSERT INTO webhook_deliveries (channel, sha256, headers, body, items, received_at)
     VALUES (:channel, :sha256, CAST(:headers AS json), :body, :count, :now)
     ON CONFLICT (sha256) DO NOTHING
-)""" + _PG_EVENTS
+)"""
+_PG_EVENTS = text(_PG_EVENTS_SQL)  # parsed here once, not on every webhook
+_PG_DELIVERY_AND_EVENTS = text(_PG_DELIVERY_SQL + _PG_EVENTS_SQL)
 
 
 def _insert_postgres(store: Store, rows: list[dict[str, Any]], delivery: Mapping[str, Any] | None,
@@ -129,7 +131,7 @@ def _insert_postgres(store: Store, rows: list[dict[str, Any]], delivery: Mapping
     with store.engine.connect() as connection:
         connection.execution_options(isolation_level="AUTOCOMMIT")
         new = {(channel, key): event_id
-               for event_id, channel, key in connection.execute(text(statement), params)}
+               for event_id, channel, key in connection.execute(statement, params)}
         old = _existing_ids(connection, [(r["channel"], r["delivery_key"]) for r in rows
                                          if (r["channel"], r["delivery_key"]) not in new])
     return new, old
