@@ -105,3 +105,11 @@ def test_a_delivery_is_stored_with_all_its_items_or_not_at_all(hub):
     inbox.put_batch(hub.store, _items("m1", "m2"), delivery=whole, queue=hub.settings.queue)
     assert len(rows(hub, "raw_events")) == 2
     assert [bytes(r["body"]) for r in rows(hub, "webhook_deliveries")] == [b"{}"]
+
+
+def test_the_connection_put_batch_used_goes_back_to_the_pool_transactional(hub):
+    inbox.put_batch(hub.store, _items("m1"), delivery=None, queue=hub.settings.queue)
+    with pytest.raises(RuntimeError), hub.store.transaction() as session:  # likely the same connection
+        inbox.finish(session, put(hub, key="k-rolled-back").event_id, "done")
+        raise RuntimeError("roll it all back")
+    assert [r["status"] for r in rows(hub, "raw_events")] == ["pending", "pending"]
