@@ -11,7 +11,8 @@ inbox holds exactly one row per item sent in an accepted delivery (zero lost eve
 Knobs: BENCH_WORKERS (4), BENCH_SECONDS (10), BENCH_DELIVERIES (4000), BENCH_BATCH (10 items),
 BENCH_CLIENTS (4 processes) x BENCH_THREADS (8), BENCH_SERVER_THREADS (1: gunicorn's
 sync workers; more: gthread workers, the same for both apps), BENCH_RATE_LIMIT (the ingest
-limit, default one the loopback client never reaches; "" turns the limiter off).
+limit, default one the loopback client never reaches; "" turns the limiter off), BENCH_PROFILE
+(a folder for each hub worker's CPU profile).
 """
 from __future__ import annotations
 
@@ -81,17 +82,64 @@ def _client(job: tuple[str, list[int], int, float, int]) -> tuple[float, float, 
     return first, time.time(), answers
 
 
-def fire(url: str, start: int, count: int, batch: int, seconds: float) -> dict[str, float]:
+def fire(url: str, start: int, count: int, batch: int, seconds: float,
+         server: subprocess.Popen | None = None) -> dict[str, float]:
+    """Send the deliveries; with `server`, also the CPU its workers spent per accepted one."""
     clients, threads = int(ENV.get("BENCH_CLIENTS", 4)), int(ENV.get("BENCH_THREADS", 8))
     numbers = list(range(start, start + count))
     shares = [numbers[i::clients] for i in range(clients)]
+    before = _cpu(server)
     with Pool(clients) as pool:
         results = pool.map(_client, [(url, s, batch, seconds, threads) for s in shares])
+    after = _cpu(server)
     elapsed = max(r[1] for r in results) - min(r[0] for r in results)  # sending time only
     answers = [a for _, _, share in results for a in share if a[0]]
     ok = sorted(latency for status, latency in answers if status == 200)
     return {"sent": len(answers), "accepted": len(ok), "rate": len(ok) / elapsed,
-            "p50": _pct(ok, 50), "p99": _pct(ok, 99), "elapsed": elapsed}
+            "p50": _pct(ok, 50), "p99": _pct(ok, 99), "elapsed": elapsed,
+            "cpu_ms": (after[0] - before[0]) / max(len(ok), 1) * 1000,
+            "db_cpu_ms": _backends_spent(before[1], after[1]) / max(len(ok), 1) * 1000}
+
+
+def _cpu(server: subprocess.Popen | None) -> tuple[float, dict[int, float] | None]:
+    """CPU seconds so far of the server's gunicorn processes, and of each PostgreSQL backend
+    serving the benchmark's database (None: not a PostgreSQL run)."""
+    if server is None:
+        return float("nan"), None
+    url = ENV.get("BENCH_DATABASE_URL", "")
+    return _cpu_seconds(server), _backends_cpu(url) if url.startswith("postgres") else None
+
+
+def _backends_spent(before: dict[int, float] | None, after: dict[int, float] | None) -> float:
+    if before is None or after is None:
+        return float("nan")
+    return sum(now - before.get(pid, 0.0) for pid, now in after.items())  # new backends: all of it
+
+
+def _cpu_seconds(server: subprocess.Popen) -> float:
+    """User + system CPU of a gunicorn master and its workers so far (Linux /proc)."""
+    pids = [server.pid, *(int(p) for task in Path(f"/proc/{server.pid}/task").iterdir()
+                          for p in (task / "children").read_text().split())]
+    return sum(_process_cpu(pid) for pid in pids)
+
+
+def _process_cpu(pid: int) -> float:
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except FileNotFoundError:  # a process that has just ended
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime + stime
+
+
+def _backends_cpu(database_url: str) -> dict[int, float]:
+    """CPU so far of each PostgreSQL backend serving the benchmark's database (a local server)."""
+    import psycopg
+
+    url = database_url.replace("postgresql+psycopg://", "postgresql://")
+    with psycopg.connect(url, autocommit=True) as conn:
+        pids = [row[0] for row in conn.execute(
+            "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()")]
+    return {pid: _process_cpu(pid) for pid in pids}
 
 
 def _pct(values: list[float], pct: int) -> float:
@@ -104,10 +152,29 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def _gunicorn(app: str, env: dict[str, str], cwd: Path, log: str) -> tuple[subprocess.Popen, str]:
+# BENCH_PROFILE=DIR: each hub worker's CPU profile (cProfile timed by process_time, so waits on
+# PostgreSQL or Redis do not count) is written to DIR/ingest.<pid>.prof when it stops;
+# read it with `python -m pstats`. Sync workers only: a profile follows one thread.
+PROFILE_HOOKS = """
+import cProfile, os, time
+def post_fork(server, worker):
+    worker.profile = cProfile.Profile(time.process_time)
+    worker.profile.enable()
+def worker_exit(server, worker):
+    worker.profile.disable()
+    worker.profile.dump_stats(os.path.join({folder!r}, f"ingest.{{worker.pid}}.prof"))
+"""
+
+
+def _gunicorn(app: str, env: dict[str, str], cwd: Path, log: str,
+              profile: str | None = None) -> tuple[subprocess.Popen, str]:
     port = _free_port()
     workers, threads = ENV.get("BENCH_WORKERS", "4"), ENV.get("BENCH_SERVER_THREADS", "1")
-    proc = subprocess.Popen([str(Path(sys.executable).parent / "gunicorn"), "--workers", workers,
+    hooks: list[str] = []
+    if profile:
+        (cwd / "profile_hooks.py").write_text(PROFILE_HOOKS.format(folder=str(Path(profile).resolve())))
+        hooks = ["--config", str(cwd / "profile_hooks.py")]
+    proc = subprocess.Popen([str(Path(sys.executable).parent / "gunicorn"), *hooks, "--workers", workers,
                              "--threads", threads, "--bind", f"127.0.0.1:{port}", "--log-level", "warning", app],
                             cwd=cwd, env=env, stdout=open(cwd / log, "wb"), stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}"
@@ -161,17 +228,19 @@ def main() -> None:
         env = _hub_env(tmp)
         _prepare(env)
         bare, bare_url = _gunicorn("benchmarks.ingest_facebook:bare_app()", env, tmp, "bare.log")
-        hub, hub_url = _gunicorn('hub.app:create_app(role="ingest")', env, tmp, "ingest.log")
+        hub, hub_url = _gunicorn('hub.app:create_app(role="ingest")', env, tmp, "ingest.log",
+                                 ENV.get("BENCH_PROFILE"))
         try:
             fire(bare_url, 0, 200, batch, 5)  # warm both up (connections, imports)
             fire(hub_url, 10**6, 200, batch, 5)
-            baseline = fire(bare_url, 0, count, batch, seconds)
-            ingest = fire(hub_url, 0, count, batch, seconds)
+            warm = _inbox_rows(env)  # what the warm-up stored: on a busy machine not all 200
+            baseline = fire(bare_url, 0, count, batch, seconds, bare)
+            ingest = fire(hub_url, 0, count, batch, seconds, hub)
         finally:
             for proc in (bare, hub):
                 proc.terminate()
                 proc.wait(20)
-        stored = _inbox_rows(env) - 200 * batch
+        stored = _inbox_rows(env) - warm
     _report(env, batch, baseline, ingest, stored)
 
 
@@ -181,10 +250,13 @@ def _report(env: dict[str, str], batch: int, baseline: dict[str, float], ingest:
     queue = "RQ/Redis" if env.get("HUB_REDIS_URL") else "none (embedded mode: events wait for a worker)"
     print(f"signed Messenger deliveries of {batch} items; database {db}; queue {queue}; "
           f"gunicorn --workers {ENV.get('BENCH_WORKERS', '4')} --threads {ENV.get('BENCH_SERVER_THREADS', '1')}")
-    print(f"{'endpoint':<16}{'sent':>8}{'accepted':>10}{'deliveries/s':>14}{'p50 ms':>9}{'p99 ms':>9}")
+    print(f"{'endpoint':<16}{'sent':>8}{'accepted':>10}{'deliveries/s':>14}{'p50 ms':>9}{'p99 ms':>9}"
+          f"{'CPU ms':>8}{'DB CPU ms':>11}")
     for label, run in (("bare Flask 200", baseline), ("hub ingest", ingest)):
         print(f"{label:<16}{run['sent']:>8.0f}{run['accepted']:>10.0f}{run['rate']:>14.0f}"
-              f"{run['p50']:>9.1f}{run['p99']:>9.1f}")
+              f"{run['p50']:>9.1f}{run['p99']:>9.1f}{run['cpu_ms']:>8.2f}{run['db_cpu_ms']:>11.2f}")
+    print("(CPU ms: gunicorn master + workers per accepted delivery; DB CPU ms: the PostgreSQL backends "
+          "serving the database, local server only; Redis not counted)")
     ratio = ingest["rate"] / baseline["rate"] if baseline["rate"] else 0.0
     expected = int(ingest["accepted"]) * batch
     print(f"hub/bare rate: {ratio:.0%} (target >= 50%)")

@@ -53,8 +53,8 @@ class Metrics:
     def rejected(self, channel: str, reason: str) -> None:
         self.rejections.labels(channel, reason).inc()
 
-    def received(self, channel: str, *, duplicate: bool) -> None:
-        self.deliveries.labels(channel, str(duplicate).lower()).inc()
+    def received(self, channel: str, *, duplicate: bool, count: int = 1) -> None:
+        self.deliveries.labels(channel, str(duplicate).lower()).inc(count)
 
     def render(self) -> bytes:
         return generate_latest(self.registry)

@@ -1,27 +1,39 @@
-"""Rate limiting of the public webhook endpoints (Flask-Limiter), per client IP and channel.
+"""Rate limiting of the public webhook endpoints, per client IP and channel (fixed windows).
 
-The limit (`[ingest] rate_limit`, default "300/second;12000/minute") is per (client IP,
-channel): a flood from one address on the form endpoint never eats the Zalo budget. It is
-generous on purpose: Meta and Zalo deliver from a few addresses and in bursts (a Lead Ads
-campaign, a broadcast that everybody answers), and a 429 there is a delivery they retry
-later, with backoff, and Meta disables a webhook that keeps failing. One address sending more
-than 300 requests a second (200 a second for a minute) is a flood, not a platform.
+The limit (`[ingest] rate_limit`, default "300/second;12000/minute", `limits`' notation) is per
+(client IP, channel): a flood from one address on the form endpoint never eats the Zalo budget.
+It is generous on purpose: Meta and Zalo deliver from a few addresses and in bursts (a Lead Ads
+campaign, a broadcast that everybody answers), and a 429 there is a delivery they retry later,
+with backoff, and Meta disables a webhook that keeps failing. One address sending more than 300
+requests a second (200 a second for a minute) is a flood, not a platform.
 
-Counters live in Redis when `redis_url` is set (shared by every gunicorn process and
-machine), in memory in the embedded mode. If Redis is down the limit is skipped
-(`swallow_errors`): a Redis outage must not refuse leads. /healthz, /readyz and /metrics are
-never limited. Behind a proxy, X-Forwarded-For is honoured only when
+Fixed windows: one counter per limit and window, counted in one Redis round trip for all the
+limits (INCR + EXPIRE, pipelined) when `redis_url` is set (shared by every gunicorn process and
+machine), in memory in the embedded mode. This runs before every webhook: Flask-Limiter, which
+did it before, cost a Redis round trip per limit plus its own bookkeeping, and the burst a
+sliding window would smooth out at a window edge is at most twice a limit already generous.
+If Redis is down the limit is skipped: a Redis outage must not refuse leads. /healthz, /readyz
+and /metrics are never limited. Behind a proxy, X-Forwarded-For is honoured only when
 `[server] trusted_proxies` says how many proxies set it (werkzeug's ProxyFix); otherwise the
 header would let any client pick its own address.
 """
 from __future__ import annotations
 
-from flask import Flask, current_app, request
-from flask_limiter import Limiter, RequestLimit
-from flask_limiter.util import get_remote_address
+import logging
+import threading
+import time
+from collections.abc import Sequence
+
+from flask import Flask, Response, current_app, jsonify, request
+from limits import RateLimitItem, parse_many
+from redis import Redis
+from redis.exceptions import RedisError
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from hub.config import Settings
+
+log = logging.getLogger(__name__)
+MEMORY_KEYS = 10_000  # the embedded mode's counters are pruned of ended windows past this many
 
 
 def init_app(app: Flask, settings: Settings) -> None:
@@ -31,28 +43,89 @@ def init_app(app: Flask, settings: Settings) -> None:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)  # type: ignore[method-assign]
     if not settings.ingest.rate_limit:
         return
-    limiter = Limiter(
-        key_func=get_remote_address,
-        app=app,
-        storage_uri=settings.redis_url or "memory://",
-        storage_options={"socket_connect_timeout": 1, "socket_timeout": 1},
-        key_prefix=f"lead-hub-limits:{settings.queue.rq_queue}",
-        # Fixed windows: one counter per request. The sliding-window counter read two windows
-        # on every webhook and cost about a third of the ingest rate (benchmarks/ingest_facebook.py:
-        # 22-24 % of the bare endpoint against 28-34 %); the burst it would smooth out at a window
-        # edge is at most twice a limit that is already generous.
-        strategy="fixed-window",
-        headers_enabled=True,  # Retry-After and X-RateLimit-* on every limited answer
-        swallow_errors=True,
-        on_breach=_count_breach,
-    )
     import webhooks
+    from hub.queue import redis_connection
 
-    for blueprint in webhooks.BLUEPRINTS:  # a blueprint's limit is scoped by its name: per channel
-        limiter.limit(settings.ingest.rate_limit)(blueprint)
-    app.extensions["hub.limiter"] = limiter
+    counters: RedisCounters | MemoryCounters = (
+        RedisCounters(redis_connection(settings.redis_url)) if settings.redis_url else MemoryCounters())
+    limiter = Limiter(parse_many(settings.ingest.rate_limit), counters,
+                      prefix=f"lead-hub-limits:{settings.queue.rq_queue}",
+                      blueprints=frozenset(bp.name for bp in webhooks.BLUEPRINTS))
+    app.before_request(limiter.check)
 
 
-def _count_breach(limit: RequestLimit) -> None:
-    """Counted like every refused webhook (hub_webhook_rejected{reason="rate_limited"})."""
-    current_app.extensions["hub.metrics"].rejected(request.blueprint or "unknown", "rate_limited")
+class Limiter:
+    """Counts each webhook request against every limit; a 429 once one is exceeded."""
+
+    def __init__(self, limits: Sequence[RateLimitItem], counters: RedisCounters | MemoryCounters,
+                 prefix: str, blueprints: frozenset[str]) -> None:
+        self.limits = list(limits)
+        self.counters = counters
+        self.prefix = prefix
+        self.blueprints = blueprints
+
+    def check(self) -> Response | None:
+        """Flask before_request: None lets the request through."""
+        channel = request.blueprint
+        if channel not in self.blueprints:
+            return None
+        now = time.time()
+        windows = [int(now // limit.get_expiry()) for limit in self.limits]
+        keys = [f"{self.prefix}:{channel}:{request.remote_addr or '127.0.0.1'}:"
+                f"{limit.amount}/{limit.get_expiry()}s:{window}"
+                for limit, window in zip(self.limits, windows)]
+        try:
+            counts = self.counters.hit(keys, [limit.get_expiry() for limit in self.limits])
+        except RedisError as exc:
+            log.warning("rate limit skipped, redis unavailable: %s", exc)
+            return None
+        for limit, window, count in zip(self.limits, windows, counts):
+            if count > limit.amount:
+                return _refuse(channel, limit, (window + 1) * limit.get_expiry())
+        return None
+
+
+class RedisCounters:
+    def __init__(self, connection: Redis) -> None:
+        self.connection = connection
+
+    def hit(self, keys: list[str], expiries: list[int]) -> list[int]:
+        """Add one to each counter and return the counts, in one round trip."""
+        with self.connection.pipeline(transaction=False) as pipe:
+            for key, expiry in zip(keys, expiries):
+                pipe.incr(key)
+                pipe.expire(key, expiry)
+            return [int(count) for count in pipe.execute()[::2]]
+
+
+class MemoryCounters:
+    """This process's counters (embedded mode: one process). Ended windows are dropped."""
+
+    def __init__(self) -> None:
+        self.counts: dict[str, tuple[int, float]] = {}
+        self.lock = threading.Lock()
+
+    def hit(self, keys: list[str], expiries: list[int]) -> list[int]:
+        now = time.monotonic()
+        with self.lock:
+            if len(self.counts) > MEMORY_KEYS:
+                self.counts = {k: v for k, v in self.counts.items() if v[1] > now}
+            for key, expiry in zip(keys, expiries):
+                count, until = self.counts.get(key, (0, now + expiry))
+                self.counts[key] = (count + 1, until)
+            return [self.counts[key][0] for key in keys]
+
+
+def _refuse(channel: str, limit: RateLimitItem, reset_at: int) -> Response:
+    """A JSON 429 that says when to come back (Retry-After, X-RateLimit-*), counted like every
+    refused webhook (hub_webhook_rejected{reason="rate_limited"})."""
+    current_app.extensions["hub.metrics"].rejected(channel, "rate_limited")
+    response = jsonify({"error": str(limit), "reason": "too_many_requests"})
+    response.status_code = 429
+    response.headers.update({
+        "Retry-After": str(max(1, int(reset_at - time.time()))),
+        "X-RateLimit-Limit": str(limit.amount),
+        "X-RateLimit-Remaining": "0",
+        "X-RateLimit-Reset": str(reset_at),
+    })
+    return response

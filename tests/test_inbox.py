@@ -3,6 +3,9 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
 
+import pytest
+from sqlalchemy.exc import SQLAlchemyError
+
 from hub import inbox
 from tests.helpers import age, rows
 
@@ -71,3 +74,42 @@ def test_timestamps_come_back_timezone_aware(hub):
     [event] = rows(hub, "raw_events")
     assert event["received_at"].tzinfo is not None
     assert inbox.oldest_pending(hub.store).tzinfo is not None
+
+
+def _items(*keys: str) -> list[inbox.Item]:
+    return [inbox.Item(channel="messenger", delivery_key=key, route="104857600123456",
+                       body=b'{"mid": "%s", "text": "Ch\\u00e0o shop"}\xff\x00' % key.encode(),
+                       headers={"X-Hub-Item": key, "X-Hub-Signature-256": "sha256=ab"}) for key in keys]
+
+
+def test_a_batch_mixing_new_and_redelivered_items_answers_each_with_its_own_event(hub):
+    first = inbox.put_batch(hub.store, _items("m1", "m2"), delivery=None, queue=hub.settings.queue)
+    again = inbox.put_batch(hub.store, _items("m2", "m3", "m1"), delivery=None, queue=hub.settings.queue)
+    assert [a.duplicate for a in again] == [True, False, True]
+    assert again[0].event_id == first[1].event_id and again[2].event_id == first[0].event_id
+    stored = {r["delivery_key"]: r for r in rows(hub, "raw_events")}
+    assert sorted(stored) == ["m1", "m2", "m3"]
+    assert stored["m3"]["id"] == again[1].event_id
+    assert bytes(stored["m3"]["body"]) == _items("m3")[0].body  # exact bytes, not even UTF-8
+    assert stored["m3"]["headers"] == {"X-Hub-Item": "m3", "X-Hub-Signature-256": "sha256=ab"}
+    assert {r["status"] for r in stored.values()} == {"pending"}
+
+
+def test_a_delivery_is_stored_with_all_its_items_or_not_at_all(hub):
+    broken = {"channel": "facebook", "sha256": "f" * 64, "headers": {}, "body": b"{}", "items": None}
+    with pytest.raises(SQLAlchemyError):  # webhook_deliveries.items is NOT NULL
+        inbox.put_batch(hub.store, _items("m1", "m2"), delivery=broken, queue=hub.settings.queue)
+    assert rows(hub, "raw_events") == [] and rows(hub, "webhook_deliveries") == []
+
+    whole = {**broken, "items": 2}
+    inbox.put_batch(hub.store, _items("m1", "m2"), delivery=whole, queue=hub.settings.queue)
+    assert len(rows(hub, "raw_events")) == 2
+    assert [bytes(r["body"]) for r in rows(hub, "webhook_deliveries")] == [b"{}"]
+
+
+def test_the_connection_put_batch_used_goes_back_to_the_pool_transactional(hub):
+    inbox.put_batch(hub.store, _items("m1"), delivery=None, queue=hub.settings.queue)
+    with pytest.raises(RuntimeError), hub.store.transaction() as session:  # likely the same connection
+        inbox.finish(session, put(hub, key="k-rolled-back").event_id, "done")
+        raise RuntimeError("roll it all back")
+    assert [r["status"] for r in rows(hub, "raw_events")] == ["pending", "pending"]

@@ -135,3 +135,16 @@ def test_a_batched_delivery_is_one_job_and_a_failing_event_holds_back_none_of_th
     work(rq_hub)
     assert [r["status"] for r in rows(rq_hub, "raw_events")] == ["done", "failed", "done"]
     assert row_count(rq_hub, "contacts") == 2
+
+
+def test_a_job_written_in_one_round_trip_is_whole_for_rq(rq_hub, redis_conn):
+    from rq import Queue
+
+    rq_hub.queue.enqueue_many([11, 12])
+    rq_hub.queue.enqueue(13)
+    assert rq_hub.queue.rq.name in [q.name for q in Queue.all(connection=redis_conn)]  # rq info sees it
+    jobs = rq_hub.queue.rq.jobs
+    assert [(j.func_name, j.args) for j in jobs] == [
+        ("hub.pipeline.process_events", ([11, 12],)), ("hub.pipeline.process_event", (13,))]
+    assert all(j.get_status() == "queued" and j.result_ttl == 0 and j.failure_ttl == 86400
+               and j.enqueued_at is not None for j in jobs)

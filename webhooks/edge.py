@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import logging
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from typing import Any, NoReturn
 
@@ -94,8 +95,9 @@ def accept_batch(channel: str, items: Sequence[inbox.Item], delivery: Mapping[st
         log.exception("%s: could not store a delivery of %d items; answering 503", channel, len(items))
         return _store_down()
     metrics = current_app.extensions["hub.metrics"]
-    for item, result in zip(items, accepted):
-        metrics.received(item.channel, duplicate=result.duplicate)
+    for (channel, duplicate), count in Counter(
+            (item.channel, result.duplicate) for item, result in zip(items, accepted)).items():
+        metrics.received(channel, duplicate=duplicate, count=count)
     new = [a.event_id for a in accepted if not a.duplicate]
     hub().enqueue_many(new)
     return jsonify({

@@ -44,7 +44,8 @@ def receive(app_secrets: tuple[str, ...], channel: str) -> Response:
     except (UnicodeDecodeError, ValueError, RecursionError):  # RecursionError: deep nesting
         reject(400, "body is not JSON", reason="malformed", channel=channel)
     digest = hashlib.sha256(body).hexdigest()
-    headers = {**kept_headers(), "X-Hub-Delivery-Sha256": digest}
+    kept = kept_headers()
+    headers = {**kept, "X-Hub-Delivery-Sha256": digest}
     metrics = current_app.extensions["hub.metrics"]
     items, ignored = [], 0
     for index, part in enumerate(split(payload)):
@@ -56,7 +57,7 @@ def receive(app_secrets: tuple[str, ...], channel: str) -> Response:
                                 body=part.body(), headers={**headers, "X-Hub-Item": str(index)}))
     delivery = None
     if items:  # kept whole once, so every item's signature can be checked again later
-        delivery = {"channel": channel, "sha256": digest, "headers": kept_headers(),
+        delivery = {"channel": channel, "sha256": digest, "headers": kept,
                     "body": body, "items": len(items)}
     return accept_batch(channel, items, delivery, ignored)
 

@@ -166,3 +166,14 @@ def test_without_an_app_secret_the_endpoint_is_not_configured(hub, queue):
     response = client.post(URL, data=LAN_MESSAGE, headers=signed(LAN_MESSAGE))
     assert response.status_code == 404
     assert row_count(hub, "raw_events") == 0
+
+
+def test_accepted_items_are_counted_per_channel_with_their_redeliveries(client):
+    first = meta_bytes(page_delivery(messaging_entry(message("m_1", "Chào shop"), message("m_2", "Alo"))))
+    again = meta_bytes(page_delivery(messaging_entry(message("m_2", "Alo"), message("m_3", "Giá?"),
+                                                     message("m_4", "Còn hàng?"))))
+    for body in (first, again):
+        assert client.post(URL, data=body, headers=signed(body)).status_code == 200
+    metrics = client.get("/metrics").get_data(as_text=True)
+    assert 'hub_webhook_accepted_total{channel="messenger",duplicate="false"} 4.0' in metrics
+    assert 'hub_webhook_accepted_total{channel="messenger",duplicate="true"} 1.0' in metrics

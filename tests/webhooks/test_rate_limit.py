@@ -44,10 +44,18 @@ def test_a_client_over_the_limit_gets_a_json_429_with_retry_after_and_nothing_is
     refused = _post_form(client, 3)
     assert refused.status_code == 429
     assert refused.is_json and refused.json["error"]
-    assert int(refused.headers["Retry-After"]) > 0
+    assert 0 < int(refused.headers["Retry-After"]) <= 60
+    assert (refused.headers["X-RateLimit-Limit"], refused.headers["X-RateLimit-Remaining"]) == ("3", "0")
     assert row_count(hub, "raw_events") == 3
     metrics = client.get("/metrics").get_data(as_text=True)
     assert 'hub_webhook_rejected_total{channel="forms",reason="rate_limited"} 1.0' in metrics
+
+
+def test_an_accepted_webhook_carries_no_rate_limit_headers(limited):
+    client, _ = limited  # reading the counter back for them would cost two Redis round trips
+    accepted = _post_form(client, 0)
+    assert accepted.status_code == 200
+    assert not [name for name in accepted.headers.keys() if name.startswith("X-RateLimit") or name == "Retry-After"]
 
 
 def test_the_limit_is_per_client_ip_and_per_channel(limited):
@@ -123,3 +131,34 @@ def test_a_bad_rate_limit_setting_fails_at_start_naming_it(tmp_path, value):
     assert load_settings(config, environ={}).ingest.rate_limit == "100/second"
     with pytest.raises(ConfigError, match="ingest.rate_limit"):
         load_settings(config, environ={"HUB_INGEST__RATE_LIMIT": value})
+
+
+@pytest.mark.parametrize("redis", [False, True])
+def test_every_limit_counts_and_the_one_exceeded_is_named(pg_only_url, rq_queue, redis_conn, redis):
+    from tests.conftest import REDIS_URL
+
+    settings = make_settings(pg_only_url, rq_queue, redis_url=REDIS_URL if redis else None,
+                             ingest=IngestSettings(rate_limit="10/year;2/month"))
+    client, hub = _client(settings)
+    responses = [_post_form(client, i) for i in range(3)]
+    assert [r.status_code for r in responses] == [200, 200, 429]
+    assert responses[2].json["error"] == "2 per 1 month"
+    assert responses[2].headers["X-RateLimit-Limit"] == "2"
+    assert row_count(hub, "raw_events") == 2
+    if redis:  # one counter per limit, each with its window's expiry
+        keys = redis_conn.keys(f"lead-hub-limits:{rq_queue}:forms:203.0.113.7:*")
+        assert len(keys) == 2 and all(0 < redis_conn.ttl(key) <= 366 * 86400 for key in keys)
+        redis_conn.delete(*keys)
+    hub.store.dispose()
+
+
+def test_the_memory_counters_drop_ended_windows(monkeypatch):
+    from hub import ratelimit
+
+    monkeypatch.setattr(ratelimit, "MEMORY_KEYS", 2)
+    counters = ratelimit.MemoryCounters()
+    for key in ("a", "b", "c"):
+        assert counters.hit([key], [0]) == [1]  # a window of 0 s has ended at once
+    assert counters.hit(["d", "d2"], [60, 60]) == [1, 1]
+    assert sorted(counters.counts) == ["d", "d2"]
+    assert counters.hit(["d"], [60]) == [2]
