@@ -12,6 +12,7 @@ from hub import channel_health, connectors, enrich, inbox
 from hub.errors import HubError, IgnoreEvent, TokenInvalid, TransientError
 from hub.model import Lead, RawEvent
 from hub.normalize import normalize
+from hub.queue import RQQueue
 from hub.store.bulk import apply_batch
 from hub.store.repository import apply_lead
 
@@ -55,8 +56,8 @@ def run(hub: Hub, event_id: int) -> str:
 def run_pending(hub: Hub, event_id: int) -> str:
     """run() the event, and with it the fresh pending events of BATCHED_CHANNELS (up to
     queue.worker_batch in all), stored in one transaction: what one lead costs in statements
-    and commits is then shared by many, while a backlog lasts. Their own jobs find them done
-    and are skipped.
+    and commits is then shared by many, while a backlog lasts. Their own jobs are dropped from
+    the RQ queue when found near its head (RQQueue.discard), skipped when run otherwise.
 
     Returns the event's status afterwards ("skipped" when another worker has it).
     """
@@ -67,6 +68,9 @@ def run_pending(hub: Hub, event_id: int) -> str:
     for claim in claimed:  # the others, and a lone event: the one-event path, as run() takes it
         if claim.id not in statuses:
             statuses[claim.id] = _run_claimed(hub, claim.id)
+    if isinstance(hub.queue, RQQueue) and len(statuses) > 1:
+        hub.queue.discard([e for e, status in statuses.items() if e != event_id and status != "pending"],
+                          scan=2 * queue.worker_batch)
     return statuses.get(event_id, "skipped")
 
 
