@@ -68,9 +68,9 @@ def run_pending(hub: Hub, event_id: int) -> str:
     for claim in claimed:  # the others, and a lone event: the one-event path, as run() takes it
         if claim.id not in statuses:
             statuses[claim.id] = _run_claimed(hub, claim.id)
-    if isinstance(hub.queue, RQQueue) and len(statuses) > 1:
-        hub.queue.discard([e for e, status in statuses.items() if e != event_id and status != "pending"],
-                          scan=2 * queue.worker_batch)
+    taken_along = [e for e, status in statuses.items() if e != event_id and status != "pending"]
+    if taken_along and isinstance(hub.queue, RQQueue):  # their jobs wait near the queue's head
+        hub.queue.discard(taken_along, scan=2 * len(taken_along))
     return statuses.get(event_id, "skipped")
 
 
