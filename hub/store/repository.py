@@ -118,8 +118,10 @@ def append_outbox(
 
     `document` replaces the stored one (an erased contact has none left to read).
     """
-    lock_keys(session, [OUTBOX_LOCK])  # taken last, after the lead's key locks: no deadlock
+    # Rows first (their locks come with their writes), the lock last, after the lead's key
+    # locks and row locks, as hub.store.bulk takes it: no deadlock, and held the shortest.
     session.flush()
+    lock_keys(session, [OUTBOX_LOCK])
     document = document if document is not None else contact_document(session, contact_id)
     session.execute(
         insert(OutboxRow),
