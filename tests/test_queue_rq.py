@@ -174,3 +174,12 @@ def test_a_job_whose_twin_was_discarded_after_it_was_dequeued_is_passed_over(rq_
     worker = SimpleWorker([queue.rq], connection=queue.connection)
     job, _ = worker.dequeue_job_and_maintain_ttl(timeout=1)
     assert job.args == (2,)
+
+
+def test_discard_never_raises_when_a_queued_job_does_not_read(rq_hub):
+    queue = rq_hub.queue
+    queue.enqueue(1)
+    [job_id] = queue.rq.job_ids
+    queue.connection.hset(f"rq:job:{job_id}", "data", b"not a job")
+    assert queue.discard([1], scan=10) == 0
+    assert queue.rq.job_ids == [job_id]
