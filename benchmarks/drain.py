@@ -9,6 +9,11 @@ Vietnamese contacts with COPY (as dedupe_latency.py does), starts gunicorn inges
 (a third from people already in the store, by phone) from --clients threads while the workers
 drain. Prints the ingest rate and the end-to-end rate: leads per second from the first POST
 until every event is processed and its outbox event written.
+
+Then the workers alone: they are stopped, --leads more submissions are posted (the same mix),
+and the workers are started again on that backlog. Prints leads per second from their start
+until every event is processed, and from the first event they finish (their start-up, a
+couple of seconds of imports and connections, left out).
 """
 from __future__ import annotations
 
@@ -24,7 +29,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import requests  # noqa: E402
 
 from benchmarks.dedupe_latency import FAMILIES, GIVENS, MIDDLES, load  # noqa: E402
-from benchmarks.stack import form_post, scalar, scratch_database, stack  # noqa: E402
+from benchmarks.stack import REDIS_URL, Stack, form_post, scalar, scratch_database, stack  # noqa: E402
 
 FINISHED = "SELECT count(*) FROM raw_events WHERE status IN ('done', 'ignored', 'failed')"
 
@@ -33,7 +38,8 @@ def _name(rng: random.Random) -> str:
     return f"{rng.choice(FAMILIES)} {rng.choice(MIDDLES)} {rng.choice(GIVENS)}".replace("  ", " ")
 
 
-def post_all(base_url: str, numbers: list[int], clients: int, rng: random.Random) -> list[int]:
+def post_all(base_url: str, numbers: list[int], clients: int, rng: random.Random, round_: int = 0) -> list[int]:
+    """POST one submission per number (its phone); `round_` keeps each round's Idempotency-Keys apart."""
     names = {n: _name(rng) for n in numbers}
     sessions: dict[int, requests.Session] = {}
 
@@ -41,7 +47,7 @@ def post_all(base_url: str, numbers: list[int], clients: int, rng: random.Random
         import threading
 
         session = sessions.setdefault(threading.get_ident(), requests.Session())
-        return form_post(session, base_url, n, names[n], f"09{n:08d}")
+        return form_post(session, base_url, round_ * 10**9 + n, names[n], f"09{n:08d}")
 
     with ThreadPoolExecutor(max_workers=clients) as pool:
         return list(pool.map(one, numbers))
@@ -69,16 +75,14 @@ def run(contacts: int, leads: int, workers: int, ingest_workers: int, clients: i
             wait_finished(url, len(warm), 300)
             outbox_before = scalar(url, "SELECT count(*) FROM outbox")
 
-            known = [rng.randrange(contacts) for _ in range(leads // 3)]
-            numbers = known + [contacts + i for i in range(leads - len(known))]
-            rng.shuffle(numbers)
-            numbers = list(dict.fromkeys(numbers))  # one submission per number (Idempotency-Key)
+            numbers = _numbers(rng, contacts, leads, first_new=contacts)
             started = time.perf_counter()
             codes = post_all(hub.base_url, numbers, clients, rng)
             posted = time.perf_counter()
             finished = wait_finished(url, len(warm) + len(numbers), 3600)
             outbox = scalar(url, "SELECT count(*) FROM outbox") - outbox_before
             statuses = dict(_rows(url, "SELECT status, count(*) FROM raw_events GROUP BY status"))
+            backlog = _drain_backlog(hub, url, rng, contacts, leads, clients, workers)
     ok = codes.count(200)
     print(f"ingest: {ok}/{len(codes)} answered 200 in {posted - started:.1f} s "
           f"({len(codes) / (posted - started):,.0f} req/s, gunicorn --workers {ingest_workers}, {clients} clients)")
@@ -86,6 +90,54 @@ def run(contacts: int, leads: int, workers: int, ingest_workers: int, clients: i
           f"{len(numbers) / (finished - started):,.0f} leads/s (webhook in -> contact stored -> outbox event; "
           f"{workers} RQ workers, PostgreSQL holding {contacts:,} contacts; {outbox} outbox events; "
           f"events by status {statuses})")
+    print(backlog)
+
+
+def _numbers(rng: random.Random, contacts: int, leads: int, first_new: int) -> list[int]:
+    """Phone numbers to post: a third of people already stored, the rest new; one each."""
+    known = [rng.randrange(contacts) for _ in range(leads // 3)]
+    numbers = known + [first_new + i for i in range(leads - len(known))]
+    rng.shuffle(numbers)
+    return list(dict.fromkeys(numbers))
+
+
+def _drain_backlog(hub: Stack, url: str, rng: random.Random, contacts: int, leads: int, clients: int,
+                   workers: int) -> str:
+    """The workers alone: stopped, a backlog posted, started again; the line to print.
+
+    They are stopped once their queue is empty: the jobs the sweeper queued again while they
+    were behind (skipped, their events done) must not be counted against the backlog.
+    """
+    _wait_queue_empty(hub.queue, 600)
+    running = [hub.processes.pop(name) for name in list(hub.processes) if name.startswith("worker")]
+    for proc in running:
+        proc.terminate()  # RQ's warm shutdown: the current job ends first
+    for proc in running:
+        proc.wait(60)
+    done_before = scalar(url, FINISHED)
+    outbox_before = scalar(url, "SELECT count(*) FROM outbox")
+    numbers = _numbers(rng, contacts, leads, first_new=contacts + 2 * leads)
+    codes = post_all(hub.base_url, numbers, clients, rng, round_=1)
+    assert set(codes) == {200}, f"backlog POSTs answered {set(codes)}"
+    started = time.perf_counter()
+    hub.start_workers(workers)
+    first = wait_finished(url, done_before + 1, 3600)
+    finished = wait_finished(url, done_before + len(numbers), 3600)
+    outbox = scalar(url, "SELECT count(*) FROM outbox") - outbox_before
+    return (f"workers alone on a backlog: {len(numbers)} leads posted first, then {workers} RQ workers started: "
+            f"{len(numbers) / (finished - started):,.0f} leads/s from their start ({finished - started:.1f} s), "
+            f"{len(numbers) / (finished - first):,.0f} leads/s from the first event they finished "
+            f"({finished - first:.1f} s); {outbox} outbox events")
+
+
+def _wait_queue_empty(name: str, timeout: float) -> None:
+    from redis import Redis
+    from rq import Queue
+
+    queue = Queue(name, connection=Redis.from_url(REDIS_URL))
+    deadline = time.monotonic() + timeout
+    while queue.count and time.monotonic() < deadline:
+        time.sleep(0.5)
 
 
 def _rows(url: str, sql: str) -> list[tuple]:

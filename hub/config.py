@@ -46,6 +46,13 @@ class QueueSettings:
     backoff_seconds: tuple[int, ...] = (5, 30, 120, 600, 1800, 3600)
     local_workers: int = 1  # worker threads in the embedded mode
     rq_queue: str = "lead-hub"
+    # A worker's job also takes up to this many fresh pending events of the channels that allow
+    # it (hub.pipeline.BATCHED_CHANNELS) and stores them in one transaction; 1 turns it off.
+    worker_batch: int = 50
+
+    def __post_init__(self) -> None:
+        if self.worker_batch < 1:
+            raise ConfigError(f"queue.worker_batch: must be at least 1, got {self.worker_batch!r}")
 
 
 @dataclass(frozen=True)

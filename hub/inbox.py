@@ -6,7 +6,7 @@ or back to pending with a later due_at when a transient error asks for a retry.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
@@ -198,6 +198,72 @@ def claim(store: Store, event_id: int, queue: QueueSettings) -> bool:
             )
         )
         return result.rowcount == 1
+
+
+@dataclass(frozen=True)
+class Claimed:
+    """An event claim_with_fresh took: `attempts` counts this one (1: its first try)."""
+
+    id: int
+    channel: str
+    attempts: int
+
+
+def claim_with_fresh(store: Store, event_id: int, queue: QueueSettings, channels: Collection[str],
+                     limit: int) -> list[Claimed]:
+    """claim() the event, and with it up to `limit` - 1 other pending events of `channels` never
+    tried yet, the longest waiting first; what was claimed (nothing when the event is taken or
+    finished and no other waits).
+
+    Committed before any processing, as claim() is: a worker killed afterwards leaves them
+    "processing" until their lease runs out, their attempt counted, so an event that kills its
+    worker is never taken with fresh ones again. Rows another transaction holds are skipped
+    (FOR UPDATE SKIP LOCKED; SQLite runs one writer at a time): that one is claiming or
+    finishing them, so no worker ever waits for another here, nor can two deadlock.
+    """
+    now = utcnow()
+    params = {"event_id": event_id, "channels": sorted(channels), "more": max(limit - 1, 0),
+              "lease": now + timedelta(seconds=queue.lease_seconds), "now": now}
+    if store.is_postgres:  # one statement, committed on its own: one round trip
+        with store.engine.connect() as connection:
+            connection.execution_options(isolation_level="AUTOCOMMIT")
+            rows = connection.execute(_PG_CLAIM_WITH_FRESH, params).all()
+        return [Claimed(*row) for row in rows]
+    events = RawEventRow.__table__
+    claimed = update(events).values(status="processing", attempts=events.c.attempts + 1,
+                                    due_at=params["lease"], updated_at=now)
+    fresh = (select(events.c.id)
+             .where(events.c.status == "pending", events.c.attempts == 0, events.c.channel.in_(params["channels"]),
+                    events.c.id != event_id)
+             .order_by(events.c.due_at).limit(params["more"]))
+    returning = (events.c.id, events.c.channel, events.c.attempts)
+    with store.transaction() as session:
+        connection = session.connection()
+        rows = connection.execute(claimed.where(events.c.id == event_id, events.c.status == "pending")
+                                  .returning(*returning)).all()
+        rows += connection.execute(claimed.where(events.c.id.in_(fresh.scalar_subquery())).returning(*returning)).all()
+    return [Claimed(*row) for row in rows]
+
+
+_PG_CLAIM_WITH_FRESH = text("""
+WITH own AS (
+    SELECT id FROM raw_events WHERE id = :event_id AND status = 'pending' FOR UPDATE SKIP LOCKED
+), fresh AS (
+    SELECT id FROM raw_events
+    WHERE status = 'pending' AND attempts = 0 AND channel = ANY(CAST(:channels AS varchar[])) AND id <> :event_id
+    ORDER BY due_at LIMIT :more FOR UPDATE SKIP LOCKED
+)
+UPDATE raw_events SET status = 'processing', attempts = attempts + 1, due_at = :lease, updated_at = :now
+WHERE id IN (SELECT id FROM own UNION ALL SELECT id FROM fresh)
+RETURNING id, channel, attempts
+""")
+
+
+def get_many(session: Session, event_ids: Sequence[int]) -> list[RawEvent]:
+    """The events, in the order of event_ids (unknown ids left out)."""
+    rows = session.execute(select(RawEventRow).where(RawEventRow.id.in_(event_ids))).scalars()
+    events = {row.id: to_raw_event(row) for row in rows}
+    return [events[event_id] for event_id in event_ids if event_id in events]
 
 
 def claim_batch(session: Session, event_ids: Sequence[int], queue: QueueSettings) -> list[RawEvent]:

@@ -6,11 +6,13 @@ import time
 from typing import TYPE_CHECKING
 
 from sqlalchemy.exc import DataError
+from sqlalchemy.orm import Session
 
 from hub import channel_health, connectors, enrich, inbox
 from hub.errors import HubError, IgnoreEvent, TokenInvalid, TransientError
 from hub.model import Lead, RawEvent
 from hub.normalize import normalize
+from hub.queue import RQQueue
 from hub.store.bulk import apply_batch
 from hub.store.repository import apply_lead
 
@@ -20,11 +22,16 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 
+# Channels whose events a worker may store many at a time (run_pending): parsed from their own
+# bytes, with no follow-up of their own (token health, profile enrichment: hub.enrich.KINDS).
+BATCHED_CHANNELS = frozenset({"form", "telegram", "whatsapp"})
+
+
 def process_event(event_id: int) -> str:
     """The queue job (RQ imports it by name). Returns the event's status afterwards."""
     from hub.runtime import current
 
-    return run(current(), event_id)
+    return run_pending(current(), event_id)
 
 
 def process_events(event_ids: list[int]) -> list[str]:
@@ -43,6 +50,32 @@ def run(hub: Hub, event_id: int) -> str:
     """
     if not inbox.claim(hub.store, event_id, hub.settings.queue):
         return "skipped"
+    return _run_claimed(hub, event_id)
+
+
+def run_pending(hub: Hub, event_id: int) -> str:
+    """run() the event, and with it the fresh pending events of BATCHED_CHANNELS (up to
+    queue.worker_batch in all), stored in one transaction: what one lead costs in statements
+    and commits is then shared by many, while a backlog lasts. Their own jobs are dropped from
+    the RQ queue when found near its head (RQQueue.discard), skipped when run otherwise.
+
+    Returns the event's status afterwards ("skipped" when another worker has it).
+    """
+    queue = hub.settings.queue
+    claimed = inbox.claim_with_fresh(hub.store, event_id, queue, BATCHED_CHANNELS, queue.worker_batch)
+    batch = [c.id for c in claimed if c.channel in BATCHED_CHANNELS and c.attempts == 1]
+    statuses = _run_claimed_batch(hub, batch) if len(batch) > 1 else {}
+    for claim in claimed:  # the others, and a lone event: the one-event path, as run() takes it
+        if claim.id not in statuses:
+            statuses[claim.id] = _run_claimed(hub, claim.id)
+    taken_along = [e for e, status in statuses.items() if e != event_id and status != "pending"]
+    if taken_along and isinstance(hub.queue, RQQueue):  # their jobs wait near the queue's head
+        hub.queue.discard(taken_along, scan=2 * len(taken_along))
+    return statuses.get(event_id, "skipped")
+
+
+def _run_claimed(hub: Hub, event_id: int) -> str:
+    """Process one event this worker has claimed; retried later, or finished, on an error."""
     started = time.perf_counter()
     try:
         status = _process(hub, event_id)
@@ -117,29 +150,59 @@ def run_batch(hub: Hub, event_ids: list[int]) -> dict[int, str]:
 
 def _process_batch(hub: Hub, event_ids: list[int]) -> tuple[dict[int, str], list[int]]:
     statuses = dict.fromkeys(event_ids, "skipped")
-    again: list[int] = []
-    ready: list[tuple[int, list[Lead]]] = []
-    finished: list[tuple[int, str, str | None]] = []
     with hub.store.transaction() as session:
-        for event in inbox.claim_batch(session, event_ids, hub.settings.queue):
-            try:
-                ready.append((event.id, _leads(hub, event)))
-            except HubError as exc:
-                if exc.permanent and not isinstance(exc, TokenInvalid):
-                    finished.append((event.id, _permanent_status(exc), f"{type(exc).__name__}: {exc}"))
-                else:  # transient, or a refused token: run() handles it the usual way
-                    again.append(event.id)
-            except Exception:  # unexpected: run() retries it the usual way
-                again.append(event.id)
-        for event_id, error in apply_batch(session, ready).items():
-            if error is None:
-                finished.append((event_id, "done", None))
-            else:
-                again.append(event_id)
+        finished, again = _apply_events(hub, session, inbox.claim_batch(session, event_ids, hub.settings.queue))
         inbox.finish_many(session, finished)
         inbox.release(session, again)
     statuses.update({event_id: status for event_id, status, _ in finished})
     return statuses, again
+
+
+def _run_claimed_batch(hub: Hub, event_ids: list[int]) -> dict[int, str]:
+    """Store events this worker has claimed in one transaction; their statuses afterwards.
+    An event that failed, or whose whole batch failed, then goes through _run_claimed on its
+    own (still claimed: its attempt is already counted), with its retries."""
+    started = time.perf_counter()
+    try:
+        with hub.store.transaction() as session:
+            finished, again = _apply_events(hub, session, inbox.get_many(session, event_ids))
+            inbox.finish_many(session, finished)
+    except Exception:  # nothing of the batch was written; each event gets its own chance
+        log.exception("batch of %d events failed; processing them one by one", len(event_ids))
+        finished, again = [], list(event_ids)
+    log.info("%d events stored together in %.1f ms", len(finished), (time.perf_counter() - started) * 1000)
+    statuses = {event_id: status for event_id, status, _ in finished}
+    for event_id in again:
+        statuses[event_id] = _run_claimed(hub, event_id)
+    return statuses
+
+
+def _apply_events(hub: Hub, session: Session, events: list[RawEvent]
+                  ) -> tuple[list[tuple[int, str, str | None]], list[int]]:
+    """Apply the leads of claimed events together (hub.store.bulk) in the caller's transaction.
+
+    Returns (event id, status, error) for the events finished here, and the ids of the events
+    left for the one-event path: transient errors, refused tokens, surprises, failed leads.
+    """
+    again: list[int] = []
+    ready: list[tuple[int, list[Lead]]] = []
+    finished: list[tuple[int, str, str | None]] = []
+    for event in events:
+        try:
+            ready.append((event.id, _leads(hub, event)))
+        except HubError as exc:
+            if exc.permanent and not isinstance(exc, TokenInvalid):
+                finished.append((event.id, _permanent_status(exc), f"{type(exc).__name__}: {exc}"))
+            else:  # transient, or a refused token: run() handles it the usual way
+                again.append(event.id)
+        except Exception:  # unexpected: run() retries it the usual way
+            again.append(event.id)
+    for event_id, error in apply_batch(session, ready).items():
+        if error is None:
+            finished.append((event_id, "done", None))
+        else:
+            again.append(event_id)
+    return finished, again
 
 
 def _permanent_status(exc: HubError) -> str:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 import queue as stdlib_queue
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from typing import Protocol
 
 from redis import Redis
@@ -84,6 +84,32 @@ class RQQueue:
             return self.rq.count
         except RedisError as exc:
             raise QueueUnavailable(f"redis: {exc}") from exc
+
+    def discard(self, event_ids: Collection[int], scan: int) -> int:
+        """Drop the waiting process_event jobs of these events, which another job finished:
+        each would only be skipped, at the price of a whole RQ job (a score of Redis commands).
+        Looks at the first `scan` jobs of the queue; returns how many it dropped.
+
+        Best effort, and safe whatever happens meanwhile: a job a worker dequeues first is run
+        and skipped, or found missing and passed over by RQ; the inbox stays the truth.
+        """
+        from rq.job import Job
+
+        finished = {(event_id,) for event_id in event_ids}
+        try:
+            jobs = Job.fetch_many(self.rq.get_job_ids(0, scan), connection=self.connection,
+                                  serializer=self.rq.serializer)
+            done = [job for job in jobs if job is not None and job.func_name == JOB and tuple(job.args) in finished]
+            if done:
+                with self.connection.pipeline() as pipe:
+                    for job in done:
+                        self.rq.remove(job, pipeline=pipe)
+                        pipe.delete(job.key)
+                    pipe.execute()
+        except Exception:  # Redis down, a job that no longer reads: never fail the job that called
+            log.warning("could not drop the jobs of finished events; they will be skipped", exc_info=True)
+            return 0
+        return len(done)
 
 
 class LocalQueue:

@@ -148,3 +148,51 @@ def test_a_job_written_in_one_round_trip_is_whole_for_rq(rq_hub, redis_conn):
         ("hub.pipeline.process_events", ([11, 12],)), ("hub.pipeline.process_event", (13,))]
     assert all(j.get_status() == "queued" and j.result_ttl == 0 and j.failure_ttl == 86400
                and j.enqueued_at is not None for j in jobs)
+
+
+def test_one_job_stores_a_backlog_and_drops_the_jobs_it_made_useless(rq_hub):
+    client = create_app(role="ingest", hub=rq_hub).test_client()
+    for n in range(5):
+        response = client.post(FORM_URL, data={"ho_ten": f"Khách {n}", "so_dien_thoai": f"090000000{n}"},
+                               headers=AUTH)
+        assert response.status_code == 200
+    other = rq_hub.queue.rq.enqueue("hub.enrich.jobs.enrich", 1, result_ttl=0)  # another kind of job stays
+    assert rq_hub.queue.depth() == 6
+    worker = SimpleWorker([rq_hub.queue.rq], connection=rq_hub.queue.connection)
+    job, queue = worker.dequeue_job_and_maintain_ttl(timeout=1)
+    worker.perform_job(job, queue)
+    assert [r["status"] for r in rows(rq_hub, "raw_events")] == ["done"] * 5
+    assert rq_hub.queue.rq.job_ids == [other.id]
+    assert row_count(rq_hub, "contacts") == row_count(rq_hub, "outbox") == 5
+
+
+def test_discard_drops_only_the_process_event_jobs_of_the_given_events(rq_hub):
+    queue = rq_hub.queue
+    for event_id in (1, 2, 3):
+        queue.enqueue(event_id)
+    queue.enqueue_many([2, 4])
+    queue.call("hub.pipeline.run_batch", 2)
+    assert queue.discard([2, 3], scan=100) == 2
+    assert [(job.func_name, job.args) for job in queue.rq.jobs] == [
+        ("hub.pipeline.process_event", (1,)), ("hub.pipeline.process_events", ([2, 4],)),
+        ("hub.pipeline.run_batch", (2,))]
+
+
+def test_a_job_whose_twin_was_discarded_after_it_was_dequeued_is_passed_over(rq_hub):
+    queue = rq_hub.queue
+    queue.enqueue(1)
+    queue.enqueue(2)
+    [first, _] = queue.rq.job_ids
+    queue.connection.delete(f"rq:job:{first}")  # what discard does to a job another worker dequeues
+    worker = SimpleWorker([queue.rq], connection=queue.connection)
+    job, _ = worker.dequeue_job_and_maintain_ttl(timeout=1)
+    assert job.args == (2,)
+
+
+def test_discard_never_raises_when_a_queued_job_does_not_read(rq_hub):
+    queue = rq_hub.queue
+    queue.enqueue(1)
+    [job_id] = queue.rq.job_ids
+    queue.connection.hset(f"rq:job:{job_id}", "data", b"not a job")
+    assert queue.discard([1], scan=10) == 0
+    assert queue.rq.job_ids == [job_id]

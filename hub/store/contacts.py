@@ -141,16 +141,18 @@ def person_name(contact: ContactRow) -> PersonName | None:
     )
 
 
-def add_match_keys(session: Session, contact_id: str, keys: Iterable[str]) -> None:
-    """Index a contact under the blocking keys of a lead it received."""
+def add_match_keys(session: Session, contact_id: str, keys: Iterable[str], known: set[str] | None = None) -> None:
+    """Index a contact under the blocking keys of a lead it received. `known`: the keys it
+    already has, when the caller knows them (a new contact: none); read otherwise."""
     wanted = set(keys)
     if not wanted:
         return
-    known = set(
-        session.execute(
-            select(MatchKeyRow.key).where(MatchKeyRow.contact_id == contact_id, MatchKeyRow.key.in_(wanted))
-        ).scalars()
-    )
+    if known is None:
+        known = set(
+            session.execute(
+                select(MatchKeyRow.key).where(MatchKeyRow.contact_id == contact_id, MatchKeyRow.key.in_(wanted))
+            ).scalars()
+        )
     rows = [{"key": key, "contact_id": contact_id} for key in sorted(wanted - known)]
     if rows:
         session.execute(insert(MatchKeyRow), rows)

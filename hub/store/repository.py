@@ -17,7 +17,7 @@ from hub import dedupe
 from hub.ids import uuid7
 from hub.dedupe.merge import NameValue, ProvinceValue, choose_name, choose_province
 from hub.model import Decision, Lead, Suggestion
-from hub.store.documents import contact_document, lead_data
+from hub.store.documents import _document, contact_document, lead_data
 from hub.store.engine import lock_keys
 from hub.store.contacts import (
     add_match_keys,
@@ -54,33 +54,36 @@ def apply_lead(session: Session, lead: Lead, raw_event_id: int | None) -> Applie
     keys = dedupe.blocking_keys(lead)
     decision = dedupe.decide(lead, find_candidates(session, keys))
     now = datetime.now(timezone.utc)
-    if decision.action == "merge" and decision.contact_id is not None:
-        contact = resolve(session, decision.contact_id)
+    merge = decision.action == "merge" and decision.contact_id is not None
+    if merge:
+        contact = resolve(session, decision.contact_id)  # type: ignore[arg-type]
         _absorb(contact, lead)
         contact.version += 1
         contact.updated_at = now
-        event_type = "contact.updated"
-    else:
+        points = _add_points(session, contact.id, lead, now)
+        add_match_keys(session, contact.id, keys)
+    else:  # a new contact has no points nor keys yet: nothing to read back
         contact = _create_contact(session, lead, now)
-        event_type = "contact.created"
-    _add_points(session, contact.id, lead, now)
-    add_match_keys(session, contact.id, keys)
-    lead_id = session.execute(
-        insert(LeadRow).returning(LeadRow.id),
-        {
-            "raw_event_id": raw_event_id,
-            "contact_id": contact.id,
-            "channel": lead.channel,
-            "source_ref": lead.source_ref,
-            "captured_at": lead.captured_at,
-            "data": lead_data(lead),
-            "attribution": lead.attribution.as_dict(),
-            "decision": _decision_record(decision),
-            "created_at": now,
-        },
-    ).scalar_one()
+        points = _add_points(session, contact.id, lead, now, known=set())
+        add_match_keys(session, contact.id, keys, known=set())
+    values = {
+        "raw_event_id": raw_event_id,
+        "contact_id": contact.id,
+        "channel": lead.channel,
+        "source_ref": lead.source_ref,
+        "captured_at": lead.captured_at,
+        "data": lead_data(lead),
+        "attribution": lead.attribution.as_dict(),
+        "decision": _decision_record(decision),
+        "created_at": now,
+    }
+    lead_id = session.execute(insert(LeadRow).returning(LeadRow.id), values).scalar_one()
     add_suggestions(session, contact.id, decision.suggestions, now)
-    append_outbox(session, event_type, contact.id)
+    if merge:
+        append_outbox(session, "contact.updated", contact.id)
+    else:  # its whole document is what was just written: built here, not read back
+        stored = LeadRow(**{**values, "id": lead_id, "captured_at": lead.captured_at.astimezone(timezone.utc)})
+        append_outbox(session, "contact.created", contact.id, document=_document(contact, points, [stored]))
     return Applied(lead_id=lead_id, contact_id=contact.id, action=decision.action)
 
 
@@ -115,8 +118,10 @@ def append_outbox(
 
     `document` replaces the stored one (an erased contact has none left to read).
     """
-    lock_keys(session, [OUTBOX_LOCK])  # taken last, after the lead's key locks: no deadlock
+    # Rows first (their locks come with their writes), the lock last, after the lead's key
+    # locks and row locks, as hub.store.bulk takes it: no deadlock, and held the shortest.
     session.flush()
+    lock_keys(session, [OUTBOX_LOCK])
     document = document if document is not None else contact_document(session, contact_id)
     session.execute(
         insert(OutboxRow),
@@ -158,15 +163,20 @@ def _absorb(contact: ContactRow, lead: Lead) -> None:
     apply_survivors(contact, choose_name(names), choose_province(provinces))
 
 
-def _add_points(session: Session, contact_id: str, lead: Lead, now: datetime) -> None:
-    known = {
-        (kind, value)
-        for kind, value in session.execute(
-            select(ContactPointRow.kind, ContactPointRow.value).where(
-                ContactPointRow.contact_id == contact_id
+def _add_points(session: Session, contact_id: str, lead: Lead, now: datetime,
+                known: set[tuple[str, str]] | None = None) -> list[ContactPointRow]:
+    """Give the contact the lead's phones, emails and identity it does not have yet; those
+    added. `known`: the contact's own (kind, value)s when the caller has them (read otherwise)."""
+    if known is None:
+        known = {
+            (kind, value)
+            for kind, value in session.execute(
+                select(ContactPointRow.kind, ContactPointRow.value).where(
+                    ContactPointRow.contact_id == contact_id
+                )
             )
-        )
-    }
+        }
+    added = []
     points = [("phone", p.e164, p.e164, asdict(p)) for p in lead.phones]
     points += [("email", e.key, e.address, asdict(e)) for e in lead.emails]
     if lead.identity is not None:
@@ -175,16 +185,16 @@ def _add_points(session: Session, contact_id: str, lead: Lead, now: datetime) ->
         if (kind, value) in known:
             continue
         known.add((kind, value))
-        session.add(
-            ContactPointRow(
-                contact_id=contact_id,
-                kind=kind,
-                value=value,
-                display=display,
-                data={**data, "source": f"{lead.channel}:{lead.source_ref}"},
-                created_at=now,
-            )
-        )
+        added.append(ContactPointRow(
+            contact_id=contact_id,
+            kind=kind,
+            value=value,
+            display=display,
+            data={**data, "source": f"{lead.channel}:{lead.source_ref}"},
+            created_at=now,
+        ))
+    session.add_all(added)
+    return added
 
 
 def _decision_record(decision: Decision) -> dict[str, object]:

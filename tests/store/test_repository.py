@@ -1,0 +1,63 @@
+"""apply_lead's writes and the outbox document it records."""
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+
+from sqlalchemy import select
+
+from hub.model import Consent, Identity, LeadDraft
+from hub.normalize import normalize
+from hub.store.documents import contact_document
+from hub.store.repository import apply_lead
+from hub.store.schema import ContactPointRow, MatchKeyRow, OutboxRow
+
+SAIGON = timezone(timedelta(hours=7))
+
+
+def lead(ref, **fields):
+    return normalize(LeadDraft(channel="form", source_ref=ref, captured_at=datetime(2026, 11, 23, 9, 30, tzinfo=SAIGON),
+                               attribution={"utm_source": "facebook"}, **fields))
+
+
+def outbox_documents(hub):
+    with hub.store.sessions() as session:
+        return [row.payload["contact"] for row in session.execute(select(OutboxRow).order_by(OutboxRow.seq)).scalars()]
+
+
+def stored_document(hub, contact_id):
+    with hub.store.sessions() as session:
+        return contact_document(session, contact_id)
+
+
+def test_a_new_contacts_event_carries_the_document_as_stored(hub):
+    new = lead("a", name="Nguyễn Thị Lan", phones=("0912 345 678", "0987654321"), emails=("Lan@Example.VN",),
+               province="TP.HCM", identity=Identity("telegram", "bot", "42"),
+               consent=Consent("marketing", True, "form:dong_y"))
+    with hub.store.transaction() as session:
+        applied = apply_lead(session, new, None)
+    [document] = outbox_documents(hub)
+    assert document == stored_document(hub, applied.contact_id)
+    assert document["consent"]["marketing"] is True and len(document["phones"]) == 2
+
+
+def test_a_merge_event_carries_the_merged_document_as_stored(hub):
+    with hub.store.transaction() as session:
+        first = apply_lead(session, lead("a", name="Nguyễn Thị Lan", phones=("0912345678",)), None)
+    with hub.store.transaction() as session:
+        second = apply_lead(session, lead("b", name="Nguyễn Thị Lan", phones=("0912345678",),
+                                          emails=("lan@gmail.com",)), None)
+    assert second.action == "merge" and second.contact_id == first.contact_id
+    documents = outbox_documents(hub)
+    assert documents[-1] == stored_document(hub, first.contact_id)
+    assert (documents[-1]["version"], documents[-1]["emails"]) == (2, ["lan@gmail.com"])
+
+
+def test_a_new_contact_gets_each_point_and_blocking_key_once(hub):
+    with hub.store.transaction() as session:
+        applied = apply_lead(session, lead("a", name="Lan", phones=("0912345678", "+84 912 345 678")), None)
+    with hub.store.sessions() as session:
+        points = session.execute(select(ContactPointRow.kind, ContactPointRow.value)
+                                 .where(ContactPointRow.contact_id == applied.contact_id)).all()
+        keys = session.execute(select(MatchKeyRow.key).where(MatchKeyRow.contact_id == applied.contact_id)).scalars().all()
+    assert points == [("phone", "+84912345678")]
+    assert len(keys) == len(set(keys)) > 0
