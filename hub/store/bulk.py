@@ -30,8 +30,9 @@ from sqlalchemy.orm import Session
 from hub import dedupe
 from hub.ids import uuid7
 from hub.model import Contact, Decision, Lead
-from hub.store.contacts import HOT_KEY_LIMIT, MAX_CANDIDATES, load_candidates, members_of, person_name, roots_of
-from hub.store.prefetch import candidates_by_id, key_rows, stored_refs
+from hub.store.contacts import (HOT_KEY_LIMIT, MAX_CANDIDATES, candidates_by_id, load_candidates, members_of,
+                                person_name, roots_of)
+from hub.store.prefetch import key_rows, stored_refs
 from hub.store.documents import _document, lead_data
 from hub.store.engine import lock_keys
 from hub.store.repository import OUTBOX_LOCK, _absorb, _decision_record, apply_lead

@@ -170,9 +170,9 @@ def test_when_a_whole_batch_fails_each_row_is_processed_on_its_own(hub, tmp_path
     assert Counter(r["status"] for r in rows(hub, "raw_events")) == {"done": 1, "ignored": 1}
 
 
-def test_the_batch_sees_stored_contacts_as_load_candidates_does_merged_members_included(hub, tmp_path):
-    from hub.store import prefetch
-    from hub.store.contacts import load_candidates
+def test_stored_candidates_are_read_with_the_points_of_their_merged_members(hub, tmp_path):
+    """candidates_by_id (the batch prefetch and find_candidates both read through it)."""
+    from hub.store.contacts import candidates_by_id, load_candidates
     from hub.store.merging import merge_contacts
 
     import_file(hub, write_csv(tmp_path / "a.csv", [["Họ tên", "SĐT", "Email"], ["Nguyễn Văn An", "0912345678", ""],
@@ -182,6 +182,7 @@ def test_the_batch_sees_stored_contacts_as_load_candidates_does_merged_members_i
     with hub.store.transaction() as session:
         merge_contacts(session, an, [an_email], actor="ops")
     with hub.store.sessions() as session:
-        seen = prefetch.candidates_by_id(session, {an, bich})
-        assert seen == {c.id: c for c in load_candidates(session, [an, bich])}
+        seen = candidates_by_id(session, {an, bich})
+        assert [c.id for c in load_candidates(session, [bich, an])] == [bich, an]
         assert (seen[an].phones, seen[an].emails) == ({"+84912345678"}, {"an@gmail.com"})
+        assert (seen[bich].phones, seen[bich].name.display) == ({"+84987654321"}, "Lê Bích")
