@@ -226,8 +226,6 @@ class ScheduledJobs:
 
     def _tick(self) -> int:
         """One round of RQScheduler.work(): hold the queue's lock, then move the due jobs."""
-        from redis.exceptions import RedisError
-
         scheduler = self.scheduler
         try:
             if scheduler.should_reacquire_locks:

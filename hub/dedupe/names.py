@@ -5,7 +5,6 @@ import re
 from dataclasses import dataclass, replace
 from functools import cached_property, lru_cache
 
-
 from hub.model import PersonName
 from hub.normalize import fold
 

@@ -33,7 +33,7 @@ from hub.model import Contact, Decision, Lead
 from hub.store.contacts import (HOT_KEY_LIMIT, MAX_CANDIDATES, candidates_by_id, load_candidates, members_of,
                                 person_name, roots_of)
 from hub.store.prefetch import key_rows, stored_refs
-from hub.store.documents import _document, lead_data
+from hub.store.documents import build_document, lead_data
 from hub.store.engine import lock_keys
 from hub.store.repository import OUTBOX_LOCK, _absorb, _decision_record, apply_lead
 from hub.store.schema import (ContactPointRow, ContactRow, LeadRow, MatchKeyRow, MergeSuggestionRow,
@@ -275,7 +275,7 @@ class _Batch:
 def _outbox_values(item: _Landed) -> dict[str, object]:
     """The outbox event of a landed lead, carrying the document append_outbox would read."""
     columns, points, leads = item.snapshot
-    document = _document(columns, item.group.points[:points],  # type: ignore[arg-type]
+    document = build_document(columns, item.group.points[:points],  # type: ignore[arg-type]
                          sorted(leads, key=lambda lead: (lead.captured_at, lead.id)))
     return {"event_id": "evt_" + uuid7().replace("-", ""), "type": item.event_type,
             "contact_id": columns.id, "contact_version": columns.version, "payload": {"contact": document},

@@ -58,7 +58,7 @@ def contact_documents(session: Session, contacts: Iterable[ContactRow]) -> Itera
             for cid in owners[lead.contact_id]:
                 leads[cid].append(lead)
     for contact in rows:
-        yield _document(contact, points[contact.id], leads[contact.id])
+        yield build_document(contact, points[contact.id], leads[contact.id])
 
 
 def _append_unique(points: list[ContactPointRow], point: ContactPointRow) -> None:
@@ -73,7 +73,8 @@ def contact_document(session: Session, contact_id: str) -> dict[str, Any]:
     return next(contact_documents(session, [contact]))
 
 
-def _document(contact: ContactRow, points: list[ContactPointRow], leads: list[LeadRow]) -> dict[str, Any]:
+def build_document(contact: ContactRow, points: list[ContactPointRow], leads: list[LeadRow]) -> dict[str, Any]:
+    """The contact document (outbox, feed, export) from rows the caller already holds."""
     by_kind: dict[str, list[ContactPointRow]] = {"phone": [], "email": [], "identity": []}
     for point in points:
         by_kind.setdefault(point.kind, []).append(point)

@@ -10,6 +10,7 @@ from hub.model import Lead
 from hub.store.contacts import HOT_KEY_LIMIT
 from hub.store.schema import LeadRow, MatchKeyRow
 
+
 def stored_refs(session: Session, leads: list[Lead]) -> set[tuple[str, str]]:
     """The leads' (channel, source_ref)s already stored."""
     refs = list({(lead.channel, lead.source_ref) for lead in leads})

@@ -17,7 +17,7 @@ from hub import dedupe
 from hub.ids import uuid7
 from hub.dedupe.merge import NameValue, ProvinceValue, choose_name, choose_province
 from hub.model import Decision, Lead, Suggestion
-from hub.store.documents import _document, contact_document, lead_data
+from hub.store.documents import build_document, contact_document, lead_data
 from hub.store.engine import lock_keys
 from hub.store.contacts import (
     add_match_keys,
@@ -60,12 +60,11 @@ def apply_lead(session: Session, lead: Lead, raw_event_id: int | None) -> Applie
         _absorb(contact, lead)
         contact.version += 1
         contact.updated_at = now
-        points = _add_points(session, contact.id, lead, now)
-        add_match_keys(session, contact.id, keys)
-    else:  # a new contact has no points nor keys yet: nothing to read back
+    else:
         contact = _create_contact(session, lead, now)
-        points = _add_points(session, contact.id, lead, now, known=set())
-        add_match_keys(session, contact.id, keys, known=set())
+    # A new contact has no points nor keys yet: nothing to read back.
+    points = _add_points(session, contact.id, lead, now, known=None if merge else set())
+    add_match_keys(session, contact.id, keys, known=None if merge else set())
     values = {
         "raw_event_id": raw_event_id,
         "contact_id": contact.id,
@@ -83,7 +82,7 @@ def apply_lead(session: Session, lead: Lead, raw_event_id: int | None) -> Applie
         append_outbox(session, "contact.updated", contact.id)
     else:  # its whole document is what was just written: built here, not read back
         stored = LeadRow(**{**values, "id": lead_id, "captured_at": lead.captured_at.astimezone(timezone.utc)})
-        append_outbox(session, "contact.created", contact.id, document=_document(contact, points, [stored]))
+        append_outbox(session, "contact.created", contact.id, document=build_document(contact, points, [stored]))
     return Applied(lead_id=lead_id, contact_id=contact.id, action=decision.action)
 
 
