@@ -104,11 +104,20 @@ def _safe(url: str) -> str:
     return url.split("?", 1)[0]
 
 
-def _session() -> requests.Session:
-    # One pooled session per thread: requests.Session is not documented as thread-safe.
-    session = getattr(_local, "session", None)
+def _session(guarded: bool = False) -> requests.Session:
+    """This thread's pooled session (requests.Session is not documented as thread-safe); the
+    guarded one connects only to public addresses (hub.sinks.ssrf.GuardedAdapter)."""
+    name = "guarded" if guarded else "session"
+    session = getattr(_local, name, None)
     if session is None:
-        session = _local.session = requests.Session()
+        session = requests.Session()
+        if guarded:
+            from hub.sinks.ssrf import GuardedAdapter
+
+            session.trust_env = False  # through a proxy, the address reached could not be checked
+            for prefix in ("http://", "https://"):
+                session.mount(prefix, GuardedAdapter())
+        setattr(_local, name, session)
     return session
 
 
@@ -120,15 +129,16 @@ class Posted:
 
 
 def post_webhook(url: str, body: bytes, headers: Mapping[str, str], timeout: float,
-                 excerpt_chars: int = 1000) -> Posted:
+                 excerpt_chars: int = 1000, *, public_only: bool = False) -> Posted:
     """POST a webhook; any HTTP answer is returned (redirects are not followed: SSRF).
 
     Raises UpstreamError (permanent=False) for a timeout or a connection error; its message
-    carries the latency in milliseconds too.
+    carries the latency in milliseconds too. With public_only, a connection that reaches a
+    non-public address raises hub.sinks.ssrf.UnsafeUrl before anything is sent.
     """
     start = time.monotonic()
     try:
-        with _session().post(url, data=body, headers=dict(headers), timeout=timeout,
+        with _session(guarded=public_only).post(url, data=body, headers=dict(headers), timeout=timeout,
                              allow_redirects=False, stream=True) as response:
             raw = b""
             for chunk in response.iter_content(4096):

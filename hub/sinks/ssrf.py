@@ -1,14 +1,24 @@
 """SSRF guard: a webhook URL may only reach public addresses (http or https).
 
 Checked when a subscription is created and again before every attempt, because what a name
-resolves to can change. Redirects are never followed (see hub.http.post_webhook), so a public
-endpoint cannot bounce a delivery to an internal one.
+resolves to can change; then, at delivery, on the socket itself (`GuardedAdapter`): the address
+a connection actually reached is checked before a byte is sent, so a name that resolves to a
+public address for the check and to a private one a moment later (DNS rebinding) is refused
+too. Redirects are never followed (see hub.http.post_webhook), so a public endpoint cannot
+bounce a delivery to an internal one. Guarded deliveries ignore the environment's proxies
+(HTTP(S)_PROXY): through a proxy the address reached is the proxy's, and what it connects to
+could not be checked.
 """
 from __future__ import annotations
 
 import ipaddress
 import socket
+from typing import Any
 from urllib.parse import urlsplit
+
+from requests.adapters import HTTPAdapter
+from urllib3.connection import HTTPConnection, HTTPSConnection
+from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 
 
 class UnsafeUrl(ValueError):
@@ -51,3 +61,40 @@ def _public(address: str) -> bool:
         ip = ip.ipv4_mapped
     return ip.is_global and not (ip.is_multicast or ip.is_reserved or ip.is_loopback or ip.is_link_local
                                  or ip.is_private or ip.is_unspecified)
+
+
+def _checked(sock: socket.socket, host: str) -> socket.socket:
+    """The connected socket, if the address it reached is public; closed and refused otherwise."""
+    address = str(sock.getpeername()[0]).split("%", 1)[0]
+    if not _public(address):
+        sock.close()
+        raise UnsafeUrl(f"{host} trỏ tới địa chỉ nội bộ {address} lúc kết nối / reached the non-public "
+                        f"address {address} when connecting (set allow_private to permit it)")
+    return sock
+
+
+class _GuardedHTTPConnection(HTTPConnection):
+    def _new_conn(self) -> socket.socket:
+        return _checked(super()._new_conn(), self.host)
+
+
+class _GuardedHTTPSConnection(HTTPSConnection):
+    def _new_conn(self) -> socket.socket:
+        return _checked(super()._new_conn(), self.host)
+
+
+class _GuardedHTTPPool(HTTPConnectionPool):
+    ConnectionCls = _GuardedHTTPConnection
+
+
+class _GuardedHTTPSPool(HTTPSConnectionPool):
+    ConnectionCls = _GuardedHTTPSConnection
+
+
+class GuardedAdapter(HTTPAdapter):
+    """A requests transport whose every new connection must reach a public address
+    (UnsafeUrl otherwise, raised before anything is sent)."""
+
+    def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
+        super().init_poolmanager(*args, **kwargs)
+        self.poolmanager.pool_classes_by_scheme = {"http": _GuardedHTTPPool, "https": _GuardedHTTPSPool}

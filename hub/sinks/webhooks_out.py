@@ -202,10 +202,13 @@ class Result:
 
 
 def send(settings: Settings, c: Claim) -> Result:
-    """POST the signed event. The SSRF guard runs again: DNS may have changed since creation."""
+    """POST the signed event. The SSRF guard runs again: DNS may have changed since creation,
+    and once more on the connection itself (the address it reached), which closes the window
+    between this check and requests' own lookup."""
     config = settings.webhooks_out
+    allow_private = c.allow_private or config.allow_private
     try:
-        check_url(c.url, allow_private=c.allow_private or config.allow_private)
+        check_url(c.url, allow_private=allow_private)
     except UnsafeUrl as exc:
         return Result("refused", error=str(exc))
     stamp = datetime.now(timezone.utc)  # the real time, whatever clock schedules the attempts
@@ -214,7 +217,9 @@ def send(settings: Settings, c: Claim) -> Result:
                "webhook-signature": Webhook(c.secret).sign(c.msg_id, stamp, c.body)}
     try:
         posted = post_webhook(c.url, c.body.encode(), headers, config.timeout_seconds,
-                              config.response_excerpt_chars)
+                              config.response_excerpt_chars, public_only=not allow_private)
+    except UnsafeUrl as exc:
+        return Result("refused", error=str(exc))
     except UpstreamError as exc:
         return Result("failed", error=str(exc))
     outcome = "delivered" if 200 <= posted.status < 300 else "gone" if posted.status == 410 else "failed"

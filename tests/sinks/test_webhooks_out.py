@@ -406,3 +406,32 @@ def test_a_timer_firing_a_little_early_puts_the_delivery_back_for_its_time(hub, 
     assert hub.webhooks_out.dispatcher.heap == [(due.timestamp(), message_id)]  # type: ignore[attr-defined]
     assert hub.webhooks_out.deliver(message_id, due - timedelta(minutes=5)) == "skipped"  # a stray job
     assert hub.webhooks_out.deliver(message_id, due) == "delivered"
+
+
+def test_a_name_rebound_to_a_private_address_after_the_check_is_refused_on_the_connection(hub, receiver, monkeypatch):
+    # DNS rebinding: the name resolves to a public address for the guard's lookups, then to
+    # the receiver's loopback address for the connection itself.
+    import hub.sinks.ssrf as ssrf
+
+    monkeypatch.setattr(ssrf, "_addresses", lambda host, port: ["93.184.216.34"])
+    url = receiver.url.replace("127.0.0.1", "localhost") + "/crm"
+    sub = subscriptions.create(hub.store, hub.settings, url, ["*"])
+    assert sub["allow_private"] is False
+    add_lead(hub, "1", *PEOPLE[0])
+    drive(hub, now(), 0)
+    assert receiver.received == []
+    [message] = subscriptions.deliveries(hub.store, sub["id"])
+    [attempt] = subscriptions.delivery(hub.store, message["id"])["log"]
+    assert attempt["outcome"] == "refused" and "127.0.0.1" in attempt["error"]
+
+
+def test_a_guarded_connection_to_an_address_it_accepts_delivers(hub, receiver, monkeypatch):
+    import hub.sinks.ssrf as ssrf
+
+    monkeypatch.setattr(ssrf, "_public", lambda address: address == "127.0.0.1")
+    sub = subscriptions.create(hub.store, hub.settings, receiver.url + "/crm", ["*"])
+    assert sub["allow_private"] is False
+    add_people(hub, "a", 3)
+    drive(hub, now(), 0)
+    assert len(receiver.delivered("/crm")) == 3
+    assert {m["status"] for m in subscriptions.deliveries(hub.store, sub["id"])} == {"delivered"}
