@@ -20,16 +20,15 @@ from __future__ import annotations
 import argparse
 import random
 import sys
+import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-import requests  # noqa: E402
-
 from benchmarks.dedupe_latency import FAMILIES, GIVENS, MIDDLES, load  # noqa: E402
-from benchmarks.stack import REDIS_URL, Stack, form_post, scalar, scratch_database, stack  # noqa: E402
+from benchmarks.stack import REDIS_URL, FormClient, Stack, form_post, scalar, scratch_database, stack  # noqa: E402
 
 FINISHED = "SELECT count(*) FROM raw_events WHERE status IN ('done', 'ignored', 'failed')"
 
@@ -41,13 +40,11 @@ def _name(rng: random.Random) -> str:
 def post_all(base_url: str, numbers: list[int], clients: int, rng: random.Random, round_: int = 0) -> list[int]:
     """POST one submission per number (its phone); `round_` keeps each round's Idempotency-Keys apart."""
     names = {n: _name(rng) for n in numbers}
-    sessions: dict[int, requests.Session] = {}
+    local = threading.local()
 
     def one(n: int) -> int:
-        import threading
-
-        session = sessions.setdefault(threading.get_ident(), requests.Session())
-        return form_post(session, base_url, round_ * 10**9 + n, names[n], f"09{n:08d}")
+        client = getattr(local, "client", None) or setattr(local, "client", FormClient(base_url)) or local.client
+        return form_post(client, round_ * 10**9 + n, names[n], f"09{n:08d}")
 
     with ThreadPoolExecutor(max_workers=clients) as pool:
         return list(pool.map(one, numbers))
@@ -76,16 +73,17 @@ def run(contacts: int, leads: int, workers: int, ingest_workers: int, clients: i
             outbox_before = scalar(url, "SELECT count(*) FROM outbox")
 
             numbers = _numbers(rng, contacts, leads, first_new=contacts)
-            started = time.perf_counter()
+            started, client_cpu = time.perf_counter(), time.process_time()
             codes = post_all(hub.base_url, numbers, clients, rng)
-            posted = time.perf_counter()
+            posted, client_cpu = time.perf_counter(), time.process_time() - client_cpu
             finished = wait_finished(url, len(warm) + len(numbers), 3600)
             outbox = scalar(url, "SELECT count(*) FROM outbox") - outbox_before
             statuses = dict(_rows(url, "SELECT status, count(*) FROM raw_events GROUP BY status"))
             backlog = _drain_backlog(hub, url, rng, contacts, leads, clients, workers)
     ok = codes.count(200)
     print(f"ingest: {ok}/{len(codes)} answered 200 in {posted - started:.1f} s "
-          f"({len(codes) / (posted - started):,.0f} req/s, gunicorn --workers {ingest_workers}, {clients} clients)")
+          f"({len(codes) / (posted - started):,.0f} req/s, gunicorn --workers {ingest_workers}, {clients} clients; "
+          f"the load generator, sharing the cores, spent {1000 * client_cpu / len(codes):.2f} ms CPU per POST)")
     print(f"end-to-end: {len(numbers)} leads in {finished - started:.1f} s -> "
           f"{len(numbers) / (finished - started):,.0f} leads/s (webhook in -> contact stored -> outbox event; "
           f"{workers} RQ workers, PostgreSQL holding {contacts:,} contacts; {outbox} outbox events; "

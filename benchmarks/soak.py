@@ -15,6 +15,7 @@ answered 200 was processed, and printing the raw events by status (pending = bac
 from __future__ import annotations
 
 import argparse
+import http.client
 import random
 import sys
 import threading
@@ -23,10 +24,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-import requests  # noqa: E402
-
 from benchmarks.dedupe_latency import FAMILIES, GIVENS, MIDDLES  # noqa: E402
-from benchmarks.stack import Stack, form_post, scalar, scratch_database, stack  # noqa: E402
+from benchmarks.stack import FormClient, Stack, form_post, scalar, scratch_database, stack  # noqa: E402
 import psycopg  # noqa: E402
 
 
@@ -68,14 +67,14 @@ class Load(threading.Thread):
         self.sent = self.ok = 0
 
     def run(self) -> None:
-        session = requests.Session()
+        client = FormClient(self.base_url)
         started = time.perf_counter()
         while not self.stopped.is_set():
             n = self.rng.randrange(max(self.sent, 1)) if self.sent and self.rng.random() < 0.1 else self.sent
             name = f"{self.rng.choice(FAMILIES)} {self.rng.choice(MIDDLES)} {self.rng.choice(GIVENS)}"
             try:
-                self.ok += form_post(session, self.base_url, self.sent, name, f"09{n:08d}") == 200
-            except requests.RequestException:
+                self.ok += form_post(client, self.sent, name, f"09{n:08d}") == 200
+            except (http.client.HTTPException, OSError):
                 pass
             self.sent += 1
             pause = started + self.sent / self.rate - time.perf_counter()
