@@ -121,9 +121,10 @@ MESSAGES = [
     "em muốn đặt 2 cái, giao về {province}, sdt {phone}, cảm ơn shop",
     "Đơn hàng #{digits} của em sao rồi",
 ]
+# Click ids (fbclid, gclid) are unique per click.
 LANDING = [
-    "https://shop.example.vn/khuyen-mai?utm_source=facebook&utm_medium=cpc&utm_campaign=tet{n}&fbclid=IwAR{n}x",
-    "https://example.vn/dang-ky?utm_source=google&utm_medium=search&utm_campaign=brand&gclid=Cj0K{n}",
+    "https://shop.example.vn/khuyen-mai?utm_source=facebook&utm_medium=cpc&utm_campaign=tet{n}&fbclid=IwAR{click}",
+    "https://example.vn/dang-ky?utm_source=google&utm_medium=search&utm_campaign=brand&gclid=Cj0K{click}",
     "https://example.vn/?utm_source=zalo&utm_medium=oa&zarsrc={n}",
     "https://example.vn/san-pham/ao-thun",
     "https://m.example.vn/lp#/form?utm_source=tiktok&utm_campaign=video{n}",
@@ -251,7 +252,7 @@ def make_draft(rng: random.Random, index: int, people: list[Person]) -> LeadDraf
         province = person.province if rng.random() < 0.6 else None
         text = make_message(rng, person.given) if rng.random() < 0.15 else None
         if channel == "form":
-            attribution = {"form_key": "dang-ky", "page_url": rng.choice(LANDING).format(n=rng.randrange(50))}
+            attribution = {"form_key": "dang-ky", "page_url": rng.choice(LANDING).format(n=rng.randrange(50), click=f"{rng.getrandbits(96):x}")}
             if rng.random() < 0.5:
                 attribution.update(utm_source="facebook", utm_medium="cpc", utm_campaign=f"c{rng.randrange(20)}")
         else:

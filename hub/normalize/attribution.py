@@ -16,6 +16,7 @@ Messenger / WhatsApp ad referrals) to `Attribution(channel, values)` where:
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping as AbcMapping
 from functools import lru_cache
 from typing import Any, Iterator, Mapping
 from urllib.parse import parse_qsl, urlsplit
@@ -24,6 +25,7 @@ from hub.model import Attribution
 from hub.normalize._attribution_keys import ALIASES, EMPTY_VALUES, URL_FIELDS, URL_PARAMETERS
 
 _KEY_SEPARATORS = re.compile(r"[\s.\-]+")
+_LONGEST_EMPTY_VALUE = max(len(value) for value in EMPTY_VALUES)
 _UNFILLED_MACRO = re.compile(r"^\{\{?[^{}]*\}\}?$")  # Facebook {{ad.id}}, Google {campaignid}
 
 
@@ -32,15 +34,18 @@ def normalize_attribution(channel: str, raw: Mapping[str, Any]) -> Attribution:
     values: dict[str, str] = {}
     nested: list[Mapping[str, Any]] = []
     for key, value in raw.items():
-        if isinstance(value, Mapping):
+        # Nearly every value is a plain string; `isinstance(value, Mapping)` on the typing
+        # alias goes through two ABC checks, so strings are told apart by their exact type.
+        if type(value) is not str and isinstance(value, AbcMapping):
             nested.append(value)
         else:
             _put(values, key, value)
     for mapping in nested:
         for key, value in mapping.items():
             _put(values, key, value, overwrite=False)
-    for name, value in _url_parameters(values):
-        values.setdefault(name, value)
+    if any(field in values for field in URL_FIELDS):
+        for name, value in _url_parameters(values):
+            values.setdefault(name, value)
     return Attribution(channel=channel, values=values)
 
 
@@ -69,12 +74,19 @@ def _key_names(key: str) -> tuple[str, str]:
 
 def _clean_value(value: object) -> str | None:
     """The value as a stripped string, or None when it carries nothing."""
-    if isinstance(value, bytes):
-        value = value.decode("utf-8", "replace")
-    elif not isinstance(value, (str, int, float)) or isinstance(value, bool):
+    if type(value) is str:
+        text = value.strip()
+    else:
+        if isinstance(value, bytes):
+            value = value.decode("utf-8", "replace")
+        elif not isinstance(value, (str, int, float)) or isinstance(value, bool):
+            return None
+        text = str(value).strip()
+    if not text:
         return None
-    text = str(value).strip()
-    if not text or text.lower() in EMPTY_VALUES or (text[0] == "{" and _UNFILLED_MACRO.match(text)):
+    if len(text) <= _LONGEST_EMPTY_VALUE and text.lower() in EMPTY_VALUES:
+        return None
+    if text[0] == "{" and _UNFILLED_MACRO.match(text):
         return None
     return text
 
