@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 from typing import NamedTuple
 
 from hub.normalize._name_data import (
@@ -74,6 +75,7 @@ def _salutation(word: str, following: str, plain: bool) -> str | None:
     return found
 
 
+@lru_cache(maxsize=16384)  # per distinct word: the vocabulary of names is small
 def capitalize(word: str) -> str:
     """"NGUYỄN" / "nguyễn" / "nGUYỄN" -> "Nguyễn"; "McDonald" and "Jean-Pierre" are kept.
 

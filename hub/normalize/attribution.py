@@ -17,9 +17,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping as AbcMapping
-from functools import lru_cache
 from typing import Any, Iterator, Mapping
-from urllib.parse import parse_qsl, urlsplit
+from urllib.parse import unquote, urlsplit
 
 from hub.model import Attribution
 from hub.normalize._attribution_keys import ALIASES, EMPTY_VALUES, URL_FIELDS, URL_PARAMETERS
@@ -57,19 +56,29 @@ def _put(values: dict[str, str], key: object, value: object, overwrite: bool = T
     text = _clean_value(value)
     if text is None:
         return
-    name, canonical = _key_names(key if isinstance(key, str) else str(key))
+    names = _KEY_NAMES.get(key) if type(key) is str else None
+    if names is None:
+        names = _key_names(key if isinstance(key, str) else str(key))
+    name, canonical = names
     if not name:
         return
     if canonical not in values or (overwrite and canonical == name):
         values[canonical] = text
 
 
-@lru_cache(maxsize=4096)
+# The same few keys come with every lead: their canonical names are kept in a plain dict
+# (a lookup is cheaper than a call), up to a bound so odd payloads cannot grow it forever.
+_KEY_NAMES: dict[str, tuple[str, str]] = {}
+_MAX_KEY_NAMES = 4096
+
+
 def _key_names(key: str) -> tuple[str, str]:
-    """(the key in canonical spelling, the canonical key it stands for): the same few keys
-    come with every lead, so the answer is cached."""
+    """(the key in canonical spelling, the canonical key it stands for)."""
     name = _KEY_SEPARATORS.sub("_", key.strip().lower()).strip("_")
-    return name, ALIASES.get(name, name)
+    names = (name, ALIASES.get(name, name))
+    if len(_KEY_NAMES) < _MAX_KEY_NAMES and type(key) is str:
+        _KEY_NAMES[key] = names
+    return names
 
 
 def _clean_value(value: object) -> str | None:
@@ -96,19 +105,38 @@ def _url_parameters(values: Mapping[str, str]) -> Iterator[tuple[str, str]]:
     for field in URL_FIELDS:
         url = values.get(field)
         if url:
-            for name, value in _query_pairs(url):
-                name = name.strip().lower()
+            for name, value in _kept_pairs(url):
                 text = _clean_value(value)
-                if name in URL_PARAMETERS and text is not None:
+                if text is not None:
                     yield name, text
 
 
-def _query_pairs(url: str) -> list[tuple[str, str]]:
-    """Query parameters of `url`, plus those after "#" or "#/path?" (single-page apps)."""
+def _kept_pairs(url: str) -> list[tuple[str, str]]:
+    """(lower-cased name, value) of the URL_PARAMETERS in the query of `url`, and in what
+    follows "#" or "#/path?" (single-page apps): what `parse_qsl` reads, in its order."""
+    if "=" not in url:  # no name=value pair anywhere (parse_qsl drops pairs without "=")
+        return []
     try:
         parts = urlsplit(url)
     except ValueError:  # e.g. an unclosed IPv6 bracket: "http://[::1"
         return []
     fragment = parts.fragment.split("?", 1)[-1]
     queries = [parts.query, fragment] if "=" in fragment else [parts.query]
-    return [pair for query in queries for pair in parse_qsl(query)]
+    return [pair for query in queries if query for pair in _parse_kept(query)]
+
+
+def _parse_kept(query: str) -> Iterator[tuple[str, str]]:
+    """`parse_qsl(query)` (https://docs.python.org/3/library/urllib.parse.html#urllib.parse.parse_qsl:
+    "&"-separated, blank values dropped, "+" and %-escapes decoded) limited to the kept names.
+    Most parameters are someone else's (ids, filters), so a name is decoded only when it has
+    escapes, and a value only when its name is kept."""
+    for name_value in query.split("&"):
+        name, equals, value = name_value.partition("=")
+        if not equals or not value:
+            continue
+        name = name.replace("+", " ")
+        if "%" in name:
+            name = unquote(name)
+        name = name.strip().lower()
+        if name in URL_PARAMETERS:
+            yield name, unquote(value.replace("+", " "))

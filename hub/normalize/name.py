@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from functools import lru_cache
+from typing import NamedTuple
 
 from hub.model import PersonName
 from hub.normalize._name_data import (
@@ -85,19 +86,58 @@ def _visible(char: str) -> str:
     return "" if unicodedata.category(char) in _INVISIBLE else char
 
 
+# First words of the shop and nickname phrases, accented and folded: a name with none of them
+# holds no phrase.
+_PHRASE_STARTS = frozenset(
+    phrase.split(" ")[0]
+    for phrase in (*SHOP_PHRASES, *_PLAIN_SHOP_PHRASES, *NICKNAME_WORDS, *_PLAIN_NICKNAME_PHRASES)
+    if " " in phrase
+)
+
+
+class _Word(NamedTuple):
+    """What the checks need of one word, worked out once per distinct word."""
+
+    lowered: str
+    folded: str
+    # fold(word) is one non-empty word, so folding the words joined by spaces gives exactly
+    # the folded words (fold works character by character otherwise).
+    simple: bool
+    phrase_start: bool
+
+
+# A few thousand syllables make up nearly every Vietnamese name, so per-word answers are
+# reused across names that are all different.
+@lru_cache(maxsize=16384)
+def _word(word: str) -> _Word:
+    lowered = word.lower()
+    folded = fold(word)
+    simple = bool(folded) and len(folded.split()) == 1 and folded.split()[0] == folded
+    return _Word(lowered, folded, simple, lowered in _PHRASE_STARTS or folded in _PHRASE_STARTS)
+
+
 class _Words:
     """The words of a display name, lower-cased and folded once for all the checks."""
 
     def __init__(self, words: list[str]) -> None:
         joined = " ".join(words)
         self.plain = joined.isascii()
+        known = [_word(word) for word in words]
+        if known and all(word.simple for word in known):
+            self.lowered = [word.lowered for word in known]
+            self.folded = [word.folded for word in known]
+            self.phrases = any(word.phrase_start for word in known)
+            return
         self.lowered = joined.lower().split(" ")
         folded = fold(joined).split(" ")
         self.folded = folded if len(folded) == len(words) else [fold(word) for word in words]
+        self.phrases = True
 
     def has_phrase(self, phrases: frozenset[str], plain_phrases: frozenset[str]) -> bool:
         """True when two or three consecutive words form one of `phrases` ("thời trang"),
         or of the folded `plain_phrases` for text typed without accents."""
+        if not self.phrases:
+            return False
         words, known = (self.folded, plain_phrases) if self.plain else (self.lowered, phrases)
         for start in range(len(words) - 1):
             pair = f"{words[start]} {words[start + 1]}"
