@@ -8,7 +8,6 @@ from __future__ import annotations
 import re
 import unicodedata
 from functools import lru_cache
-from typing import NamedTuple
 
 from hub.model import PersonName
 from hub.normalize._name_data import (
@@ -20,7 +19,7 @@ from hub.normalize._name_data import (
     SHOP_WORDS_FOLDED,
 )
 from hub.normalize._name_fold import fold
-from hub.normalize._name_parts import WORD, capitalize, order_parts, split_salutation
+from hub.normalize._name_parts import WORD, Word, order_parts, split_salutation, word
 
 __all__ = ["fold", "normalize_name"]
 
@@ -50,13 +49,13 @@ def normalize_name(text: str | None) -> PersonName | None:
     if not cleaned:
         return None
     core = _BRACKETED.sub(" ", cleaned) if "(" in cleaned or "[" in cleaned else cleaned
-    words = WORD.findall(core) or WORD.findall(cleaned)
+    words = [word(token) for token in WORD.findall(core) or WORD.findall(cleaned)]
     salutation, name_words = split_salutation(words)
     if not _is_personal(core, _Words(words), len(name_words)):
         return PersonName(
             raw=text, display=cleaned, key=fold(cleaned), salutation=salutation, is_personal=False
         )
-    parts = order_parts([capitalize(word) for word in name_words])
+    parts = order_parts(name_words)
     display = " ".join(parts.words)
     return PersonName(
         raw=text,
@@ -95,42 +94,23 @@ _PHRASE_STARTS = frozenset(
 )
 
 
-class _Word(NamedTuple):
-    """What the checks need of one word, worked out once per distinct word."""
-
-    lowered: str
-    folded: str
-    # fold(word) is one non-empty word, so folding the words joined by spaces gives exactly
-    # the folded words (fold works character by character otherwise).
-    simple: bool
-    phrase_start: bool
-
-
-# A few thousand syllables make up nearly every Vietnamese name, so per-word answers are
-# reused across names that are all different.
-@lru_cache(maxsize=16384)
-def _word(word: str) -> _Word:
-    lowered = word.lower()
-    folded = fold(word)
-    simple = bool(folded) and len(folded.split()) == 1 and folded.split()[0] == folded
-    return _Word(lowered, folded, simple, lowered in _PHRASE_STARTS or folded in _PHRASE_STARTS)
-
-
 class _Words:
     """The words of a display name, lower-cased and folded once for all the checks."""
 
-    def __init__(self, words: list[str]) -> None:
-        joined = " ".join(words)
-        self.plain = joined.isascii()
-        known = [_word(word) for word in words]
-        if known and all(word.simple for word in known):
-            self.lowered = [word.lowered for word in known]
-            self.folded = [word.folded for word in known]
-            self.phrases = any(word.phrase_start for word in known)
+    def __init__(self, words: list[Word]) -> None:
+        self.plain = all(item.ascii for item in words)
+        if words and all(item.simple for item in words):
+            self.lowered = [item.lowered for item in words]
+            self.folded = [item.folded for item in words]
+            self.phrases = not (
+                _PHRASE_STARTS.isdisjoint(self.lowered) and _PHRASE_STARTS.isdisjoint(self.folded)
+            )
             return
+        texts = [item.text for item in words]
+        joined = " ".join(texts)
         self.lowered = joined.lower().split(" ")
         folded = fold(joined).split(" ")
-        self.folded = folded if len(folded) == len(words) else [fold(word) for word in words]
+        self.folded = folded if len(folded) == len(texts) else [fold(text) for text in texts]
         self.phrases = True
 
     def has_phrase(self, phrases: frozenset[str], plain_phrases: frozenset[str]) -> bool:
