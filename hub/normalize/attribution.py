@@ -33,16 +33,28 @@ def normalize_attribution(channel: str, raw: Mapping[str, Any]) -> Attribution:
     values: dict[str, str] = {}
     nested: list[Mapping[str, Any]] = []
     for key, value in raw.items():
-        # Nearly every value is a plain string; `isinstance(value, Mapping)` on the typing
-        # alias goes through two ABC checks, so strings are told apart by their exact type.
-        if type(value) is not str and isinstance(value, AbcMapping):
+        # Nearly every value is a plain string (`isinstance(value, Mapping)` on the typing
+        # alias would cost two ABC checks): those are cleaned here, as _clean_value does.
+        if type(value) is str:
+            text: str | None = value.strip()
+            if not text or (len(text) <= _LONGEST_EMPTY_VALUE and text.lower() in EMPTY_VALUES):
+                continue
+            if text[0] == "{" and _UNFILLED_MACRO.match(text):
+                continue
+        elif isinstance(value, AbcMapping):
             nested.append(value)
+            continue
         else:
-            _put(values, key, value)
+            text = _clean_value(value)
+            if text is None:
+                continue
+        name, canonical = _names(key)
+        if name and (canonical not in values or canonical == name):
+            values[canonical] = text
     for mapping in nested:
         for key, value in mapping.items():
             _put(values, key, value, overwrite=False)
-    if any(field in values for field in URL_FIELDS):
+    if not _URL_FIELDS.isdisjoint(values):
         for name, value in _url_parameters(values):
             values.setdefault(name, value)
     return Attribution(channel=channel, values=values)
@@ -56,16 +68,20 @@ def _put(values: dict[str, str], key: object, value: object, overwrite: bool = T
     text = _clean_value(value)
     if text is None:
         return
-    names = _KEY_NAMES.get(key) if type(key) is str else None
-    if names is None:
-        names = _key_names(key if isinstance(key, str) else str(key))
-    name, canonical = names
+    name, canonical = _names(key)
     if not name:
         return
     if canonical not in values or (overwrite and canonical == name):
         values[canonical] = text
 
 
+def _names(key: object) -> tuple[str, str]:
+    """(the key in canonical spelling, the canonical key it stands for)."""
+    names = _KEY_NAMES.get(key) if type(key) is str else None  # type: ignore[call-overload]
+    return names if names is not None else _key_names(key if isinstance(key, str) else str(key))
+
+
+_URL_FIELDS = frozenset(URL_FIELDS)
 # The same few keys come with every lead: their canonical names are kept in a plain dict
 # (a lookup is cheaper than a call), up to a bound so odd payloads cannot grow it forever.
 _KEY_NAMES: dict[str, tuple[str, str]] = {}
