@@ -92,7 +92,11 @@ OLD_HEADS = [
     "123", "124", "125", "127", "129", "186", "188", "199",
 ]  # fmt: skip
 LANDLINE_AREAS = ["28", "24", "236", "225", "251", "274", "292", "258", "263", "234"]
-FOREIGN = ["+65 9123 4567", "+1 (415) 555-2671", "+86 138 0013 8000", "+82 10-2345-6789"]
+# Foreign numbers (each person's own): Singapore, US, China, Korea, UK, Japan.
+FOREIGN = [
+    "+65 9{a:03d} {b:04d}", "+1 (415) 5{a:02d}-{b:04d}", "+86 138 {b:04d} {c:04d}",
+    "+82 10-{b:04d}-{c:04d}", "+44 7700 9{a:02d}{b:03d}", "+81 90-{b:04d}-{c:04d}",
+]  # fmt: skip
 NO_NUMBER = ["không có", "chưa có", "ib zalo", "inbox"]
 EMAIL_DOMAINS = [
     "gmail.com", "gmail.com", "gmail.com", "gmail.com", "Gmail.com", "yahoo.com", "yahoo.com.vn",
@@ -153,7 +157,8 @@ def spell_phone(rng: random.Random) -> str:
             a=area, b=rest[:-4], c=rest[-4:]
         )
     if kind < 0.18:
-        return rng.choice(FOREIGN)
+        a, b, c = rng.randrange(100), rng.randrange(1000), rng.randrange(10000)
+        return rng.choice(FOREIGN).format(a=a, b=b, c=c)
     if kind < 0.19:
         return rng.choice(NO_NUMBER)
     if kind < 0.22:  # two numbers in one field
