@@ -4,6 +4,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from functools import lru_cache
+from operator import attrgetter
 from typing import NamedTuple
 
 from hub.normalize._name_data import (
@@ -96,7 +97,7 @@ def split_salutation(words: list[Word]) -> tuple[str | None, list[Word]]:
     never the last one. Unaccented spellings that are also names ("Chi", "Chu", "Cau") are a
     salutation only typed in lower case before a capitalised word in unaccented text.
     """
-    plain = all(item.ascii for item in words)
+    plain = all(map(attrgetter("ascii"), words))
     salutation = None
     while len(words) > 1:
         found = words[0].salutation

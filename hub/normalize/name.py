@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from functools import lru_cache
+from operator import attrgetter
 
 from hub.model import PersonName
 from hub.normalize._name_data import (
@@ -49,7 +50,7 @@ def normalize_name(text: str | None) -> PersonName | None:
     if not cleaned:
         return None
     core = _BRACKETED.sub(" ", cleaned) if "(" in cleaned or "[" in cleaned else cleaned
-    words = [word(token) for token in WORD.findall(core) or WORD.findall(cleaned)]
+    words = list(map(word, WORD.findall(core) or WORD.findall(cleaned)))
     salutation, name_words = split_salutation(words)
     if not _is_personal(core, _Words(words), len(name_words)):
         return PersonName(
@@ -94,12 +95,16 @@ _PHRASE_STARTS = frozenset(
 )
 
 
+_ASCII = attrgetter("ascii")
+_SIMPLE = attrgetter("simple")
+
+
 class _Words:
     """The words of a display name, lower-cased and folded once for all the checks."""
 
     def __init__(self, words: list[Word]) -> None:
-        self.plain = all(item.ascii for item in words)
-        if words and all(item.simple for item in words):
+        self.plain = all(map(_ASCII, words))
+        if words and all(map(_SIMPLE, words)):
             self.lowered = [item.lowered for item in words]
             self.folded = [item.folded for item in words]
             self.phrases = not (
@@ -150,7 +155,8 @@ def _emoji_count(text: str) -> int:
     """Pictographs and symbols ("❤", "🌸", "★"); more of them than words is emoji-heavy."""
     if text.isascii():
         return 0
-    return sum(1 for c in _NOT_WORD_OR_SPACE.findall(text) if unicodedata.category(c) in _EMOJI)
+    found = _NOT_WORD_OR_SPACE.findall(text)
+    return sum(1 for c in found if unicodedata.category(c) in _EMOJI) if found else 0
 
 
 def _is_placeholder(folded: list[str]) -> bool:
