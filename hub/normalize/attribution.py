@@ -48,7 +48,8 @@ def normalize_attribution(channel: str, raw: Mapping[str, Any]) -> Attribution:
             text = _clean_value(value)
             if text is None:
                 continue
-        name, canonical = _names(key)
+        names = _KEY_NAMES.get(key) if type(key) is str else None
+        name, canonical = names if names is not None else _names(key)
         if name and (canonical not in values or canonical == name):
             values[canonical] = text
     for mapping in nested:
