@@ -133,13 +133,34 @@ def _kept_pairs(url: str) -> list[tuple[str, str]]:
     follows "#" or "#/path?" (single-page apps): what `parse_qsl` reads, in its order."""
     if "=" not in url:  # no name=value pair anywhere (parse_qsl drops pairs without "=")
         return []
+    split = query_and_fragment(url)
+    if split is None:
+        return []
+    query, fragment = split
+    fragment = fragment.split("?", 1)[-1]
+    queries = [query, fragment] if "=" in fragment else [query]
+    return [pair for query in queries if query for pair in _parse_kept(query)]
+
+
+def query_and_fragment(url: str) -> tuple[str, str] | None:
+    """`urlsplit(url)`'s query and fragment; None where urlsplit raises ValueError.
+
+    An ASCII URL that starts with neither a control character nor a space, holds no tab or
+    line break (urlsplit strips or deletes those) and no "[" / "]" (an IPv6 host, which
+    urlsplit validates): its fragment follows the first "#" and its query the first "?"
+    before it, since neither can be in the scheme or host urlsplit takes off first.
+    """
+    if url.isascii() and url[:1] > " " and not _URL_SPECIALS.intersection(url):
+        before, _, fragment = url.partition("#")
+        return before.partition("?")[2], fragment
     try:
         parts = urlsplit(url)
     except ValueError:  # e.g. an unclosed IPv6 bracket: "http://[::1"
-        return []
-    fragment = parts.fragment.split("?", 1)[-1]
-    queries = [parts.query, fragment] if "=" in fragment else [parts.query]
-    return [pair for query in queries if query for pair in _parse_kept(query)]
+        return None
+    return parts.query, parts.fragment
+
+
+_URL_SPECIALS = frozenset("\t\r\n[]")
 
 
 def _parse_kept(query: str) -> Iterator[tuple[str, str]]:

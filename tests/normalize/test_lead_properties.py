@@ -3,12 +3,14 @@ arbitrary input, and normalizing what they produced gives it back."""
 from __future__ import annotations
 
 from datetime import datetime, timezone
+from urllib.parse import urlsplit
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from hub.model import Lead, LeadDraft
 from hub.normalize import normalize, normalize_attribution
+from hub.normalize.attribution import query_and_fragment
 from tests.normalize.test_name_province_properties import texts
 from tests.normalize.test_phone_email_properties import arbitrary_text, email_like, phone_like
 
@@ -79,3 +81,18 @@ def test_normalize_never_raises_and_normalizing_its_output_gives_it_back(draft: 
 def test_normalizing_an_attribution_record_again_gives_it_back(raw: dict[str, object]) -> None:
     first = normalize_attribution("form", raw)  # type: ignore[arg-type]
     assert normalize_attribution("form", first.values) == first
+
+
+_URL_PIECES = ["https", "http", ":", "//", "/", "?", "#", "=", "&", "x.vn", "[", "]", "::1", " ",
+               "\t", "\n", "\r", "\x00", "\x1f", "é", "utm_source", "%20", "+", "@", ":80", "#/p?"]  # fmt: skip
+
+
+@given(st.one_of(st.text(), st.lists(st.sampled_from(_URL_PIECES), max_size=14).map("".join)))
+@settings(max_examples=500)
+def test_query_and_fragment_are_read_as_urlsplit_reads_them(url: str) -> None:
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        assert query_and_fragment(url) is None
+    else:
+        assert query_and_fragment(url) == (parts.query, parts.fragment)
