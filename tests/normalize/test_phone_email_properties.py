@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 
 from hub.normalize import extract_emails, extract_phones, normalize_email, normalize_phone
 from hub.normalize._phone_runs import translate_wide
-from hub.normalize.phone import read_field
+from hub.normalize.phone import _PARTS, _separators, read_field
 
 # Characters that drive the parsers down their interesting paths, next to arbitrary Unicode.
 _PHONE_CHARS = list("0123456789０１２３４５６７８９+().-–/,;:#@đĐkK \t\n\u00a0\u3000") + [
@@ -156,3 +156,13 @@ grouped_number = st.builds(
 def test_quick_paths_read_a_field_as_the_general_reading_does(text: str) -> None:
     if text.strip():
         assert normalize_phone(text) == read_field(text, translate_wide(text))
+
+
+_SEPARATOR_PIECES = [" ", "  ", "\n", "\t", "\r", "\u00a0", "\u3000", ",", "/", ";", "|", "or",
+                     "OR", "hoặc", "HOẶC", "và", "and", "hay", "order", "x", "1", " or ", "\n or \n"]  # fmt: skip
+
+
+@given(st.one_of(arbitrary_text, st.lists(st.sampled_from(_SEPARATOR_PIECES), max_size=16).map("".join)))
+@settings(max_examples=1000)
+def test_separators_are_found_where_the_separator_regex_finds_them(text: str) -> None:
+    assert list(_separators(text)) == [match.span() for match in _PARTS.finditer(text)]
