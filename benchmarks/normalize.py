@@ -64,7 +64,10 @@ MIDDLE = {
     "m": (["Văn"] * 10 + "Đức Minh Quang Hữu Thanh Công Xuân Ngọc Tuấn Quốc Hoàng Gia Đình Trọng "
           "Anh Bảo Duy Mạnh Thành Tiến Việt Hải Trung Nhật Chí Khánh".split()),
 }
-KINSHIP = {"f": ["chị ", "c ", "Chị ", "em ", "cô ", "Ms "], "m": ["anh ", "a ", "Anh ", "em ", "chú ", "Mr "]}
+KINSHIP = {
+    "f": ["chị ", "c ", "Chị ", "em ", "cô ", "Ms "],
+    "m": ["anh ", "a ", "Anh ", "em ", "chú ", "Mr "],
+}
 # Profile names that are not a person's name: nicknames, emoji, shops, placeholders.
 NOT_NAMES = [
     "Bé Heo", "Mèo Con 🐱", "Tiểu Yến", "Bống", "Su Su", "🌸🌸🌸", "Khách hàng", "User 123456",
@@ -209,9 +212,10 @@ def make_name(rng: random.Random, sex: str) -> str:
 
 def make_email(rng: random.Random, given: str) -> str:
     plain = unicodedata.normalize("NFD", given).encode("ascii", "ignore").decode().lower() or "lan"
-    local = rng.choice(
-        [plain, f"{plain}.nguyen", f"{plain}{rng.randrange(99)}", f"{plain}.tran+shop", f"{plain}_{rng.randrange(1990, 2006)}"]
-    )  # fmt: skip
+    local = rng.choice([
+        plain, f"{plain}.nguyen", f"{plain}{rng.randrange(99)}", f"{plain}.tran+shop",
+        f"{plain}_{rng.randrange(1990, 2006)}",
+    ])  # fmt: skip
     return f"{local}@{rng.choice(EMAIL_DOMAINS)}"
 
 
@@ -257,9 +261,11 @@ def make_draft(rng: random.Random, index: int, people: list[Person]) -> LeadDraf
         province = person.province if rng.random() < 0.6 else None
         text = make_message(rng, person.given) if rng.random() < 0.15 else None
         if channel == "form":
-            attribution = {"form_key": "dang-ky", "page_url": rng.choice(LANDING).format(n=rng.randrange(50), click=f"{rng.getrandbits(96):x}")}
+            landing = rng.choice(LANDING).format(n=rng.randrange(50), click=f"{rng.getrandbits(96):x}")
+            attribution = {"form_key": "dang-ky", "page_url": landing}
             if rng.random() < 0.5:
-                attribution.update(utm_source="facebook", utm_medium="cpc", utm_campaign=f"c{rng.randrange(20)}")
+                campaign = f"c{rng.randrange(20)}"
+                attribution.update(utm_source="facebook", utm_medium="cpc", utm_campaign=campaign)
         else:
             attribution = {
                 "page_id": "104857600123456", "leadgen_id": f"{10**15 + index}", "form_id": "8812345",
@@ -278,7 +284,8 @@ def make_draft(rng: random.Random, index: int, people: list[Person]) -> LeadDraf
         if channel == "messenger":
             attribution = {"page_id": "104857600123456", "mid": f"m_{rng.getrandbits(64):x}"}
             if rng.random() < 0.2:
-                attribution["referral"] = {"ref": "tet", "source": "ADS", "type": "OPEN_THREAD", "ad_id": "2385"}
+                referral = {"ref": "tet", "source": "ADS", "type": "OPEN_THREAD", "ad_id": "2385"}
+                attribution["referral"] = referral
         elif channel == "zalo":
             attribution = {"oa_id": "4318530123456789", "msg_id": f"{rng.getrandbits(64):x}"}
         else:
@@ -327,8 +334,8 @@ def main() -> None:
     print(
         f"normalize: {rate:,.0f} leads/s ({args.leads} leads, {elapsed:.2f} s, one core, "
         f"best of {args.passes} passes)\n"
-        f"  names: {len(names) / args.leads:.0%} of leads carry one, {len(set(names)) / max(1, len(names)):.0%} "
-        f"of those distinct, {len(words)} distinct words"
+        f"  names: {len(names) / args.leads:.0%} of leads carry one, "
+        f"{len(set(names)) / max(1, len(names)):.0%} of those distinct, {len(words)} distinct words"
     )
 
 

@@ -51,7 +51,8 @@ def quick_init(cls: type[_T]) -> type[_T]:
     body = "".join(f"\n    {line}" for line in lines)
     exec(f"def __init__(self, {', '.join(params)}):{body}", namespace)  # noqa: S102
     init = namespace["__init__"]
-    init.__annotations__ = {item.name: item.type for item in fields(cls)} | {"return": None}  # type: ignore[arg-type]
+    annotations = {item.name: item.type for item in fields(cls)}  # type: ignore[arg-type]
+    init.__annotations__ = {**annotations, "return": None}
     init.__qualname__ = f"{cls.__qualname__}.__init__"
     init.__module__ = cls.__module__
     cls.__init__ = init  # type: ignore[misc]

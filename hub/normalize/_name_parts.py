@@ -148,7 +148,8 @@ def order_parts(words: list[Word]) -> Parts:
             return _family_first((*capitalized[cut:], *capitalized[:cut]), western=True)
     if first:
         return _family_first(tuple(capitalized), western=False)
-    return Parts(tuple(capitalized), None, " ".join(capitalized[:-1]) or None, capitalized[-1], False)
+    given = capitalized[-1]
+    return Parts(tuple(capitalized), None, " ".join(capitalized[:-1]) or None, given, False)
 
 
 def _strong_surname_after_first(words: list[Word]) -> tuple[int, int] | None:

@@ -164,8 +164,8 @@ _URL_SPECIALS = frozenset("\t\r\n[]")
 
 
 def _parse_kept(query: str) -> Iterator[tuple[str, str]]:
-    """`parse_qsl(query)` (https://docs.python.org/3/library/urllib.parse.html#urllib.parse.parse_qsl:
-    "&"-separated, blank values dropped, "+" and %-escapes decoded) limited to the kept names.
+    """`parse_qsl(query)` limited to the kept names: "&"-separated, blank values dropped, "+"
+    and %-escapes decoded (https://docs.python.org/3/library/urllib.parse.html#urllib.parse.parse_qsl).
     Most parameters are someone else's (ids, filters), so a name is decoded only when it has
     escapes, and a value only when its name is kept."""
     for name_value in query.split("&"):
