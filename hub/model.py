@@ -5,9 +5,11 @@ RawEvent (inbox row) -> LeadDraft (connector output, raw strings) -> Lead (norma
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import MISSING, dataclass, field, fields
 from datetime import datetime
-from typing import Any, Literal, Mapping
+from typing import Any, Literal, Mapping, TypeVar
+
+_T = TypeVar("_T")
 
 # needs_token: the channel's access token was refused (Graph code 190); the event waits, visible,
 # and goes back to pending once the token is replaced (hub/channel_health.py).
@@ -15,6 +17,46 @@ EventStatus = Literal["pending", "processing", "done", "failed", "ignored", "nee
 EVENT_STATUSES: tuple[EventStatus, ...] = (
     "pending", "processing", "done", "failed", "ignored", "needs_token"
 )
+
+
+class _Factory:
+    def __repr__(self) -> str:
+        return "<factory>"
+
+
+_FACTORY = _Factory()  # the default of a field with a default factory, as dataclasses shows it
+
+
+def quick_init(cls: type[_T]) -> type[_T]:
+    """Give a frozen dataclass an `__init__` that stores its fields straight into the instance
+    dict, instead of one `object.__setattr__` call per field (what `dataclass(frozen=True)`
+    generates; ~2x the cost for the values built for every lead). Same signature, defaults,
+    default factories and `__post_init__`; instances stay frozen, equal and hashable as before.
+    """
+    params, lines = [], ["_instance_dict = self.__dict__"]
+    namespace: dict[str, Any] = {"_FACTORY": _FACTORY}
+    for item in fields(cls):  # type: ignore[arg-type]
+        if item.default is not MISSING:
+            namespace[f"default_{item.name}"] = item.default
+            params.append(f"{item.name}=default_{item.name}")
+        elif item.default_factory is not MISSING:
+            namespace[f"factory_{item.name}"] = item.default_factory
+            params.append(f"{item.name}=_FACTORY")
+            lines.append(f"if {item.name} is _FACTORY: {item.name} = factory_{item.name}()")
+        else:
+            params.append(item.name)
+        lines.append(f"_instance_dict[{item.name!r}] = {item.name}")
+    if hasattr(cls, "__post_init__"):
+        lines.append("self.__post_init__()")
+    body = "".join(f"\n    {line}" for line in lines)
+    exec(f"def __init__(self, {', '.join(params)}):{body}", namespace)  # noqa: S102
+    init = namespace["__init__"]
+    annotations = {item.name: item.type for item in fields(cls)}  # type: ignore[arg-type]
+    init.__annotations__ = {**annotations, "return": None}
+    init.__qualname__ = f"{cls.__qualname__}.__init__"
+    init.__module__ = cls.__module__
+    cls.__init__ = init  # type: ignore[misc]
+    return cls
 
 
 def _require_aware(name: str, value: datetime) -> None:
@@ -118,6 +160,7 @@ class LeadDraft:
         _require_aware("captured_at", self.captured_at)
 
 
+@quick_init
 @dataclass(frozen=True)
 class Phone:
     e164: str  # "+84912345678"
@@ -131,6 +174,7 @@ class Phone:
             raise ValueError(f"Phone.e164 must be E.164, got {self.e164!r}")
 
 
+@quick_init
 @dataclass(frozen=True)
 class Phones:
     """Everything read from one phone field: the numbers, and what could not be parsed."""
@@ -139,6 +183,7 @@ class Phones:
     unparsed: tuple[str, ...] = ()
 
 
+@quick_init
 @dataclass(frozen=True)
 class Email:
     address: str  # display value: local part as typed, domain lower-cased
@@ -147,6 +192,7 @@ class Email:
     flags: tuple[str, ...] = ()  # e.g. "domain_typo", "disposable"
 
 
+@quick_init
 @dataclass(frozen=True)
 class PersonName:
     raw: str
@@ -163,6 +209,7 @@ class PersonName:
 ProvinceStatus = Literal["resolved", "ambiguous", "unknown"]
 
 
+@quick_init
 @dataclass(frozen=True)
 class Province:
     raw: str
@@ -175,6 +222,7 @@ class Province:
             raise ValueError(f"Province {self.raw!r}: code must be set exactly when resolved")
 
 
+@quick_init
 @dataclass(frozen=True)
 class Attribution:
     """Where a lead came from: channel ids, ad ids, UTM parameters."""
@@ -186,6 +234,7 @@ class Attribution:
         return {"channel": self.channel, **self.values}
 
 
+@quick_init
 @dataclass(frozen=True)
 class Lead:
     channel: str

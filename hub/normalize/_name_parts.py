@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
+from operator import attrgetter
 from typing import NamedTuple
 
 from hub.normalize._name_data import (
@@ -38,6 +40,45 @@ def _plain_surnames() -> dict[str, tuple[int, bool]]:
 _PLAIN = _plain_surnames()
 
 
+class Word(NamedTuple):
+    """One word of a name as typed, with what reading a name needs of it. A few thousand
+    syllables make up nearly every Vietnamese name, so this is worked out once per distinct
+    word (see `word`) even though whole names rarely repeat."""
+
+    text: str
+    ascii: bool
+    lowered: str
+    folded: str  # fold(text)
+    # fold(text) is one non-empty word, so folding the words joined by spaces gives exactly
+    # the folded words (fold works character by character otherwise).
+    simple: bool
+    capitalized: str  # capitalize(text)
+    surname: tuple[int, bool] | None  # _surname(capitalized)
+    salutation: str | None  # the salutation it always is ("chị", "a", "Mr")
+    plain_salutation: str | None  # the one it is typed in lower case before a name ("chi Lan")
+    starts_upper: bool
+
+
+@lru_cache(maxsize=16384)
+def word(text: str) -> Word:
+    """The `Word` for one word of a name (memoised)."""
+    lowered = text.lower()
+    folded = fold(text)
+    capitalized = capitalize(text)
+    return Word(
+        text=text,
+        ascii=text.isascii(),
+        lowered=lowered,
+        folded=folded,
+        simple=bool(folded) and "".join(folded.split()) == folded,
+        capitalized=capitalized,
+        surname=_surname(capitalized),
+        salutation=SALUTATIONS.get(lowered),
+        plain_salutation=PLAIN_SALUTATIONS.get(lowered) if text.islower() else None,
+        starts_upper=text[:1].isupper(),
+    )
+
+
 class Parts(NamedTuple):
     """The words of a personal name in family-first order, and how they split."""
 
@@ -48,30 +89,25 @@ class Parts(NamedTuple):
     western_order: bool
 
 
-def split_salutation(words: list[str]) -> tuple[str | None, list[str]]:
+def split_salutation(words: list[Word]) -> tuple[str | None, list[Word]]:
     """Remove leading kinship terms / titles while a name remains after them.
 
     Returns the first salutation in its canonical form ("C." -> "chị") and the other words.
     "Anh" alone and "Nguyễn Anh" keep their "Anh": only leading words are examined, and
-    never the last one.
+    never the last one. Unaccented spellings that are also names ("Chi", "Chu", "Cau") are a
+    salutation only typed in lower case before a capitalised word in unaccented text.
     """
-    plain = all(word.isascii() for word in words)
+    plain = all(map(attrgetter("ascii"), words))
     salutation = None
     while len(words) > 1:
-        found = _salutation(words[0], words[1], plain)
+        found = words[0].salutation
+        if found is None and plain and words[1].starts_upper:
+            found = words[0].plain_salutation
         if found is None:
             break
         salutation = salutation or found
         words = words[1:]
     return salutation, words
-
-
-def _salutation(word: str, following: str, plain: bool) -> str | None:
-    lowered = word.lower()
-    found = SALUTATIONS.get(lowered)
-    if found is None and plain and word.islower() and following[:1].isupper():
-        found = PLAIN_SALUTATIONS.get(lowered)
-    return found
 
 
 def capitalize(word: str) -> str:
@@ -94,8 +130,8 @@ def _capitalized(word: str) -> str:
     return unicodedata.normalize("NFC", "-".join(pieces))
 
 
-def order_parts(words: list[str]) -> Parts:
-    """Split capitalized words into family / middle / given, putting the family name first.
+def order_parts(words: list[Word]) -> Parts:
+    """Split the words of a name into family / middle / given, family name first, capitalized.
 
     The family name is the first word when it is a common surname ("Nguyễn Thị Lan"); else a
     strong surname further on starts it and the words before it move behind ("Lan Nguyễn" ->
@@ -103,21 +139,23 @@ def order_parts(words: list[str]) -> Parts:
     front ("Hoàng Vũ") stays the family name unless the later surname is more frequent.
     Without any surname ("Thu Hà", "Lan") there is no family name.
     """
-    first = _surname(words[0]) if len(words) > 1 else None
+    capitalized = [item.capitalized for item in words]
+    first = words[0].surname if len(words) > 1 else None
     if first is None or not first[1]:
         later = _strong_surname_after_first(words)
         if later and (first is None or later[1] < first[0]):
             cut = later[0]
-            return _family_first((*words[cut:], *words[:cut]), western=True)
+            return _family_first((*capitalized[cut:], *capitalized[:cut]), western=True)
     if first:
-        return _family_first(tuple(words), western=False)
-    return Parts(tuple(words), None, " ".join(words[:-1]) or None, words[-1], False)
+        return _family_first(tuple(capitalized), western=False)
+    given = capitalized[-1]
+    return Parts(tuple(capitalized), None, " ".join(capitalized[:-1]) or None, given, False)
 
 
-def _strong_surname_after_first(words: list[str]) -> tuple[int, int] | None:
+def _strong_surname_after_first(words: list[Word]) -> tuple[int, int] | None:
     """(position, rank) of the first strong surname after the first word, if any."""
     for position in range(1, len(words)):
-        found = _surname(words[position])
+        found = words[position].surname
         if found and found[1]:
             return position, found[0]
     return None

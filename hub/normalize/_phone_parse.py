@@ -26,6 +26,8 @@ from hub.normalize._phone_vn_types import vietnamese_number_type
 VN_COUNTRY_CODE = 84
 _VN_LENGTHS = range(8, 11)  # national significant digits: 1800 xxxx up to 02x landlines
 _VN_PREFIXED_LENGTHS = (9, 10)  # what may follow a bare "84" for it to be the country code
+_VN_PLUS = f"+{VN_COUNTRY_CODE}"
+_UNKNOWN = PhoneNumberType.UNKNOWN
 
 
 class ParsedNumber(NamedTuple):
@@ -82,21 +84,19 @@ def _after_country_code(rest: str) -> str:
 
 def _read_vietnamese(national: str) -> ParsedNumber | None:
     old_e164 = None
-    if len(national) == OLD_MOBILE_LENGTH and national[:3] in OLD_MOBILE_PREFIXES:
-        old_e164 = f"+{VN_COUNTRY_CODE}{national}"
-        national = OLD_MOBILE_PREFIXES[national[:3]] + national[3:]
+    if len(national) == OLD_MOBILE_LENGTH:
+        new_prefix = OLD_MOBILE_PREFIXES.get(national[:3])
+        if new_prefix is not None:
+            old_e164 = _VN_PLUS + national
+            national = new_prefix + national[3:]
     if len(national) not in _VN_LENGTHS or national.startswith("0"):
         return None
     kind = vietnamese_number_type(national)
-    if kind == PhoneNumberType.UNKNOWN:
+    if kind == _UNKNOWN:
         return None
-    e164 = f"+{VN_COUNTRY_CODE}{national}"
-    return ParsedNumber(
-        e164=e164,
-        old_e164=old_e164,
-        line_type=LINE_TYPES.get(kind),
-        carrier=_vietnamese_carrier(e164[: 1 + _VN_CARRIER_PREFIX]) if kind in CARRIER_TYPES else None,
-    )
+    e164 = _VN_PLUS + national
+    carrier_name = _vietnamese_carrier(e164[:_CARRIER_END]) if kind in CARRIER_TYPES else None
+    return ParsedNumber(e164, old_e164, LINE_TYPES.get(kind), carrier_name)
 
 
 # phonenumbers names a number's carrier by the longest prefix of its E.164 digits found in
@@ -105,6 +105,7 @@ _VN_CARRIER_PREFIX = max(
     (len(prefix) for prefix in CARRIER_DATA if prefix.startswith(str(VN_COUNTRY_CODE))),
     default=CARRIER_LONGEST_PREFIX,
 )
+_CARRIER_END = 1 + _VN_CARRIER_PREFIX  # in the E.164 string, after its "+"
 
 
 @lru_cache(maxsize=1024)

@@ -25,8 +25,8 @@ _ANY_WIDE = re.compile("[" + "".join(re.escape(chr(c)) for c in WIDE_CHARS) + "]
 _GROUP = re.compile(r"\+?\([ \t]*\+?[ \t]*[0-9]{1,4}[ \t]*\)|(?:\+[ \t]?)?[0-9]+")
 _GAP = re.compile(r"[ \t]*[.\-][ \t]*|[ \t]*")
 _NOT_DIGITS = re.compile(r"[^0-9]+")
-_MIN_DIGITS = 8  # shorter than any number we accept (1800 xxxx is the shortest)
-_MAX_DIGITS = 17  # E.164's 15 digits plus a "00" international prefix
+MIN_DIGITS = 8  # shorter than any number we accept (1800 xxxx is the shortest)
+MAX_DIGITS = 17  # E.164's 15 digits plus a "00" international prefix
 
 
 def translate_wide(text: str) -> str:
@@ -113,11 +113,11 @@ def _longest_reading_at(run: list[Group], index: int) -> Reading | None:
         if prefixes and group.plus:  # a "+" always starts the next number
             break
         digits += group.digits
-        if len(digits) > _MAX_DIGITS:
+        if len(digits) > MAX_DIGITS:
             break
         prefixes.append(digits)
     for count in range(len(prefixes), 0, -1):
-        if len(prefixes[count - 1]) < _MIN_DIGITS:
+        if len(prefixes[count - 1]) < MIN_DIGITS:
             return None
         number = parse_digits(prefixes[count - 1], international)
         if number is not None:

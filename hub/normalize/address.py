@@ -22,9 +22,16 @@ def normalize_province(text: str | None) -> Province | None:
 
     The result is "resolved" (code and name set), "ambiguous" (several units fit, e.g. "DN" is
     Đà Nẵng or Đồng Nai) or "unknown"; `raw` is always the text as given. Never raises.
+    Leads repeat a few hundred spellings ("HCM", "Hà Nội", ...) and Province is frozen, so
+    the result is memoised by text.
     """
     if not text or not text.strip():
         return None
+    return _province(text)
+
+
+@lru_cache(maxsize=4096)
+def _province(text: str) -> Province:
     codes = _resolve(text)
     if len(codes) == 1:
         (code,) = codes
@@ -33,8 +40,6 @@ def normalize_province(text: str | None) -> Province | None:
     return Province(raw=text, status="ambiguous" if codes else "unknown")
 
 
-# Leads repeat a few hundred spellings ("HCM", "Hà Nội", ...), so results are memoised by text.
-@lru_cache(maxsize=4096)
 def _resolve(text: str) -> frozenset[int]:
     """Read components right to left (the province is usually last) until one unit remains.
 

@@ -79,6 +79,19 @@ def _domain_forms(domain: str) -> tuple[str, str] | None:
 
 def _matching_key(local: str, domain: str) -> tuple[str, tuple[str, ...]]:
     """The canonical mailbox key for `local@domain`, and the flags worth showing."""
+    canonical, flags, subaddressed, dotless = _domain_rules(domain)
+    user = local.lower()
+    if subaddressed and not user.startswith("+"):
+        user = user.split("+", 1)[0]
+    if dotless:
+        user = user.replace(".", "")
+    return f"{user}@{canonical}", flags
+
+
+@lru_cache(maxsize=4096)
+def _domain_rules(domain: str) -> tuple[str, tuple[str, ...], bool, bool]:
+    """(canonical domain, flags, "+tags" ignored, dots ignored) for a display domain: the
+    same few domains make up most addresses, so the answer is cached."""
     flags: list[str] = []
     canonical = ALIASES.get(domain, domain)
     corrected = TYPOS.get(canonical)
@@ -87,9 +100,4 @@ def _matching_key(local: str, domain: str) -> tuple[str, tuple[str, ...]]:
         flags.append("domain_typo")
     if is_disposable(domain):
         flags.append("disposable")
-    user = local.lower()
-    if canonical in SUBADDRESSED and not user.startswith("+"):
-        user = user.split("+", 1)[0]
-    if canonical in DOTLESS:
-        user = user.replace(".", "")
-    return f"{user}@{canonical}", tuple(flags)
+    return canonical, tuple(flags), canonical in SUBADDRESSED, canonical in DOTLESS

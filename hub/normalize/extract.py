@@ -6,10 +6,13 @@ import unicodedata
 
 from hub.model import Phone
 from hub.normalize._phone_context import reads_as_phone
-from hub.normalize._phone_runs import find_runs, read_run, translate_wide
+from hub.normalize._phone_runs import MIN_DIGITS, find_runs, read_run, translate_wide
 from hub.normalize.email import normalize_email
 
 _ANY_DIGIT = re.compile(r"[0-9０-９]")
+# A number needs MIN_DIGITS digits in one run, and inside a run only these characters come
+# between two digits (see `_phone_runs`): text without such a stretch holds no number.
+_ENOUGH_DIGITS = re.compile(rf"[0-9](?:[ \t.\-()+]*[0-9]){{{MIN_DIGITS - 1}}}")
 # Deliberately narrower than RFC 5322: in chat text, quotes, slashes and the like around an
 # address are punctuation, not part of it. The look-behind keeps "nguyễnlan@..." from
 # yielding "nlan@...".
@@ -27,7 +30,10 @@ def extract_phones(text: str | None) -> tuple[Phone, ...]:
     """
     if not text or not _ANY_DIGIT.search(text):
         return ()
-    scanned = _mask_emails(translate_wide(text))
+    translated = translate_wide(text)
+    if not _ENOUGH_DIGITS.search(translated):
+        return ()
+    scanned = _mask_emails(translated)
     found: dict[str, Phone] = {}
     for run in find_runs(scanned):
         readings, _ = read_run(run)

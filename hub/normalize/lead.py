@@ -26,16 +26,19 @@ def normalize(draft: LeadDraft) -> Lead:
         for phone in result.numbers:
             phones.setdefault(phone.e164, phone)
         unparsed.extend(result.unparsed)
+    text = draft.text
     emails: dict[str, Email] = {}
-    for raw in (*draft.emails, *extract_emails(draft.text)):
+    for raw in (*draft.emails, *extract_emails(text)) if text else draft.emails:
         email = normalize_email(raw)
         if email is None:
             if raw in draft.emails:
                 unparsed.append(raw)
             continue
         emails.setdefault(email.key, email)
-    for phone in extract_phones(draft.text):
-        phones.setdefault(phone.e164, phone)
+    if text:
+        for phone in extract_phones(text):
+            phones.setdefault(phone.e164, phone)
+    address = draft.address.strip() if draft.address else None
     return Lead(
         channel=draft.channel,
         source_ref=draft.source_ref,
@@ -45,10 +48,10 @@ def normalize(draft: LeadDraft) -> Lead:
         phones=tuple(phones.values()),
         emails=tuple(emails.values()),
         province=normalize_province(draft.province),
-        address=draft.address.strip() if draft.address and draft.address.strip() else None,
-        text=draft.text,
+        address=address or None,
+        text=text,
         identity=draft.identity,
         extra=dict(draft.extra),
-        unparsed=tuple(dict.fromkeys(unparsed)),
+        unparsed=tuple(dict.fromkeys(unparsed)) if unparsed else (),
         consent=draft.consent,
     )

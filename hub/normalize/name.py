@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from functools import lru_cache
+from operator import attrgetter
 
 from hub.model import PersonName
 from hub.normalize._name_data import (
@@ -19,7 +20,7 @@ from hub.normalize._name_data import (
     SHOP_WORDS_FOLDED,
 )
 from hub.normalize._name_fold import fold
-from hub.normalize._name_parts import WORD, capitalize, order_parts, split_salutation
+from hub.normalize._name_parts import WORD, Word, order_parts, split_salutation, word
 
 __all__ = ["fold", "normalize_name"]
 
@@ -49,13 +50,13 @@ def normalize_name(text: str | None) -> PersonName | None:
     if not cleaned:
         return None
     core = _BRACKETED.sub(" ", cleaned) if "(" in cleaned or "[" in cleaned else cleaned
-    words = WORD.findall(core) or WORD.findall(cleaned)
+    words = list(map(word, WORD.findall(core) or WORD.findall(cleaned)))
     salutation, name_words = split_salutation(words)
     if not _is_personal(core, _Words(words), len(name_words)):
         return PersonName(
             raw=text, display=cleaned, key=fold(cleaned), salutation=salutation, is_personal=False
         )
-    parts = order_parts([capitalize(word) for word in name_words])
+    parts = order_parts(name_words)
     display = " ".join(parts.words)
     return PersonName(
         raw=text,
@@ -85,19 +86,43 @@ def _visible(char: str) -> str:
     return "" if unicodedata.category(char) in _INVISIBLE else char
 
 
+# First words of the shop and nickname phrases, accented and folded: a name with none of them
+# holds no phrase.
+_PHRASE_STARTS = frozenset(
+    phrase.split(" ")[0]
+    for phrase in (*SHOP_PHRASES, *_PLAIN_SHOP_PHRASES, *NICKNAME_WORDS, *_PLAIN_NICKNAME_PHRASES)
+    if " " in phrase
+)
+
+
+_ASCII = attrgetter("ascii")
+_SIMPLE = attrgetter("simple")
+
+
 class _Words:
     """The words of a display name, lower-cased and folded once for all the checks."""
 
-    def __init__(self, words: list[str]) -> None:
-        joined = " ".join(words)
-        self.plain = joined.isascii()
+    def __init__(self, words: list[Word]) -> None:
+        self.plain = all(map(_ASCII, words))
+        if words and all(map(_SIMPLE, words)):
+            self.lowered = [item.lowered for item in words]
+            self.folded = [item.folded for item in words]
+            self.phrases = not (
+                _PHRASE_STARTS.isdisjoint(self.lowered) and _PHRASE_STARTS.isdisjoint(self.folded)
+            )
+            return
+        texts = [item.text for item in words]
+        joined = " ".join(texts)
         self.lowered = joined.lower().split(" ")
         folded = fold(joined).split(" ")
-        self.folded = folded if len(folded) == len(words) else [fold(word) for word in words]
+        self.folded = folded if len(folded) == len(texts) else [fold(text) for text in texts]
+        self.phrases = True
 
     def has_phrase(self, phrases: frozenset[str], plain_phrases: frozenset[str]) -> bool:
         """True when two or three consecutive words form one of `phrases` ("thời trang"),
         or of the folded `plain_phrases` for text typed without accents."""
+        if not self.phrases:
+            return False
         words, known = (self.folded, plain_phrases) if self.plain else (self.lowered, phrases)
         for start in range(len(words) - 1):
             pair = f"{words[start]} {words[start + 1]}"
@@ -130,7 +155,8 @@ def _emoji_count(text: str) -> int:
     """Pictographs and symbols ("❤", "🌸", "★"); more of them than words is emoji-heavy."""
     if text.isascii():
         return 0
-    return sum(1 for c in _NOT_WORD_OR_SPACE.findall(text) if unicodedata.category(c) in _EMOJI)
+    found = _NOT_WORD_OR_SPACE.findall(text)
+    return sum(1 for c in found if unicodedata.category(c) in _EMOJI) if found else 0
 
 
 def _is_placeholder(folded: list[str]) -> bool:

@@ -3,10 +3,12 @@ from __future__ import annotations
 
 import unicodedata
 
-from hypothesis import given
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from hub.normalize import extract_emails, extract_phones, normalize_email, normalize_phone
+from hub.normalize._phone_runs import translate_wide
+from hub.normalize.phone import _PARTS, _separators, read_field
 
 # Characters that drive the parsers down their interesting paths, next to arbitrary Unicode.
 _PHONE_CHARS = list("0123456789０１２３４５６７８９+().-–/,;:#@đĐkK \t\n\u00a0\u3000") + [
@@ -111,3 +113,56 @@ def test_every_number_found_in_a_field_is_valid_e164(text: str) -> None:
     result = normalize_phone(text)
     assert all(p.e164.startswith("+") and p.e164[1:].isdigit() for p in result.numbers)
     assert result.numbers or result.unparsed
+
+
+# A number's digits cut into groups and joined the ways people punctuate one number, with
+# gaps and groups that must send the field down the general reading: the quick paths of
+# normalize_phone must agree with that reading on every field.
+_head = st.sampled_from(
+    ["0", "+84", "84", "0084", "(+84)", "+(84)", "(84)", "+84 (0)", "84(0)", "( +84 )", "+ 84", "+"]
+)
+_national = st.sampled_from(["912345678", "1682345678", "2838234567", "2363123456", "18001090"])
+_gap = st.sampled_from(
+    ["", " ", "  ", ".", "-", " - ", " . ", "\t", "..", "/", "–", "\u00a0", "x", "(", ")", "+"]
+)
+
+
+def _grouped(head: str, digits: str, cuts: list[int], gaps: list[str], wrap: tuple[str, str]) -> str:
+    pieces, last = [], 0
+    for cut in sorted(set(cuts)):
+        pieces.append(digits[last:cut])
+        last = cut
+    pieces.append(digits[last:])
+    body = "".join(gap + piece for gap, piece in zip(gaps, pieces) if piece)
+    return f"{wrap[0]}{head}{body}{wrap[1]}"
+
+
+grouped_number = st.builds(
+    _grouped,
+    _head,
+    st.one_of(_national, st.text(alphabet="0123456789", min_size=6, max_size=12)),
+    st.lists(st.integers(1, 11), max_size=4),
+    st.lists(_gap, min_size=6, max_size=6),
+    st.tuples(st.sampled_from(["", " ", "\t", "(", "０"]), st.sampled_from(["", " ", ")", "\n"])),
+)
+
+
+@given(st.one_of(grouped_number, phone_like, arbitrary_text))
+@example("(+84) 1800 1090")
+@example("(+65) 9123 4567")
+@example("+(84) 168.234.5678")
+@example("09..12345678")
+@settings(max_examples=1000)
+def test_quick_paths_read_a_field_as_the_general_reading_does(text: str) -> None:
+    if text.strip():
+        assert normalize_phone(text) == read_field(text, translate_wide(text))
+
+
+_SEPARATOR_PIECES = [" ", "  ", "\n", "\t", "\r", "\u00a0", "\u3000", ",", "/", ";", "|", "or",
+                     "OR", "hoặc", "HOẶC", "và", "and", "hay", "order", "x", "1", " or ", "\n or \n"]  # fmt: skip
+
+
+@given(st.one_of(arbitrary_text, st.lists(st.sampled_from(_SEPARATOR_PIECES), max_size=16).map("".join)))
+@settings(max_examples=1000)
+def test_separators_are_found_where_the_separator_regex_finds_them(text: str) -> None:
+    assert list(_separators(text)) == [match.span() for match in _PARTS.finditer(text)]
