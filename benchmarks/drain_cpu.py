@@ -11,6 +11,9 @@ and prints per lead: the worker's CPU (time.process_time, RQ's own work included
 the PostgreSQL backends serving it (/proc/<pid>/stat) and the SQL statements it sent. CPU
 figures hold better than wall-clock ones on a shared machine. --profile prints the functions
 taking the most CPU (cProfile with a CPU clock).
+
+--keep NAME loads the contacts into database NAME once (as dedupe_latency.py --keep) and runs
+each time on a copy of it (CREATE DATABASE ... TEMPLATE), dropped afterwards: the drain writes.
 """
 from __future__ import annotations
 
@@ -30,24 +33,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import psycopg  # noqa: E402
 from sqlalchemy import event  # noqa: E402
 
-from benchmarks.dedupe_latency import load  # noqa: E402
+from benchmarks.dedupe_latency import ADMIN_URL, _url, backend_cpu, loaded_database  # noqa: E402
 from benchmarks.drain import _name, _numbers  # noqa: E402
-from benchmarks.stack import CONFIG, REDIS_URL, TOKEN, scratch_database  # noqa: E402
-
-
-def backend_cpu(url: str) -> float:
-    """CPU seconds used so far by the other PostgreSQL backends of this database."""
-    with psycopg.connect(url) as conn:
-        pids = [pid for (pid,) in conn.execute("SELECT pid FROM pg_stat_activity "
-                                               "WHERE datname = current_database() AND pid <> pg_backend_pid()")]
-    ticks = 0
-    for pid in pids:
-        try:
-            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:  # gone meanwhile, or PostgreSQL on another machine
-            continue
-        ticks += int(fields[11]) + int(fields[12])  # utime, stime
-    return ticks / os.sysconf("SC_CLK_TCK")
+from benchmarks.stack import CONFIG, REDIS_URL, TOKEN  # noqa: E402
 
 
 def run(url: str, contacts: int, leads: int, rounds: int, profile: bool, rng: random.Random) -> None:
@@ -112,12 +100,22 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=1)
     parser.add_argument("--profile", action="store_true")
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--keep", metavar="NAME", help="load into database NAME once, run on a copy of it")
     args = parser.parse_args()
-    rng = random.Random(args.seed)
-    with scratch_database() as url:
-        print(f"loading {args.contacts:,} contacts (COPY)...", flush=True)
-        load(url, args.contacts, rng)
-        run(url, args.contacts, args.leads, args.rounds, args.profile, rng)
+    rng = random.Random(args.seed + 1)  # the leads: the same whether the store was loaded now or kept
+    print(f"loading {args.contacts:,} contacts (COPY)...", flush=True)
+    with loaded_database(args.contacts, args.seed, args.keep) as url:
+        if not args.keep:
+            run(url, args.contacts, args.leads, args.rounds, args.profile, rng)
+            return
+        copy = f"hub_bench_{uuid.uuid4().hex[:8]}"
+        with psycopg.connect(ADMIN_URL, autocommit=True) as admin:
+            admin.execute(f'CREATE DATABASE "{copy}" TEMPLATE "{args.keep}"')
+        try:
+            run(_url(copy), args.contacts, args.leads, args.rounds, args.profile, rng)
+        finally:
+            with psycopg.connect(ADMIN_URL, autocommit=True) as admin:
+                admin.execute(f'DROP DATABASE IF EXISTS "{copy}" WITH (FORCE)')
 
 
 if __name__ == "__main__":
