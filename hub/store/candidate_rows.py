@@ -21,6 +21,7 @@ from collections.abc import Collection, Sequence
 from typing import Any
 
 from hub.model import Contact, PersonName
+from hub.store.engine import LOCK
 
 HOT_KEY_LIMIT = 50  # a key shared by more contacts than this says nothing about who is who
 MAX_CANDIDATES = 100
@@ -81,6 +82,25 @@ picked AS (
     SELECT DISTINCT root, 0 AS place FROM (SELECT %(ids)s::text[] AS ids OFFSET 0) AS given, unnest(given.ids) AS r (root)
 ),
 {_CANDIDATES}"""
+
+
+STORED = "SELECT id, contact_id FROM leads WHERE channel = %s AND source_ref = %s"
+
+
+def lock_and_read(connection: Any, lock_ids: Sequence[int], ref: tuple[str, str], keys: Sequence[str]
+                  ) -> tuple[tuple[int, str] | None, list[Contact]]:
+    """Lock the lead's strong keys (hub.store.engine.LOCK), then read whether the lead
+    (channel, source_ref) is stored, as (lead id, contact id), and its candidates: three
+    statements sent together in one round trip (psycopg's pipeline mode). Each statement still
+    reads after the one before it is done, so both reads see what a transaction that held a
+    lock committed before releasing it."""
+    with connection.pipeline():
+        if lock_ids:
+            connection.execute(LOCK, (list(lock_ids),))
+        stored = connection.execute(STORED, ref)
+        found = connection.execute(FIND, {"keys": list(keys)}) if keys else None
+    candidates = [_contact(row) for row in found.fetchall()] if found is not None else []
+    return stored.fetchone(), candidates
 
 
 def find(connection: Any, keys: Sequence[str]) -> list[Contact]:

@@ -11,12 +11,13 @@ from collections.abc import Iterable, Sequence
 from sqlalchemy import insert, select, union_all
 from sqlalchemy.orm import Session
 
+from hub import dedupe
 from hub.dedupe.merge import NameValue, ProvinceValue, Rule, choose_name, choose_province
-from hub.model import Contact, PersonName
+from hub.model import Contact, Lead, PersonName
 from hub.store import candidate_rows
 from hub.store.candidate_rows import HOT_KEY_LIMIT, MAX_CANDIDATES
-from hub.store.engine import driver_connection
-from hub.store.schema import ContactPointRow, ContactRow, MatchKeyRow
+from hub.store.engine import driver_connection, lock_ids, lock_keys
+from hub.store.schema import ContactPointRow, ContactRow, LeadRow, MatchKeyRow
 
 
 def resolve(session: Session, contact_id: str) -> ContactRow:
@@ -84,6 +85,22 @@ def find_candidates(session: Session, keys: Sequence[str]) -> list[Contact]:
     if _postgres(session):
         return candidate_rows.find(driver_connection(session), keys)
     return portable_find_candidates(session, keys)
+
+
+def lock_and_find(session: Session, lead: Lead, keys: Sequence[str]) -> tuple[tuple[int, str] | None, list[Contact]]:
+    """Lock the lead's strong keys, then read whether it is stored already, as (lead id,
+    contact id), and its candidates by these blocking keys (find_candidates).
+
+    On PostgreSQL the lock and both reads go in one round trip (hub.store.candidate_rows).
+    """
+    locks = [f"{kind}:{value}" for kind, value in dedupe.strong_keys(lead)]
+    ref = (lead.channel, lead.source_ref)
+    if _postgres(session):
+        return candidate_rows.lock_and_read(driver_connection(session), lock_ids(locks), ref, keys)
+    lock_keys(session, locks)
+    stored = session.execute(select(LeadRow.id, LeadRow.contact_id)
+                             .where(LeadRow.channel == ref[0], LeadRow.source_ref == ref[1])).first()
+    return (tuple(stored) if stored is not None else None), find_candidates(session, keys)  # type: ignore[return-value]
 
 
 def portable_find_candidates(session: Session, keys: Sequence[str]) -> list[Contact]:

@@ -84,7 +84,7 @@ class Store:
         self.engine.dispose()
 
 
-_LOCK = "SELECT pg_advisory_xact_lock(k) FROM (SELECT unnest(CAST(%s AS bigint[])) AS k ORDER BY 1) AS s"
+LOCK = "SELECT pg_advisory_xact_lock(k) FROM (SELECT unnest(CAST(%s AS bigint[])) AS k ORDER BY 1) AS s"
 
 
 def lock_keys(session: Session, keys: Iterable[str]) -> None:
@@ -95,10 +95,15 @@ def lock_keys(session: Session, keys: Iterable[str]) -> None:
     """
     if session.get_bind().dialect.name != "postgresql":
         return
-    ids = sorted({_lock_id(key) for key in keys})
+    ids = lock_ids(keys)
     if ids:
         with driver_connection(session).cursor() as cursor:
-            cursor.execute(_LOCK, (ids,))
+            cursor.execute(LOCK, (ids,))
+
+
+def lock_ids(keys: Iterable[str]) -> list[int]:
+    """The advisory lock ids of the keys, sorted (the order LOCK takes them in)."""
+    return sorted({_lock_id(key) for key in keys})
 
 
 def driver_connection(session: Session) -> Any:

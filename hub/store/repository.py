@@ -22,7 +22,7 @@ from hub.store.engine import lock_keys
 from hub.store.contacts import (
     add_match_keys,
     apply_survivors,
-    find_candidates,
+    lock_and_find,
     name_value,
     province_value,
     resolve,
@@ -43,16 +43,11 @@ class Applied:
 
 def apply_lead(session: Session, lead: Lead, raw_event_id: int | None) -> Applied:
     """Store one lead and the contact it belongs to. A lead already stored is a no-op."""
-    lock_keys(session, [f"{kind}:{value}" for kind, value in dedupe.strong_keys(lead)])
-    existing = session.execute(
-        select(LeadRow.id, LeadRow.contact_id).where(
-            LeadRow.channel == lead.channel, LeadRow.source_ref == lead.source_ref
-        )
-    ).first()
-    if existing is not None:
-        return Applied(lead_id=existing.id, contact_id=existing.contact_id, action="duplicate")
     keys = dedupe.blocking_keys(lead)
-    decision = dedupe.decide(lead, find_candidates(session, keys))
+    stored, candidates = lock_and_find(session, lead, keys)
+    if stored is not None:
+        return Applied(lead_id=stored[0], contact_id=stored[1], action="duplicate")
+    decision = dedupe.decide(lead, candidates)
     now = datetime.now(timezone.utc)
     merge = decision.action == "merge" and decision.contact_id is not None
     if merge:
