@@ -133,3 +133,19 @@ def test_generated_leads_meet_the_same_candidates_and_get_the_same_decisions(sto
             compared, found = compared + 1, found + len(fast)
             apply_lead(session, lead, None)
     assert compared > 200 and found > 200
+
+
+def test_a_batch_reads_hot_keys_and_the_contacts_of_the_others_as_counting_every_row_would(store):
+    """hub.store.prefetch.key_rows on PostgreSQL reads at most HOT_KEY_LIMIT + 1 rows per key."""
+    from hub.store.prefetch import key_rows
+
+    _populate(store, seed=7)
+    rng = random.Random(8)
+    with store.sessions() as session:
+        every = session.execute(MatchKeyRow.__table__.select()).all()
+        for _ in range(50):
+            keys = set(rng.sample([*KEY_SIZES, "k:none"], rng.randrange(1, 12)))
+            ids = {key: sorted(cid for k, cid in every if k == key) for key in keys}
+            hot, by_key = key_rows(session, keys)
+            assert hot == {key for key in keys if len(ids[key]) > HOT_KEY_LIMIT}
+            assert by_key == {key: found for key, found in ids.items() if found and key not in hot}
