@@ -85,12 +85,14 @@ picked AS (
 
 
 KEY_ROWS = f"""
-SELECT w.key, m.contact_id, count(*) OVER (PARTITION BY w.key) AS sharing
+SELECT w.key, m.sharing > {HOT_KEY_LIMIT}, m.ids
 FROM (SELECT %(keys)s::text[] AS keys OFFSET 0) AS given, unnest(given.keys) AS w (key)
 CROSS JOIN LATERAL (
-    SELECT k.contact_id FROM match_keys AS k WHERE k.key = w.key ORDER BY k.contact_id LIMIT {HOT_KEY_LIMIT + 1}
+    SELECT count(*) AS sharing,
+           CASE WHEN count(*) <= {HOT_KEY_LIMIT} THEN array_agg(k.contact_id ORDER BY k.contact_id) END AS ids
+    FROM (SELECT contact_id FROM match_keys WHERE key = w.key ORDER BY contact_id LIMIT {HOT_KEY_LIMIT + 1}) AS k
 ) AS m
-ORDER BY w.key, m.contact_id
+WHERE m.sharing > 0
 """
 
 
@@ -98,16 +100,16 @@ def key_rows(connection: Any, keys: Collection[str]) -> tuple[set[str], dict[str
     """The keys shared by more than HOT_KEY_LIMIT contacts, and for the others key -> contact
     ids (in id order), for a batch of leads (hub.store.prefetch): at most HOT_KEY_LIMIT + 1
     index entries read per key, where counting a common name's key read all of them (thousands
-    per key in a big store: most of a batch's database time at 1M contacts)."""
+    per key in a big store: most of a batch's database time at 1M contacts); one row per key."""
     hot: set[str] = set()
     by_key: dict[str, list[str]] = {}
     with connection.cursor() as cursor:
         cursor.execute(KEY_ROWS, {"keys": list(keys)})
-        for key, contact_id, sharing in cursor.fetchall():
-            if sharing > HOT_KEY_LIMIT:
+        for key, is_hot, ids in cursor.fetchall():
+            if is_hot:
                 hot.add(key)
             else:
-                by_key.setdefault(key, []).append(contact_id)
+                by_key[key] = ids
     return hot, by_key
 
 
