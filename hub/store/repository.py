@@ -6,7 +6,7 @@ the outbox event and the inbox status commit together or not at all.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
 
@@ -17,7 +17,7 @@ from hub import dedupe
 from hub.ids import uuid7
 from hub.dedupe.merge import NameValue, ProvinceValue, choose_name, choose_province
 from hub.model import Decision, Lead, Suggestion
-from hub.store.documents import build_document, contact_document, lead_data
+from hub.store.documents import build_document, contact_document, lead_data, record
 from hub.store.engine import lock_keys
 from hub.store.contacts import (
     add_match_keys,
@@ -171,10 +171,10 @@ def _add_points(session: Session, contact_id: str, lead: Lead, now: datetime,
             )
         }
     added = []
-    points = [("phone", p.e164, p.e164, asdict(p)) for p in lead.phones]
-    points += [("email", e.key, e.address, asdict(e)) for e in lead.emails]
+    points = [("phone", p.e164, p.e164, record(p)) for p in lead.phones]
+    points += [("email", e.key, e.address, record(e)) for e in lead.emails]
     if lead.identity is not None:
-        points.append(("identity", lead.identity.key, lead.identity.key, asdict(lead.identity)))
+        points.append(("identity", lead.identity.key, lead.identity.key, record(lead.identity)))
     for kind, value, display, data in points:
         if (kind, value) in known:
             continue
