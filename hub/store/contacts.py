@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from sqlalchemy import insert, select, union_all
+from sqlalchemy import select, union_all
 from sqlalchemy.orm import Session
 
 from hub import dedupe
@@ -193,7 +193,7 @@ def add_match_keys(session: Session, contact_id: str, keys: Iterable[str], known
         )
     rows = [{"key": key, "contact_id": contact_id} for key in sorted(wanted - known)]
     if rows:
-        session.execute(insert(MatchKeyRow), rows)
+        session.execute(MatchKeyRow.__table__.insert(), rows)
 
 
 def name_value(contact: ContactRow) -> NameValue | None:

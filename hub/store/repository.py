@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
 
-from sqlalchemy import and_, insert, or_, select
+from sqlalchemy import Table, and_, or_, select
 from sqlalchemy.orm import Session
 
 from hub import dedupe
@@ -28,6 +28,9 @@ from hub.store.contacts import (
     resolve,
 )
 from hub.store.schema import ContactPointRow, ContactRow, LeadRow, MergeSuggestionRow, OutboxRow
+
+_CONTACT_COLUMNS = [c.key for c in ContactRow.__table__.columns]
+_POINT_COLUMNS = ("contact_id", "kind", "value", "display", "data", "created_at")
 
 # Serialises outbox inserts so sequence numbers become visible in commit order (PostgreSQL
 # assigns them at insert time; without this a feed reader could skip a late-committing one).
@@ -71,7 +74,8 @@ def apply_lead(session: Session, lead: Lead, raw_event_id: int | None) -> Applie
         "decision": _decision_record(decision),
         "created_at": now,
     }
-    lead_id = session.execute(insert(LeadRow).returning(LeadRow.id), values).scalar_one()
+    leads = _table(LeadRow)
+    lead_id = session.execute(leads.insert().returning(leads.c.id), values).scalar_one()
     add_suggestions(session, contact.id, decision.suggestions, now)
     if merge:
         append_outbox(session, "contact.updated", contact.id)
@@ -118,7 +122,7 @@ def append_outbox(
     lock_keys(session, [OUTBOX_LOCK])
     document = document if document is not None else contact_document(session, contact_id)
     session.execute(
-        insert(OutboxRow),
+        _table(OutboxRow).insert(),
         {
             "event_id": "evt_" + uuid7().replace("-", ""),
             "type": event_type,
@@ -131,11 +135,17 @@ def append_outbox(
 
 
 def _create_contact(session: Session, lead: Lead, now: datetime) -> ContactRow:
-    contact = ContactRow(id=uuid7(), attributes={}, version=1, created_at=now, updated_at=now)
+    """A new contact, inserted at once; the row returned holds what was inserted but is not
+    in the session (a Core INSERT: the ORM's unit of work cost more than the statement)."""
+    contact = ContactRow(id=uuid7(), name_is_personal=True, attributes={}, version=1, created_at=now,
+                         updated_at=now)
     _absorb(contact, lead)
-    session.add(contact)
-    session.flush()
+    session.execute(_table(ContactRow).insert(), {column: getattr(contact, column) for column in _CONTACT_COLUMNS})
     return contact
+
+
+def _table(row: type) -> Table:
+    return row.__table__  # type: ignore[attr-defined, no-any-return]
 
 
 def _absorb(contact: ContactRow, lead: Lead) -> None:
@@ -159,8 +169,9 @@ def _absorb(contact: ContactRow, lead: Lead) -> None:
 
 def _add_points(session: Session, contact_id: str, lead: Lead, now: datetime,
                 known: set[tuple[str, str]] | None = None) -> list[ContactPointRow]:
-    """Give the contact the lead's phones, emails and identity it does not have yet; those
-    added. `known`: the contact's own (kind, value)s when the caller has them (read otherwise)."""
+    """Give the contact the lead's phones, emails and identity it does not have yet (inserted
+    at once); those added, as rows outside the session. `known`: the contact's own (kind,
+    value)s when the caller has them (read otherwise)."""
     if known is None:
         known = {
             (kind, value)
@@ -187,7 +198,9 @@ def _add_points(session: Session, contact_id: str, lead: Lead, now: datetime,
             data={**data, "source": f"{lead.channel}:{lead.source_ref}"},
             created_at=now,
         ))
-    session.add_all(added)
+    if added:
+        session.execute(_table(ContactPointRow).insert(),
+                        [{column: getattr(point, column) for column in _POINT_COLUMNS} for point in added])
     return added
 
 
