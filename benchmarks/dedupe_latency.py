@@ -7,8 +7,8 @@ For each size it creates a scratch database (dropped afterwards), bulk-loads tha
 synthetic Vietnamese contacts with their points and blocking keys (COPY), then times, for fresh
 leads of which a third share a phone with a known contact, the decision path the pipeline runs
 (apply_lead): lock the strong keys, check the lead is not stored yet, fetch candidates by blocking
-keys (hot-key guard, <= 100 candidates) and decide. Each decision runs in its own transaction, which writes nothing: the store does not grow.
-Prints p50 / p95 / p99 in milliseconds.
+keys (hot-key guard, <= 100 candidates) and decide. Each decision runs in its own transaction,
+which writes nothing: the store does not grow. Prints p50 / p95 / p99 in milliseconds.
 
 Loading 1M contacts takes minutes: --keep NAME loads them into database NAME once and reuses it
 on the next runs (same --contacts and --seed; it is migrated to the current schema), never

@@ -79,7 +79,8 @@ picked AS (
 BY_ID = f"""
 WITH RECURSIVE
 picked AS (
-    SELECT DISTINCT root, 0 AS place FROM (SELECT %(ids)s::text[] AS ids OFFSET 0) AS given, unnest(given.ids) AS r (root)
+    SELECT DISTINCT root, 0 AS place
+    FROM (SELECT %(ids)s::text[] AS ids OFFSET 0) AS given, unnest(given.ids) AS r (root)
 ),
 {_CANDIDATES}"""
 
@@ -154,9 +155,8 @@ def _contact(row: tuple[Any, ...]) -> Contact:
         if kind in points:
             points[kind].add(value)
     return Contact(id=cid, created_at=created_at, name=person_name(name, name_key, family, middle, given, is_personal),
-                   phones=frozenset(points["phone"]),
-                   emails=frozenset(points["email"]), identities=frozenset(points["identity"]),
-                   province_code=province_code)
+                   phones=frozenset(points["phone"]), emails=frozenset(points["email"]),
+                   identities=frozenset(points["identity"]), province_code=province_code)
 
 
 def person_name(name: str | None, key: str | None, family: str | None, middle: str | None, given: str | None,
