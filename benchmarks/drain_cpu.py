@@ -8,9 +8,13 @@ drain.py), stores --leads form submissions through the ingest app (Flask test cl
 local Redis, a queue of the run's own: a third from people already stored, by phone), then
 drains them with one RQ SimpleWorker in this process (burst mode, as `hub worker` runs jobs)
 and prints per lead: the worker's CPU (time.process_time, RQ's own work included), the CPU of
-the PostgreSQL backends serving it (/proc/<pid>/stat) and the SQL statements it sent. CPU
+the PostgreSQL backends serving it (/proc/<pid>/stat) and the SQL statements it sent (counted
+at psycopg, so statements sent around SQLAlchemy count too); every event must end done. CPU
 figures hold better than wall-clock ones on a shared machine. --profile prints the functions
 taking the most CPU (cProfile with a CPU clock).
+
+--keep NAME loads the contacts into database NAME once (as dedupe_latency.py --keep) and runs
+each time on a copy of it (CREATE DATABASE ... TEMPLATE), dropped afterwards: the drain writes.
 """
 from __future__ import annotations
 
@@ -24,30 +28,30 @@ import tempfile
 import time
 import uuid
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import psycopg  # noqa: E402
-from sqlalchemy import event  # noqa: E402
 
-from benchmarks.dedupe_latency import load  # noqa: E402
+from benchmarks.dedupe_latency import ADMIN_URL, _url, backend_cpu, loaded_database  # noqa: E402
 from benchmarks.drain import _name, _numbers  # noqa: E402
-from benchmarks.stack import CONFIG, REDIS_URL, TOKEN, scratch_database  # noqa: E402
+from benchmarks.stack import CONFIG, REDIS_URL, TOKEN  # noqa: E402
 
 
-def backend_cpu(url: str) -> float:
-    """CPU seconds used so far by the other PostgreSQL backends of this database."""
-    with psycopg.connect(url) as conn:
-        pids = [pid for (pid,) in conn.execute("SELECT pid FROM pg_stat_activity "
-                                               "WHERE datname = current_database() AND pid <> pg_backend_pid()")]
-    ticks = 0
-    for pid in pids:
-        try:
-            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:  # gone meanwhile, or PostgreSQL on another machine
-            continue
-        ticks += int(fields[11]) + int(fields[12])  # utime, stime
-    return ticks / os.sysconf("SC_CLK_TCK")
+def _count_statements() -> list[int]:
+    """A counter of the statements this process sends through psycopg, SQLAlchemy's and those
+    sent on its connections directly (hub.store.candidate_rows), executemany as one."""
+    counter = [0]
+    for name in ("execute", "executemany"):
+        original = getattr(psycopg.Cursor, name)
+
+        def counted(self: psycopg.Cursor, *args: object, _original: Any = original, **kwargs: object) -> Any:
+            counter[0] += 1
+            return _original(self, *args, **kwargs)
+
+        setattr(psycopg.Cursor, name, counted)
+    return counter
 
 
 def run(url: str, contacts: int, leads: int, rounds: int, profile: bool, rng: random.Random) -> None:
@@ -66,13 +70,7 @@ def run(url: str, contacts: int, leads: int, rounds: int, profile: bool, rng: ra
     hub = Hub(load_settings())
     set_current(hub)
     client = create_app(role="ingest", hub=hub).test_client()
-    statements = 0
-
-    @event.listens_for(hub.store.engine, "before_cursor_execute")
-    def _count(*_: object) -> None:
-        nonlocal statements
-        statements += 1
-
+    statements = _count_statements()
     try:
         for round_ in range(rounds):
             numbers = _numbers(rng, contacts, leads, first_new=contacts + round_ * leads)
@@ -81,7 +79,7 @@ def run(url: str, contacts: int, leads: int, rounds: int, profile: bool, rng: ra
                 response = client.post("/webhooks/forms/lien-he", json=body, headers={
                     "Authorization": f"Bearer {TOKEN}", "Idempotency-Key": f"cpu-{round_}-{n}"})
                 assert response.status_code == 200, response.data
-            statements = 0
+            statements[0] = 0
             worker = SimpleWorker([hub.queue.rq], connection=hub.queue.connection)  # type: ignore[attr-defined]
             profiler = cProfile.Profile(time.process_time) if profile else None
             pg_before, cpu_before, wall_before = backend_cpu(url), time.process_time(), time.perf_counter()
@@ -93,9 +91,13 @@ def run(url: str, contacts: int, leads: int, rounds: int, profile: bool, rng: ra
             cpu, wall = time.process_time() - cpu_before, time.perf_counter() - wall_before
             pg = backend_cpu(url) - pg_before
             n = len(numbers)
+            with psycopg.connect(url) as conn:
+                statuses = dict(conn.execute("SELECT status, count(*) FROM raw_events GROUP BY status").fetchall())
+            if set(statuses) != {"done"}:
+                raise SystemExit(f"round {round_}: not every event was stored: {statuses}")
             print(f"round {round_}: {n} leads drained by one in-process RQ worker in {wall:.1f} s "
                   f"({n / wall:,.0f} leads/s); per lead: worker CPU {cpu / n * 1000:.2f} ms, "
-                  f"PostgreSQL CPU {pg / n * 1000:.2f} ms, {statements / n:.1f} SQL statements "
+                  f"PostgreSQL CPU {pg / n * 1000:.2f} ms, {statements[0] / n:.2f} SQL statements "
                   f"(PostgreSQL holding {contacts:,} contacts)", flush=True)
             if profiler:
                 pstats.Stats(profiler).sort_stats("cumulative").print_stats(40)
@@ -112,12 +114,22 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=1)
     parser.add_argument("--profile", action="store_true")
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--keep", metavar="NAME", help="load into database NAME once, run on a copy of it")
     args = parser.parse_args()
-    rng = random.Random(args.seed)
-    with scratch_database() as url:
-        print(f"loading {args.contacts:,} contacts (COPY)...", flush=True)
-        load(url, args.contacts, rng)
-        run(url, args.contacts, args.leads, args.rounds, args.profile, rng)
+    rng = random.Random(args.seed + 1)  # the leads: the same whether the store was loaded now or kept
+    print(f"loading {args.contacts:,} contacts (COPY)...", flush=True)
+    with loaded_database(args.contacts, args.seed, args.keep) as url:
+        if not args.keep:
+            run(url, args.contacts, args.leads, args.rounds, args.profile, rng)
+            return
+        copy = f"hub_bench_{uuid.uuid4().hex[:8]}"
+        with psycopg.connect(ADMIN_URL, autocommit=True) as admin:
+            admin.execute(f'CREATE DATABASE "{copy}" TEMPLATE "{args.keep}"')
+        try:
+            run(_url(copy), args.contacts, args.leads, args.rounds, args.profile, rng)
+        finally:
+            with psycopg.connect(ADMIN_URL, autocommit=True) as admin:
+                admin.execute(f'DROP DATABASE IF EXISTS "{copy}" WITH (FORCE)')
 
 
 if __name__ == "__main__":

@@ -8,15 +8,16 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from sqlalchemy import insert, select, union_all
+from sqlalchemy import select, union_all
 from sqlalchemy.orm import Session
 
+from hub import dedupe
 from hub.dedupe.merge import NameValue, ProvinceValue, Rule, choose_name, choose_province
-from hub.model import Contact, PersonName
-from hub.store.schema import ContactPointRow, ContactRow, MatchKeyRow
-
-HOT_KEY_LIMIT = 50  # a key shared by more contacts than this says nothing about who is who
-MAX_CANDIDATES = 100
+from hub.model import Contact, Lead, PersonName
+from hub.store import candidate_rows
+from hub.store.candidate_rows import HOT_KEY_LIMIT, MAX_CANDIDATES
+from hub.store.engine import driver_connection, lock_ids, lock_keys
+from hub.store.schema import ContactPointRow, ContactRow, LeadRow, MatchKeyRow
 
 
 def resolve(session: Session, contact_id: str) -> ContactRow:
@@ -75,14 +76,40 @@ def find_candidates(session: Session, keys: Sequence[str]) -> list[Contact]:
     """Survivors sharing a blocking key with a lead, strongest keys first, at most 100.
 
     A key shared by more than HOT_KEY_LIMIT contacts is skipped (a common name, a shop's
-    switchboard number): it would flood the candidates without telling anyone apart.
+    switchboard number): it would flood the candidates without telling anyone apart. Per key,
+    contacts come in id order (the order of the key index); a merged contact stands for its
+    survivor, at the first place one of the survivor's members comes.
     """
     if not keys:
         return []
+    if _postgres(session):
+        return candidate_rows.find(driver_connection(session), keys)
+    return portable_find_candidates(session, keys)
+
+
+def lock_and_find(session: Session, lead: Lead, keys: Sequence[str]) -> tuple[tuple[int, str] | None, list[Contact]]:
+    """Lock the lead's strong keys, then read whether it is stored already, as (lead id,
+    contact id), and its candidates by these blocking keys (find_candidates).
+
+    On PostgreSQL the lock and both reads go in one round trip (hub.store.candidate_rows).
+    """
+    locks = [f"{kind}:{value}" for kind, value in dedupe.strong_keys(lead)]
+    ref = (lead.channel, lead.source_ref)
+    if _postgres(session):
+        return candidate_rows.lock_and_read(driver_connection(session), lock_ids(locks), ref, keys)
+    lock_keys(session, locks)
+    stored = session.execute(select(LeadRow.id, LeadRow.contact_id)
+                             .where(LeadRow.channel == ref[0], LeadRow.source_ref == ref[1])).first()
+    return (tuple(stored) if stored is not None else None), find_candidates(session, keys)  # type: ignore[return-value]
+
+
+def portable_find_candidates(session: Session, keys: Sequence[str]) -> list[Contact]:
+    """find_candidates on any database, through SQLAlchemy (PostgreSQL reads the same in one
+    statement: hub.store.candidate_rows)."""
     # One round trip: per key, at most HOT_KEY_LIMIT + 1 rows (never a hot key's whole list).
     parts = [
         select(MatchKeyRow.key, MatchKeyRow.contact_id).where(MatchKeyRow.key == key)
-        .limit(HOT_KEY_LIMIT + 1).subquery()
+        .order_by(MatchKeyRow.contact_id).limit(HOT_KEY_LIMIT + 1).subquery()
         for key in dict.fromkeys(keys)
     ]
     rows = session.execute(union_all(*(select(part) for part in parts))).all()
@@ -96,7 +123,8 @@ def find_candidates(session: Session, keys: Sequence[str]) -> list[Contact]:
             found.extend(i for i in ids if i not in found)
     roots = roots_of(session, found)
     ordered = list(dict.fromkeys(roots[i] for i in found))[:MAX_CANDIDATES]
-    return load_candidates(session, ordered)
+    contacts = portable_candidates_by_id(session, set(ordered))
+    return [contacts[root] for root in ordered]
 
 
 def load_candidates(session: Session, root_ids: Sequence[str]) -> list[Contact]:
@@ -116,6 +144,15 @@ def candidates_by_id(session: Session, root_ids: set[str]) -> dict[str, Contact]
     decisions made with them."""
     if not root_ids:
         return {}
+    if _postgres(session):
+        return {c.id: c for c in candidate_rows.by_id(driver_connection(session), root_ids)}
+    return portable_candidates_by_id(session, root_ids)
+
+
+def portable_candidates_by_id(session: Session, root_ids: set[str]) -> dict[str, Contact]:
+    """candidates_by_id on any database, through SQLAlchemy (hub.store.candidate_rows on PostgreSQL)."""
+    if not root_ids:
+        return {}
     groups = members_of(session, root_ids)
     owner = {member: root for root, members in groups.items() for member in members}
     points: dict[str, dict[str, set[str]]] = {r: {"phone": set(), "email": set(), "identity": set()} for r in groups}
@@ -133,18 +170,13 @@ def candidates_by_id(session: Session, root_ids: set[str]) -> dict[str, Contact]
     }
 
 
+def _postgres(session: Session) -> bool:
+    return session.get_bind().dialect.name == "postgresql"
+
+
 def person_name(contact: ContactRow) -> PersonName | None:
-    if not contact.name or not contact.name_key:
-        return None
-    return PersonName(
-        raw=contact.name,
-        display=contact.name,
-        key=contact.name_key,
-        family=contact.family_name,
-        middle=contact.middle_name,
-        given=contact.given_name,
-        is_personal=contact.name_is_personal,
-    )
+    return candidate_rows.person_name(contact.name, contact.name_key, contact.family_name, contact.middle_name,
+                                      contact.given_name, contact.name_is_personal)
 
 
 def add_match_keys(session: Session, contact_id: str, keys: Iterable[str], known: set[str] | None = None) -> None:
@@ -161,7 +193,7 @@ def add_match_keys(session: Session, contact_id: str, keys: Iterable[str], known
         )
     rows = [{"key": key, "contact_id": contact_id} for key in sorted(wanted - known)]
     if rows:
-        session.execute(insert(MatchKeyRow), rows)
+        session.execute(MatchKeyRow.__table__.insert(), rows)
 
 
 def name_value(contact: ContactRow) -> NameValue | None:

@@ -7,7 +7,9 @@ from sqlalchemy import func, select, tuple_
 from sqlalchemy.orm import Session
 
 from hub.model import Lead
+from hub.store import candidate_rows
 from hub.store.contacts import HOT_KEY_LIMIT
+from hub.store.engine import driver_connection
 from hub.store.schema import LeadRow, MatchKeyRow
 
 
@@ -26,6 +28,8 @@ def key_rows(session: Session, keys: set[str]) -> tuple[set[str], dict[str, list
     store, a common name's key has thousands of rows."""
     if not keys:
         return set(), {}
+    if session.get_bind().dialect.name == "postgresql":  # no more than HOT_KEY_LIMIT + 1 rows per key
+        return candidate_rows.key_rows(driver_connection(session), keys)
     counted = select(MatchKeyRow.key).where(MatchKeyRow.key.in_(keys)).group_by(MatchKeyRow.key)
     hot = set(session.execute(counted.having(func.count() > HOT_KEY_LIMIT)).scalars())
     by_key: dict[str, list[str]] = {}

@@ -6,28 +6,31 @@ the outbox event and the inbox status commit together or not at all.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
 
-from sqlalchemy import and_, insert, or_, select
+from sqlalchemy import Table, and_, or_, select
 from sqlalchemy.orm import Session
 
 from hub import dedupe
 from hub.ids import uuid7
 from hub.dedupe.merge import NameValue, ProvinceValue, choose_name, choose_province
 from hub.model import Decision, Lead, Suggestion
-from hub.store.documents import build_document, contact_document, lead_data
+from hub.store.documents import build_document, contact_document, lead_data, record
 from hub.store.engine import lock_keys
 from hub.store.contacts import (
     add_match_keys,
     apply_survivors,
-    find_candidates,
+    lock_and_find,
     name_value,
     province_value,
     resolve,
 )
 from hub.store.schema import ContactPointRow, ContactRow, LeadRow, MergeSuggestionRow, OutboxRow
+
+_CONTACT_COLUMNS = [c.key for c in ContactRow.__table__.columns]
+_POINT_COLUMNS = ("contact_id", "kind", "value", "display", "data", "created_at")
 
 # Serialises outbox inserts so sequence numbers become visible in commit order (PostgreSQL
 # assigns them at insert time; without this a feed reader could skip a late-committing one).
@@ -43,16 +46,11 @@ class Applied:
 
 def apply_lead(session: Session, lead: Lead, raw_event_id: int | None) -> Applied:
     """Store one lead and the contact it belongs to. A lead already stored is a no-op."""
-    lock_keys(session, [f"{kind}:{value}" for kind, value in dedupe.strong_keys(lead)])
-    existing = session.execute(
-        select(LeadRow.id, LeadRow.contact_id).where(
-            LeadRow.channel == lead.channel, LeadRow.source_ref == lead.source_ref
-        )
-    ).first()
-    if existing is not None:
-        return Applied(lead_id=existing.id, contact_id=existing.contact_id, action="duplicate")
     keys = dedupe.blocking_keys(lead)
-    decision = dedupe.decide(lead, find_candidates(session, keys))
+    stored, candidates = lock_and_find(session, lead, keys)
+    if stored is not None:
+        return Applied(lead_id=stored[0], contact_id=stored[1], action="duplicate")
+    decision = dedupe.decide(lead, candidates)
     now = datetime.now(timezone.utc)
     merge = decision.action == "merge" and decision.contact_id is not None
     if merge:
@@ -76,7 +74,8 @@ def apply_lead(session: Session, lead: Lead, raw_event_id: int | None) -> Applie
         "decision": _decision_record(decision),
         "created_at": now,
     }
-    lead_id = session.execute(insert(LeadRow).returning(LeadRow.id), values).scalar_one()
+    leads = _table(LeadRow)
+    lead_id = session.execute(leads.insert().returning(leads.c.id), values).scalar_one()
     add_suggestions(session, contact.id, decision.suggestions, now)
     if merge:
         append_outbox(session, "contact.updated", contact.id)
@@ -123,7 +122,7 @@ def append_outbox(
     lock_keys(session, [OUTBOX_LOCK])
     document = document if document is not None else contact_document(session, contact_id)
     session.execute(
-        insert(OutboxRow),
+        _table(OutboxRow).insert(),
         {
             "event_id": "evt_" + uuid7().replace("-", ""),
             "type": event_type,
@@ -136,11 +135,17 @@ def append_outbox(
 
 
 def _create_contact(session: Session, lead: Lead, now: datetime) -> ContactRow:
-    contact = ContactRow(id=uuid7(), attributes={}, version=1, created_at=now, updated_at=now)
+    """A new contact, inserted at once; the row returned holds what was inserted but is not
+    in the session (a Core INSERT: the ORM's unit of work cost more than the statement)."""
+    contact = ContactRow(id=uuid7(), name_is_personal=True, attributes={}, version=1, created_at=now,
+                         updated_at=now)
     _absorb(contact, lead)
-    session.add(contact)
-    session.flush()
+    session.execute(_table(ContactRow).insert(), {column: getattr(contact, column) for column in _CONTACT_COLUMNS})
     return contact
+
+
+def _table(row: type) -> Table:
+    return row.__table__  # type: ignore[attr-defined, no-any-return]
 
 
 def _absorb(contact: ContactRow, lead: Lead) -> None:
@@ -164,8 +169,9 @@ def _absorb(contact: ContactRow, lead: Lead) -> None:
 
 def _add_points(session: Session, contact_id: str, lead: Lead, now: datetime,
                 known: set[tuple[str, str]] | None = None) -> list[ContactPointRow]:
-    """Give the contact the lead's phones, emails and identity it does not have yet; those
-    added. `known`: the contact's own (kind, value)s when the caller has them (read otherwise)."""
+    """Give the contact the lead's phones, emails and identity it does not have yet (inserted
+    at once); those added, as rows outside the session. `known`: the contact's own (kind,
+    value)s when the caller has them (read otherwise)."""
     if known is None:
         known = {
             (kind, value)
@@ -176,10 +182,10 @@ def _add_points(session: Session, contact_id: str, lead: Lead, now: datetime,
             )
         }
     added = []
-    points = [("phone", p.e164, p.e164, asdict(p)) for p in lead.phones]
-    points += [("email", e.key, e.address, asdict(e)) for e in lead.emails]
+    points = [("phone", p.e164, p.e164, record(p)) for p in lead.phones]
+    points += [("email", e.key, e.address, record(e)) for e in lead.emails]
     if lead.identity is not None:
-        points.append(("identity", lead.identity.key, lead.identity.key, asdict(lead.identity)))
+        points.append(("identity", lead.identity.key, lead.identity.key, record(lead.identity)))
     for kind, value, display, data in points:
         if (kind, value) in known:
             continue
@@ -192,7 +198,9 @@ def _add_points(session: Session, contact_id: str, lead: Lead, now: datetime,
             data={**data, "source": f"{lead.channel}:{lead.source_ref}"},
             created_at=now,
         ))
-    session.add_all(added)
+    if added:
+        session.execute(_table(ContactPointRow).insert(),
+                        [{column: getattr(point, column) for column in _POINT_COLUMNS} for point in added])
     return added
 
 
