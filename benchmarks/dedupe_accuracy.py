@@ -42,15 +42,15 @@ def run_in_memory(samples: list[Sample]) -> Outcome:
     for i, sample in enumerate(samples):
         lead = normalize(sample.draft)
         decision = decide(lead, memory.candidates(lead))
-        contact_id = decision.contact_id if decision.action == "merge" else f"c{i}"
-        memory.add(contact_id, lead, lead.captured_at)
+        contact_id = memory.apply(decision, lead, f"c{i}")
         clusters.append(contact_id)
         # As the store's add_suggestions: a pair already queued (either way round) is not queued again.
         new = {frozenset((contact_id, s.contact_id)) for s in decision.suggestions if s.contact_id != contact_id} - known
         known |= new
         suggestions += [tuple(pair) for pair in new]
         reviewed += bool(new)
-    return Outcome(clusters, suggestions, reviewed)
+    resolve = memory.resolve
+    return Outcome([resolve(c) for c in clusters], [(resolve(a), resolve(b)) for a, b in suggestions], reviewed)
 
 
 def run_store(samples: list[Sample]) -> Outcome:

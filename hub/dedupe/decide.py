@@ -14,8 +14,11 @@ from operator import getitem
 from typing import Any
 
 from hub.dedupe import weights
-from hub.dedupe.score import FIELDS, GIVEN_CONFLICTS, Comparison, LeadSide, Levels, compare
-from hub.model import Contact, Decision, Lead, Suggestion
+from hub.dedupe.merge import NameValue, choose_name
+from hub.dedupe.phones import subscriber
+from hub.dedupe.score import (FIELDS, GIVEN_CONFLICTS, Comparison, LeadSide, Levels, compare, compare_contacts,
+                              compare_names, lead_phones)
+from hub.model import Contact, Decision, Lead, PersonName, Suggestion
 
 MAX_CANDIDATES = 100
 # A name alone shared with more candidates than this is too common to send anyone to review.
@@ -53,11 +56,15 @@ class Scored:
 
     def evidence(self) -> dict[str, Any]:
         """Per field: the level, its weight and what was compared; plus the guard if any."""
-        fields: dict[str, Any] = {
-            name: {"level": c.level, "weight": weights.WEIGHTS[name][c.level], **c.evidence}
-            for name, c in self.comparisons.items()
-        }
-        return {**fields, "guard": self.guard} if self.guard else fields
+        return _evidence(self.comparisons, self.guard)
+
+
+def _evidence(comparisons: Mapping[str, Comparison], guard: str | None) -> dict[str, Any]:
+    fields: dict[str, Any] = {
+        name: {"level": c.level, "weight": weights.WEIGHTS[name][c.level], **c.evidence}
+        for name, c in comparisons.items()
+    }
+    return {**fields, "guard": guard} if guard else fields
 
 
 def guard_rule(levels: Mapping[str, str]) -> str | None:
@@ -142,6 +149,67 @@ def _to_review(scored: list[Scored], target: Scored | None) -> list[Scored]:
     return [s for s in review if not _namesake(s)]
 
 
+def _name_value(name: PersonName | None, source: str, at: Any) -> list[NameValue]:
+    if name is None:
+        return []
+    return [NameValue(name.display, name.key, name.family, name.middle, name.given, name.is_personal, source, at)]
+
+
+def _with_lead(contact: Contact, lead: Lead) -> Contact:
+    """The contact as it stands once the lead is merged into it: the points add up, the name is
+    the one survivorship keeps (hub.dedupe.merge), the province the contact's or else the lead's."""
+    chosen = choose_name([*_name_value(contact.name, "contact", contact.created_at),
+                          *_name_value(lead.name, "lead", lead.captured_at)])
+    name = lead.name if chosen is not None and chosen.source == "lead" else contact.name
+    province = contact.province_code or (lead.province.code if lead.province is not None else None)
+    return Contact(
+        id=contact.id, created_at=contact.created_at, name=name,
+        phones=contact.phones | set(lead_phones(lead)),
+        emails=contact.emails | {e.key for e in lead.emails},
+        identities=contact.identities | ({lead.identity.key} if lead.identity else set()),
+        province_code=province,
+    )
+
+
+def _joined(a: Contact, b: Contact) -> Contact:
+    """Two contacts seen as one: the older one's name and province unless it has none."""
+    return Contact(id=a.id, created_at=a.created_at, name=a.name or b.name, phones=a.phones | b.phones,
+                   emails=a.emails | b.emails, identities=a.identities | b.identities,
+                   province_code=a.province_code or b.province_code)
+
+
+def _reachable(view: Contact, contact: Contact) -> bool:
+    """A phone (either form) or an email key in common: what a merge needs besides the names."""
+    if not view.emails.isdisjoint(contact.emails):
+        return True
+    return not {subscriber(p) for p in view.phones}.isdisjoint(subscriber(p) for p in contact.phones)
+
+
+def _also_merged(target: Scored, scored: list[Scored]) -> list[Suggestion]:
+    """Other candidates that are the target's person once the lead has joined it (N-way).
+
+    The lead may bring the key that links two contacts already known (a chat known by its Zalo
+    id, and a form known by its phone, the chat now giving that phone). Each is compared with the
+    target as it stands with the lead, by the same bands and guards as a lead, and must not be a
+    family member of the lead or of the target (a given name in conflict with either).
+    """
+    view = _with_lead(target.contact, target.lead)
+    found = []
+    for s in scored:
+        if s is target or s.levels[0] in GIVEN_CONFLICTS or not _reachable(view, s.contact):
+            continue
+        if compare_names(target.contact.name, s.contact.name).level in GIVEN_CONFLICTS:
+            continue
+        comparisons = compare_contacts(view, s.contact)
+        levels: Levels = tuple(c.level for c in comparisons.values())  # type: ignore[assignment]
+        score = round(sum(map(getitem, _WEIGHTS, levels)), 3)
+        if _guard(levels) is None and score >= weights.MERGE_AT:
+            found.append(Suggestion(contact_id=s.contact.id, score=score,
+                                    evidence={**_evidence(comparisons, None), "with": target.contact.id}))
+            view = _joined(view, s.contact)
+    return found
+
+
 def decide(lead: Lead, candidates: Sequence[Contact]) -> Decision:
     """Merge into the best candidate above the merge band (or sharing the lead's identity);
     otherwise suggest the candidates above the suggestion band; otherwise a new contact."""
@@ -154,10 +222,12 @@ def decide_scored(scored: list[Scored]) -> Decision:
     scored.sort(key=lambda s: (s.guard != SAME_IDENTITY, -s.score, s.contact.created_at, s.contact.id))
     common = {"thresholds": dict(THRESHOLDS), "model": weights.MODEL}
     target = next((s for s in scored if s.mergeable), None)
-    others = tuple(_suggestion(s) for s in _to_review(scored, target))
+    merged = _also_merged(target, scored) if target is not None else []
+    joined = {m.contact_id for m in merged}
+    others = tuple(_suggestion(s) for s in _to_review(scored, target) if s.contact.id not in joined)
     if target is not None:
         return Decision(action="merge", contact_id=target.contact.id, score=target.score,
-                        evidence=target.evidence(), suggestions=others, **common)
+                        evidence=target.evidence(), suggestions=others, merged=tuple(merged), **common)
     if others:
         best = others[0]
         return Decision(action="suggest", score=best.score,

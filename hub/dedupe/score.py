@@ -177,6 +177,17 @@ def compare(lead: Lead, contact: Contact) -> dict[str, Comparison]:
     }
 
 
+def compare_contacts(a: Contact, b: Contact) -> dict[str, Comparison]:
+    """Every field of one contact compared with another's, in FIELDS order."""
+    return {
+        "name": compare_names(a.name, b.name),
+        "phone": compare_phones(a.phones, b.phones),
+        "email": compare_emails(a.emails, b.emails),
+        "province": compare_provinces(a.province_code, b.province_code),
+        "identity": compare_identities(a.identities, b.identities),
+    }
+
+
 @dataclass(frozen=True)
 class LeadSide:
     """The lead's half of every comparison, worked out once per decision.

@@ -23,11 +23,12 @@ from hub.store.contacts import (
     add_match_keys,
     apply_survivors,
     find_candidates,
+    members_of,
     name_value,
     province_value,
     resolve,
 )
-from hub.store.schema import ContactPointRow, ContactRow, LeadRow, MergeSuggestionRow, OutboxRow
+from hub.store.schema import ContactPointRow, ContactRow, LeadRow, MergeLogRow, MergeSuggestionRow, OutboxRow
 
 # Serialises outbox inserts so sequence numbers become visible in commit order (PostgreSQL
 # assigns them at insert time; without this a feed reader could skip a late-committing one).
@@ -39,6 +40,7 @@ class Applied:
     lead_id: int
     contact_id: str
     action: str  # "new", "merge", "suggest", or "duplicate" when the lead was already stored
+    merged: tuple[str, ...] = ()  # other contacts merged into contact_id with the lead (N-way)
 
 
 def apply_lead(session: Session, lead: Lead, raw_event_id: int | None) -> Applied:
@@ -55,8 +57,10 @@ def apply_lead(session: Session, lead: Lead, raw_event_id: int | None) -> Applie
     decision = dedupe.decide(lead, find_candidates(session, keys))
     now = datetime.now(timezone.utc)
     merge = decision.action == "merge" and decision.contact_id is not None
+    merged: list[str] = []
     if merge:
         contact = resolve(session, decision.contact_id)  # type: ignore[arg-type]
+        merged = merge_others(session, contact.id, decision, lead)
         _absorb(contact, lead)
         contact.version += 1
         contact.updated_at = now
@@ -83,7 +87,45 @@ def apply_lead(session: Session, lead: Lead, raw_event_id: int | None) -> Applie
     else:  # its whole document is what was just written: built here, not read back
         stored = LeadRow(**{**values, "id": lead_id, "captured_at": lead.captured_at.astimezone(timezone.utc)})
         append_outbox(session, "contact.created", contact.id, document=build_document(contact, points, [stored]))
-    return Applied(lead_id=lead_id, contact_id=contact.id, action=decision.action)
+    return Applied(lead_id=lead_id, contact_id=contact.id, action=decision.action, merged=tuple(merged))
+
+
+MERGE_ACTOR = "dedupe"
+
+
+def merge_others(session: Session, contact_id: str, decision: Decision, lead: Lead) -> list[str]:
+    """Merge the decision's other contacts (the lead's person too) into the contact it lands on,
+    as one logged, undoable merge; those ops kept apart (a rejected suggestion, an undone merge)
+    stay apart. Returns the contacts merged."""
+    from hub.store.merging import merge_contacts  # merging builds on this module
+
+    found = dict.fromkeys(resolve(session, m.contact_id).id for m in decision.merged)
+    others = [o for o in found if o != contact_id and not kept_apart(session, contact_id, o)]
+    if others:
+        evidence = {"lead": f"{lead.channel}:{lead.source_ref}",
+                    "merged": [{"contact_id": m.contact_id, "score": m.score, "evidence": dict(m.evidence)}
+                               for m in decision.merged]}
+        merge_contacts(session, contact_id, others, actor=MERGE_ACTOR, score=decision.score, evidence=evidence)
+    return others
+
+
+def kept_apart(session: Session, a: str, b: str) -> bool:
+    """Whether ops said two contacts (survivors) are two people: a suggestion between their
+    groups rejected, or a merge of the two undone."""
+    groups = members_of(session, [a, b])
+    side = {member: root for root, members in groups.items() for member in members}
+    rows = MergeSuggestionRow
+    rejected = session.execute(
+        select(rows.contact_id, rows.candidate_id).where(
+            rows.status == "rejected", rows.contact_id.in_(side), rows.candidate_id.in_(side))
+    ).all()
+    if any(side[x] != side[y] for x, y in rejected):
+        return True
+    undone = session.execute(
+        select(MergeLogRow.survivor_id, MergeLogRow.merged_ids).where(
+            MergeLogRow.undone_at.is_not(None), MergeLogRow.survivor_id.in_(side))
+    ).all()
+    return any(side[survivor] != side.get(merged, side[survivor]) for survivor, ids in undone for merged in ids)
 
 
 def add_suggestions(session: Session, contact_id: str, suggestions: Sequence[Suggestion], now: datetime) -> int:
@@ -208,4 +250,6 @@ def _decision_record(decision: Decision) -> dict[str, object]:
             {"contact_id": x.contact_id, "score": x.score, "evidence": dict(x.evidence)}
             for x in decision.suggestions
         ],
+        **({"merged": [{"contact_id": x.contact_id, "score": x.score, "evidence": dict(x.evidence)}
+                       for x in decision.merged]} if decision.merged else {}),
     }

@@ -90,12 +90,42 @@ def test_a_gmail_slip_and_the_same_name_auto_merge():
     assert decision.action == "merge"
 
 
-def test_several_candidates_above_the_band_merge_into_the_best_and_suggest_the_rest():
+def test_several_candidates_above_the_band_are_merged_together_into_the_best():
     candidates = [contact("phone-only", "Nguyễn Thị Lan", ["+84912345678"], age_days=1),
                   contact("phone-and-email", "Nguyễn Thị Lan", ["+84912345678"], ["lan@gmail.com"], age_days=9)]
     decision = decide(lead("Nguyễn Thị Lan", ["0912345678"], ["lan@gmail.com"]), candidates)
     assert (decision.action, decision.contact_id) == ("merge", "phone-and-email")
-    assert [s.contact_id for s in decision.suggestions] == ["phone-only"]
+    assert [m.contact_id for m in decision.merged] == ["phone-only"] and decision.suggestions == ()
+    assert decision.merged[0].score >= weights.MERGE_AT and decision.merged[0].evidence["with"] == "phone-and-email"
+
+
+def test_a_chat_that_gives_a_known_phone_joins_its_contact_with_the_phones_contact():
+    """The chat's identity reaches its nameless chat contact, its phone a form's contact: the
+    chat contact with the lead is the form's person, though the lead alone has no name to tell."""
+    candidates = [contact("chat", None, identities=[ZALO.key], age_days=3),
+                  contact("form", "Lan Nguyễn", ["+84912345678"], age_days=9)]
+    decision = decide(lead(None, identity=ZALO, text="sđt 0912345678"), candidates)
+    assert (decision.action, decision.contact_id) == ("merge", "chat")
+    assert [m.contact_id for m in decision.merged] == []  # no name on either side of the chat yet
+    named = [contact("chat", "Nguyễn Thị Lan", identities=[ZALO.key], age_days=3), candidates[1]]
+    decision = decide(lead(None, identity=ZALO, text="sđt 0912345678"), named)
+    assert [m.contact_id for m in decision.merged] == ["form"]
+
+
+@pytest.mark.parametrize("other", ["Nguyễn Thị Mai", "chị Mai"])
+def test_a_family_member_on_the_phone_is_never_merged_in_with_the_others(other):
+    candidates = [contact("lan", "Nguyễn Thị Lan", ["+84912345678"], ["lan@gmail.com"], age_days=9),
+                  contact("mai", other, ["+84912345678"], age_days=5)]
+    decision = decide(lead("Nguyễn Thị Lan", ["0912345678"], ["lan@gmail.com"]), candidates)
+    assert (decision.action, decision.contact_id, decision.merged) == ("merge", "lan", ())
+    assert [s.contact_id for s in decision.suggestions] == ["mai"]
+
+
+def test_a_contact_the_lead_would_only_match_by_name_is_not_merged_in():
+    candidates = [contact("own", "Nguyễn Thị Lan", ["+84912345678"], age_days=9),
+                  contact("namesake", "Nguyễn Thị Lan", ["+84987654321"], province="01", age_days=5)]
+    decision = decide(lead("Nguyễn Thị Lan", ["0912345678"]), candidates)
+    assert (decision.contact_id, decision.merged) == ("own", ())
 
 
 def test_equal_candidates_merge_into_the_oldest():
