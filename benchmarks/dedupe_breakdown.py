@@ -1,6 +1,6 @@
 """Where dedupe misses: the true pairs it does not join, and the leads it sends to review, by evidence.
 
-    python benchmarks/dedupe_breakdown.py [--seed N] [--people N] [--in-memory]
+    python benchmarks/dedupe_breakdown.py [--seed N] [--people N] [--in-memory] [--named-chats]
 
 Runs the leads of benchmarks/dedupe_data.py as dedupe_accuracy.py does, then classifies every
 true pair (two leads of one person) by the outcome (auto: one contact; suggest: joined by the
@@ -11,6 +11,7 @@ open suggestions; missed) and by the evidence the two leads share:
   i.e. a store seeing leads in order could know it, and "chain>" when a later lead is needed);
 - "name": only the names (with the name level of the two leads' names) and the province;
 - "none": no name either (a missing or non-personal name on one side).
+A chat's name is its profile's (what enrichment gives its contact).
 Also by channel pair and by the kind of name each lead carries, and the review items by whether
 the pair was true and why it was suggested.
 """
@@ -19,6 +20,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections import Counter, defaultdict
+from dataclasses import replace
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -80,8 +82,16 @@ def province(a: Lead, b: Lead) -> str:
     return "unknown" if pa is None or pb is None else ("same" if pa == pb else "different")
 
 
+def _seen(sample: Sample) -> Lead:
+    """The lead with the name its contact gets: a chat's name comes from its profile."""
+    lead = normalize(sample.draft)
+    if lead.name is None and sample.profile is not None:
+        return replace(lead, name=normalize(sample.profile).name)
+    return lead
+
+
 def breakdown(samples: list[Sample], outcome: Outcome) -> None:
-    leads = [normalize(s.draft) for s in samples]
+    leads = [_seen(s) for s in samples]
     keys = [strong(lead) for lead in leads]
     joined = _joined(outcome)
     by_person: dict[int, list[int]] = defaultdict(list)
@@ -136,7 +146,7 @@ def _review(samples: list[Sample], outcome: Outcome) -> None:
             found["family"] += 1
         else:
             found["stranger"] += 1
-    print(f"\nreview items: {len(outcome.suggestions)} pairs, {outcome.reviewed} leads sent to review")
+    print(f"\nreview items left open: {len(outcome.suggestions)} pairs; {outcome.reviewed} leads sent to review")
     for k, v in found.most_common():
         print(f"  {k:12} {v}")
 
@@ -146,8 +156,9 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--people", type=int, default=1500)
     parser.add_argument("--in-memory", action="store_true")
+    parser.add_argument("--named-chats", action="store_true", help="the generator before its channel facts")
     args = parser.parse_args()
-    samples = generate(args.seed, args.people)
+    samples = generate(args.seed, args.people, named_chats=args.named_chats)
     outcome = run_in_memory(samples) if args.in_memory else run_store(samples)
     breakdown(samples, outcome)
 
