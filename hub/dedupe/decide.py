@@ -7,6 +7,7 @@ a score alone is not enough (DESIGN.md rule 4: false merges are worse than dupli
 """
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
@@ -16,14 +17,12 @@ from typing import Any
 from hub.dedupe import weights
 from hub.dedupe.merge import NameValue, choose_name
 from hub.dedupe.phones import subscriber
-from hub.dedupe.score import (FIELDS, GIVEN_CONFLICTS, Comparison, LeadSide, Levels, compare, compare_contacts,
+from hub.dedupe.score import (EXACT, FIELDS, GIVEN_CONFLICTS, Comparison, LeadSide, Levels, compare, compare_contacts,
                               compare_names, lead_phones)
 from hub.model import Contact, Decision, Lead, PersonName, Suggestion
 
 MAX_CANDIDATES = 100
-# A name alone shared with more candidates than this is too common to send anyone to review.
-MAX_NAME_ONLY_SUGGESTIONS = 2
-THRESHOLDS = {"merge": weights.MERGE_AT, "suggest": weights.SUGGEST_AT}
+THRESHOLDS = {"merge": weights.MERGE_AT, "suggest": weights.SUGGEST_AT, "name_only": weights.NAME_ONLY_AT}
 
 # Guards: why a candidate is merged, or suggested, whatever its score.
 SAME_IDENTITY = "same_identity"  # the same channel identity is the same person
@@ -47,7 +46,15 @@ class Scored:
 
     @property
     def suggestible(self) -> bool:
+        """Worth a review on its own evidence (a name-only look-alike also depends on the others:
+        see _to_review)."""
+        if self.guard == NAME_ONLY:
+            return False
         return self.guard == SHARED_PHONE_OTHER_GIVEN or self.score >= weights.SUGGEST_AT
+
+    @property
+    def look_alike(self) -> bool:
+        return self.guard == NAME_ONLY and self.levels[0] in AGREEING_NAMES
 
     @cached_property
     def comparisons(self) -> Mapping[str, Comparison]:
@@ -70,6 +77,25 @@ def _evidence(comparisons: Mapping[str, Comparison], guard: str | None) -> dict[
 def guard_rule(levels: Mapping[str, str]) -> str | None:
     """The guard rule that applies to a candidate with these levels per field, if any."""
     return _guard(tuple(levels[name] for name in FIELDS))  # type: ignore[arg-type]
+
+
+# Names that agree: the same words, or one with a middle name dropped.
+AGREEING_NAMES = EXACT | {"full", "full_common"}
+
+
+def look_alike(levels: Mapping[str, str]) -> bool:
+    """A candidate only the name resembles (no phone, email or identity in common)."""
+    return guard_rule(levels) == NAME_ONLY and levels["name"] in AGREEING_NAMES
+
+
+def name_only_cut(look_alikes: int) -> float:
+    """The score a name-only look-alike needs to go to review, when the lead has this many.
+
+    k contacts that only look alike by name are each about 1/k as likely to be the lead's person
+    (the name is that common in this store: a term-frequency adjustment made from the candidates
+    themselves), so the cut rises by log2(k).
+    """
+    return weights.NAME_ONLY_AT + math.log2(max(1, look_alikes))
 
 
 def _guard(levels: Levels) -> str | None:
@@ -118,35 +144,22 @@ def _suggestion(scored: Scored) -> Suggestion:
     return Suggestion(contact_id=scored.contact.id, score=scored.score, evidence=scored.evidence())
 
 
-def _namesake(scored: Scored) -> bool:
-    """A name-only look-alike reachable on another number, not known in the same province.
-
-    Vietnamese names are concentrated (Nguyễn alone is about 4 in 10 people, a few dozen given
-    names cover most of the rest), so the same name is usually another person; a phone is what
-    a Vietnamese lead is followed up on, and both sides giving different numbers tells them apart.
-    On the generated data these were about 7 namesakes for every person with two numbers.
-    """
-    _, phone, _, province, _ = scored.levels
-    return scored.guard == NAME_ONLY and phone == "different" and province != "same"
-
-
 def _to_review(scored: list[Scored], target: Scored | None) -> list[Scored]:
     """The candidates for ops to look at besides the merge target.
 
-    Name-only look-alikes are left out when there are many of them ("Nguyễn Văn Hùng" in Hà Nội;
-    namesakes count, they show the name is common) and when they are namesakes with another
-    phone: ops cannot tell them apart any better than the score. Beside a merge target only the
-    exact full name stays: the lead is known by its phone or email, and a contact with its very
-    name and no other number is most often its own contact from a channel without a phone (a
-    chat), about half the time on the generated data, more than other look-alikes.
+    A candidate sharing a phone, email or identity goes by the suggestion band (and the family
+    guard); a name-only look-alike by the name-only band, raised by log2 of how many look-alikes
+    the lead has (name_only_cut). Its score already holds how common the agreeing name is (the
+    name levels), the province, and a phone or email that differs. Beside a merge target only
+    the very same words stay: the lead is known by its phone or email, and a contact with its
+    very name and no other number is most often its own contact from a channel without a phone.
     """
     review = [s for s in scored if s is not target and s.suggestible]
-    name_only = [s for s in review if s.guard == NAME_ONLY]
-    if len(name_only) > MAX_NAME_ONLY_SUGGESTIONS:
-        return [s for s in review if s.guard != NAME_ONLY]
-    if target is not None:
-        review = [s for s in review if s.guard != NAME_ONLY or s.levels[0] == "exact"]
-    return [s for s in review if not _namesake(s)]
+    alike = [s for s in scored if s.look_alike]
+    cut = name_only_cut(len(alike))
+    names = [s for s in alike if s.score >= cut and (target is None or s.levels[0] in EXACT)]
+    chosen = {id(s) for s in (*review, *names)}
+    return [s for s in scored if id(s) in chosen]  # best first, as scored
 
 
 def _name_value(name: PersonName | None, source: str, at: Any) -> list[NameValue]:
