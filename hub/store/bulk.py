@@ -24,7 +24,7 @@ from datetime import datetime, timezone
 from types import SimpleNamespace
 from typing import Any
 
-from sqlalchemy import Table, and_, or_, select
+from sqlalchemy import Table, select
 from sqlalchemy.orm import Session
 
 from hub import dedupe
@@ -35,7 +35,7 @@ from hub.store.contacts import (HOT_KEY_LIMIT, MAX_CANDIDATES, candidates_by_id,
 from hub.store.prefetch import key_rows, stored_refs
 from hub.store.documents import build_document, lead_data
 from hub.store.engine import lock_keys
-from hub.store.repository import OUTBOX_LOCK, _absorb, _decision_record, apply_lead
+from hub.store.repository import OUTBOX_LOCK, _absorb, _decision_record, apply_lead, pair_known
 from hub.store.schema import (ContactPointRow, ContactRow, LeadRow, MatchKeyRow, MergeSuggestionRow,
                               OutboxRow)
 
@@ -215,10 +215,7 @@ class _Batch:
 
     def _known(self, pair: frozenset[str]) -> bool:
         a, b = sorted(pair)
-        rows = MergeSuggestionRow
-        return self.session.execute(select(rows.id).where(or_(
-            and_(rows.contact_id == a, rows.candidate_id == b), and_(rows.contact_id == b, rows.candidate_id == a),
-        ))).first() is not None
+        return pair_known(self.session, a, b)
 
     def apply_one_by_one(self, leads: Sequence[Lead], event_id: int | None) -> Exception | None:
         self.flush()  # apply_lead must see what the batch did so far

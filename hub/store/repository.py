@@ -10,7 +10,7 @@ from dataclasses import asdict, dataclass
 from datetime import datetime, timezone
 from typing import Any
 
-from sqlalchemy import and_, insert, or_, select
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from hub import dedupe
@@ -112,14 +112,23 @@ def merge_others(session: Session, contact_id: str, decision: Decision, lead: Le
 def kept_apart(session: Session, a: str, b: str) -> bool:
     """Whether ops said two contacts (survivors) are two people: a suggestion between their
     groups rejected, or a merge of the two undone."""
+    return _settled(session, a, b, statuses=("rejected",))
+
+
+def pair_known(session: Session, a: str, b: str) -> bool:
+    """Whether two contacts (survivors) were ever put to review, whatever became of it, or
+    unmerged: between their groups, so a pair does not come back once a side merged on."""
+    return _settled(session, a, b, statuses=None)
+
+
+def _settled(session: Session, a: str, b: str, statuses: tuple[str, ...] | None) -> bool:
     groups = members_of(session, [a, b])
     side = {member: root for root, members in groups.items() for member in members}
     rows = MergeSuggestionRow
-    rejected = session.execute(
-        select(rows.contact_id, rows.candidate_id).where(
-            rows.status == "rejected", rows.contact_id.in_(side), rows.candidate_id.in_(side))
-    ).all()
-    if any(side[x] != side[y] for x, y in rejected):
+    query = select(rows.contact_id, rows.candidate_id).where(rows.contact_id.in_(side), rows.candidate_id.in_(side))
+    if statuses is not None:
+        query = query.where(rows.status.in_(statuses))
+    if any(side[x] != side[y] for x, y in session.execute(query)):
         return True
     undone = session.execute(
         select(MergeLogRow.survivor_id, MergeLogRow.merged_ids).where(
@@ -129,25 +138,19 @@ def kept_apart(session: Session, a: str, b: str) -> bool:
 
 
 def add_suggestions(session: Session, contact_id: str, suggestions: Sequence[Suggestion], now: datetime) -> int:
-    """Queue pairs for ops review, except pairs already known (open, decided or rejected).
+    """Queue pairs for ops review, except pairs already known (pair_known: open, decided,
+    rejected or unmerged, between the two contacts' groups).
 
     Returns how many were added.
     """
     added = 0
     for suggestion in suggestions:
         other = resolve(session, suggestion.contact_id).id
-        if other == contact_id:
+        if other == contact_id or pair_known(session, contact_id, other):
             continue
-        pair = [(contact_id, other), (other, contact_id)]
-        known = session.execute(
-            select(MergeSuggestionRow.id).where(
-                or_(*(and_(MergeSuggestionRow.contact_id == a, MergeSuggestionRow.candidate_id == b) for a, b in pair))
-            )
-        ).first()
-        if known is None:
-            session.add(MergeSuggestionRow(contact_id=contact_id, candidate_id=other, score=suggestion.score,
-                                           evidence=dict(suggestion.evidence), status="open", created_at=now))
-            added += 1
+        session.add(MergeSuggestionRow(contact_id=contact_id, candidate_id=other, score=suggestion.score,
+                                       evidence=dict(suggestion.evidence), status="open", created_at=now))
+        added += 1
     return added
 
 

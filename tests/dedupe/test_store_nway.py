@@ -72,3 +72,19 @@ def unmerge_all(hub) -> None:
         if log["undone_at"] is None:
             with hub.store.transaction() as session:
                 unmerge(session, log["id"], actor="ops:lan")
+
+
+def test_a_rejected_pair_stays_rejected_after_one_side_merges_on(hub):
+    from hub.model import Suggestion
+    from hub.store.merging import merge_contacts
+    from hub.store.repository import add_suggestions
+
+    a = add(hub, "1", "Lâm Ngọc Hùng", phone="0933000222").contact_id
+    b = add(hub, "2", "Lâm Ngọc Hùng", email="hung@gmail.com").contact_id
+    c = add(hub, "3", "Lâm Hùng", phone="0987000111").contact_id
+    with hub.store.transaction() as session:
+        session.execute(update(MergeSuggestionRow).values(status="rejected"))  # ops: a is not b
+        merge_contacts(session, c, [b], actor="ops:lan")  # b is c's person
+        assert add_suggestions(session, a, [Suggestion(c, 11.0)], NOW) == 0  # so a is not c either
+        assert add_suggestions(session, c, [Suggestion(a, 11.0)], NOW) == 0
+    assert [r["status"] for r in rows(hub, "merge_suggestions")] == ["rejected"]
