@@ -23,7 +23,7 @@ Levels = tuple[str, str, str, str, str]  # one level per field, in FIELDS order
 # Every level each comparator can return: the weights table has one weight per level.
 LEVELS = {
     "name": ("exact_rare", "exact", "exact_common", "full", "full_common", "middle_differs", "family_typo",
-             "family_differs", "given", "given_typo", "given_differs", "different", "unknown"),
+             "family_differs", "given", "given_unsure", "given_typo", "given_differs", "different", "unknown"),
     "phone": ("exact", "converted", "different", "unknown"),
     "email": ("exact", "near", "different", "unknown"),
     "province": ("same", "different", "unknown"),
@@ -31,9 +31,9 @@ LEVELS = {
 }
 FIELDS = tuple(LEVELS)
 
-# Name levels where the given names disagree: with a shared phone, that may be a family member
-# (families share phones in Vietnam), never the same person for sure.
-GIVEN_CONFLICTS = frozenset({"given_typo", "given_differs", "different"})
+# Name levels where the given names disagree, or may: with a shared phone, that may be a family
+# member (families share phones in Vietnam), never the same person for sure.
+GIVEN_CONFLICTS = frozenset({"given_unsure", "given_typo", "given_differs", "different"})
 # The same words, however common they are.
 EXACT = frozenset({"exact_rare", "exact", "exact_common"})
 
@@ -83,6 +83,8 @@ def _name_level(a: NameParts, b: NameParts) -> str:
     if a.family is None or b.family is None:
         short, full = (a, b) if a.family is None else (b, a)
         # Only the full name's given name: "chú Thành" is not Nguyễn Thanh Liên's middle name.
+        if not full.order_known and short.given in (full.tokens[0], full.tokens[-1]):
+            return "given_unsure"  # "Mr Hoàng" and "Thảo Hoàng": her father, or her family name?
         return "given" if short.given == full.given else "different"
     short, full = (a, b) if len(a.tokens) <= len(b.tokens) else (b, a)
     if _within(short, full) and full.given in short.words:
@@ -106,8 +108,9 @@ def _name_level(a: NameParts, b: NameParts) -> str:
 def compare_names(a: PersonName | None, b: PersonName | None) -> Comparison:
     """exact_rare | exact | exact_common (the same words, split by how common they are) | full |
     full_common (a middle name dropped) | middle_differs | family_typo | family_differs | given |
-    given_typo | given_differs (same family) | different | unknown (missing, or not a personal
-    name: "Khách hàng", "Shop ABC")."""
+    given_unsure (a word at either end of a name whose family name is unknown: it may be the
+    family name) | given_typo | given_differs (same family) | different | unknown (missing, or
+    not a personal name: "Khách hàng", "Shop ABC")."""
     parts_a = name_parts(a) if a is not None else None
     parts_b = name_parts(b) if b is not None else None
     if parts_a is None or parts_b is None:

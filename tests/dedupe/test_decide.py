@@ -34,6 +34,13 @@ def test_family_members_sharing_a_phone_are_never_auto_merged(name):
     assert decision.suggestions[0].evidence["guard"] == "shared_phone_other_given"
 
 
+def test_a_word_that_may_be_the_family_name_is_no_proof_on_a_shared_phone():
+    """Her father signs "Mr Hoàng"; she is "Thảo Hoàng" on Facebook (Hoàng is her family name)."""
+    decision = decide(lead("Mr Hoàng", ["0347855063"]), [contact("thao", "Thảo Hoàng", ["+84347855063"])])
+    assert decision.action == "suggest"
+    assert decision.suggestions[0].evidence["guard"] == "shared_phone_other_given"
+
+
 def test_the_same_channel_identity_is_the_same_person_whatever_the_name():
     decision = decide(lead("Bống", identity=ZALO), [contact("a", "Nguyễn Thị Lan", identities=[ZALO.key])])
     assert (decision.action, decision.contact_id) == ("merge", "a")

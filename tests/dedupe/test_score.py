@@ -29,6 +29,8 @@ from tests.dedupe.helpers import ZALO, contact, lead
         ("Nguyễn Thị Lan", "Trần Thị Lan", "family_differs"),
         ("Nguyễn Thị Lan", "chị Lan", "given"),
         ("Nguyễn Thị Lan", "Lan", "given"),
+        ("Mr Hoàng", "Thảo Hoàng", "given_unsure"),  # Hoàng: her given name, or her family name?
+        ("Thảo", "Thảo Hoàng", "given_unsure"),
         ("Nguyễn Thanh Liên", "chú Thành", "different"),
         ("Nguyễn Thị Hương", "Nguyễn Thị Huơngg", "exact_common"),
         ("Hoàng Văn Quân", "Hoang Van Qaun", "exact"),  # Hoàng is rarer, Văn is not
