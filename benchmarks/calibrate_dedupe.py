@@ -14,13 +14,14 @@ import math
 import random
 from collections import Counter
 from collections.abc import Iterator
+from dataclasses import dataclass
 import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks.dedupe_data import generate  # noqa: E402
-from hub.dedupe.decide import SAME_IDENTITY, SHARED_PHONE_OTHER_GIVEN, guard_rule  # noqa: E402
+from hub.dedupe.decide import guard_rule, look_alike  # noqa: E402
 from benchmarks.dedupe_memory import MemoryContacts  # noqa: E402
 from hub.dedupe.score import LEVELS, compare  # noqa: E402
 from hub.model import Contact, Lead  # noqa: E402
@@ -34,47 +35,54 @@ MIN_SEEN = 20  # a level seen fewer times than this (matches + random pairs) wei
 SAME_MEANING = {("phone", "converted"): "exact"}
 SMOOTHING = 0.5  # added to every level count, so an unseen level gets a finite weight
 MERGE_PRECISION = 0.999  # non-matches tolerated above the merge band, among mergeable pairs
-SUGGEST_RECALL = 0.95  # matches that must reach at least the suggestion band
+REVIEW_PRECISION = 0.5  # a candidate goes to review when at least this likely the same person
 RANDOM_PAIRS = 10  # random non-matches drawn per lead
 MARGIN = 1.0  # bands are moved this far to the safe side of the fitted cut
 Levels = dict[str, str]
 
 
-def labelled_pairs(seed: int) -> Iterator[tuple[str, Levels]]:
-    """(kind, levels per field) with kind "match" (the lead vs its own person's contact),
-    "blocked" (vs another person's contact found by blocking: the hard non-matches) or
+def labelled_pairs(seed: int) -> Iterator[tuple[str, Levels, int]]:
+    """(kind, levels per field, look-alikes) with kind "match" (the lead vs its own person's
+    contact), "blocked" (vs another person's contact found by blocking: the hard non-matches) or
     "random" (vs other people's contacts drawn at random: the population the u-probabilities
-    describe). Leads are replayed in capture order; each then joins its own person's contact."""
+    describe); look-alikes: how many of the lead's candidates only its name resembles (what
+    decide() divides a name-only look-alike's odds by). Leads are replayed in capture order; each
+    then joins its own person's contact, and a chat's profile names it, as enrichment does."""
     memory = MemoryContacts()
     rng = random.Random(seed)
+    enriched: set[str] = set()
     for sample in generate(seed, PEOPLE):
         lead = normalize(sample.draft)
         own = memory.contacts.get(str(sample.person))
-        if own is not None:
-            yield "match", _levels(lead, own)
-        for contact in memory.candidates(lead):
-            if contact is not own:
-                yield "blocked", _levels(lead, contact)
+        found = [(contact is own, _levels(lead, contact)) for contact in memory.candidates(lead)]
+        if own is not None and all(not is_own for is_own, _ in found):
+            found.append((True, _levels(lead, own)))
+        look = sum(1 for _, levels in found if look_alike(levels))
+        for is_own, levels in found:
+            yield ("match" if is_own else "blocked"), levels, look
         known = sorted(memory.contacts)
         for contact_id in rng.sample(known, min(RANDOM_PAIRS, len(known))):
             if contact_id != str(sample.person):
-                yield "random", _levels(lead, memory.contacts[contact_id])
+                yield "random", _levels(lead, memory.contacts[contact_id]), 0
         memory.add(str(sample.person), lead, lead.captured_at)
+        if sample.profile is not None and lead.identity is not None and lead.identity.key not in enriched:
+            enriched.add(lead.identity.key)
+            memory.add(str(sample.person), normalize(sample.profile), lead.captured_at)
 
 
 def _levels(lead: Lead, contact: Contact) -> Levels:
     return {name: c.level for name, c in compare(lead, contact).items()}
 
 
-def fit_weights(pairs: list[tuple[str, Levels]]) -> dict[str, dict[str, float]]:
+def fit_weights(pairs: list[tuple[str, Levels, int]]) -> dict[str, dict[str, float]]:
     """log2(m / u) per field and level, m from the matches, u from the random pairs; smoothed,
     rounded to 2 decimals. A missing value, or a level too rarely seen to say anything, weighs 0."""
-    matches = sum(1 for kind, _ in pairs if kind == "match")
-    others = sum(1 for kind, _ in pairs if kind == "random")
+    matches = sum(1 for kind, _, _ in pairs if kind == "match")
+    others = sum(1 for kind, _, _ in pairs if kind == "random")
     weights: dict[str, dict[str, float]] = {}
     for field, levels in LEVELS.items():
-        m = Counter(lv[field] for kind, lv in pairs if kind == "match")
-        u = Counter(lv[field] for kind, lv in pairs if kind == "random")
+        m = Counter(lv[field] for kind, lv, _ in pairs if kind == "match")
+        u = Counter(lv[field] for kind, lv, _ in pairs if kind == "random")
         smooth = SMOOTHING * len(levels)
         weights[field] = {
             level: 0.0 if level == "unknown" or m[level] + u[level] < MIN_SEEN else round(math.log2(((m[level] + SMOOTHING) / (matches + smooth))
@@ -89,43 +97,63 @@ def fit_weights(pairs: list[tuple[str, Levels]]) -> dict[str, dict[str, float]]:
 
 
 
-def _scored(pairs: list[tuple[str, Levels]], weights: dict[str, dict[str, float]]) -> list[tuple[float, bool, str | None]]:
-    """(score, is a match, guard) for the pairs decide() meets: matches and blocked non-matches."""
+@dataclass(frozen=True)
+class Scored:
+    score: float
+    is_match: bool
+    guard: str | None
+    look_alike: bool  # only the name resembles
+    look_alikes: int  # how many of the lead's candidates only the name resembles
+
+
+def _scored(pairs: list[tuple[str, Levels, int]], weights: dict[str, dict[str, float]]) -> list[Scored]:
+    """The pairs decide() meets (matches and blocked non-matches), scored."""
     return [
-        (sum(weights[f][lv] for f, lv in levels.items()), kind == "match", guard_rule(levels))
-        for kind, levels in pairs
+        Scored(sum(weights[f][lv] for f, lv in levels.items()), kind == "match", guard_rule(levels),
+               look_alike(levels), look)
+        for kind, levels, look in pairs
         if kind != "random"
     ]
 
 
-def fit_bands(scored: list[tuple[float, bool, str | None]]) -> tuple[float, float]:
-    """(merge_at, suggest_at) on a half-point grid.
+def fit_bands(scored: list[Scored]) -> tuple[float, float, float]:
+    """(merge_at, suggest_at, name_only_at) on a half-point grid.
 
     merge_at: the lowest cut above which at most 1 - MERGE_PRECISION of the pairs free of guards
-    are non-matches, plus MARGIN. suggest_at: the highest cut that still brings SUGGEST_RECALL of
-    the matches to a merge or to review, minus MARGIN."""
+    are non-matches, plus MARGIN. suggest_at: the lowest cut from which on a pair sharing a phone
+    or email (no guard) is more likely the same person than not (_likely_from), at most merge_at
+    less MARGIN. name_only_at: the same for a name-only look-alike, its score less log2 of the
+    lead's look-alikes, as decide() applies it."""
     grid = [x / 2 for x in range(-40, 81)]
-    free = [(score, is_match) for score, is_match, guard in scored if guard is None]
+    free = [s for s in scored if s.guard is None]
 
     def precise(cut: float) -> bool:
-        above = [is_match for score, is_match in free if score >= cut]
+        above = [s.is_match for s in free if s.score >= cut]
         return not above or above.count(False) <= (1 - MERGE_PRECISION) * len(above)
 
     merge_at = next(cut for cut in grid if precise(cut)) + MARGIN
-    matches = [(score, guard) for score, is_match, guard in scored if is_match]
-    forced = sum(1 for _, guard in matches if guard in (SAME_IDENTITY, SHARED_PHONE_OTHER_GIVEN))
-
-    def reached(cut: float) -> float:
-        above = sum(1 for score, guard in matches if score >= cut and guard not in (SAME_IDENTITY, SHARED_PHONE_OTHER_GIVEN))
-        return (forced + above) / max(len(matches), 1)
-
-    suggest_at = max(cut for cut in grid if reached(cut) >= SUGGEST_RECALL) - MARGIN
-    return merge_at, min(suggest_at, merge_at - MARGIN)
+    shared = [(s.score, s.is_match) for s in free]
+    alike = [(s.score - math.log2(max(1, s.look_alikes)), s.is_match) for s in scored if s.look_alike]
+    suggest_at = min(_likely_from(shared, grid), merge_at - MARGIN)
+    name_only_at = _likely_from(alike, grid)
+    return merge_at, suggest_at, name_only_at
 
 
-def render(weights: dict[str, dict[str, float]], merge_at: float, suggest_at: float) -> str:
+def _likely_from(pairs: list[tuple[float, bool]], grid: list[float]) -> float:
+    """The lowest cut from which on a pair is more likely a match than not: the pairs scoring
+    within a point above any cut from there are matches at least REVIEW_PRECISION of the time
+    (windows with fewer than MIN_SEEN pairs say nothing)."""
+
+    def likely(cut: float) -> bool:
+        near = [is_match for score, is_match in pairs if cut <= score < cut + 1]
+        return len(near) < MIN_SEEN or near.count(True) >= REVIEW_PRECISION * len(near)
+
+    return min(cut for cut in grid if all(likely(higher) for higher in grid if higher >= cut))
+
+
+def render(weights: dict[str, dict[str, float]], merge_at: float, suggest_at: float, name_only_at: float) -> str:
     """The text of weights.py; the model version is a digest of the parameters."""
-    params = {"weights": weights, "merge_at": merge_at, "suggest_at": suggest_at}
+    params = {"weights": weights, "merge_at": merge_at, "suggest_at": suggest_at, "name_only_at": name_only_at}
     digest = hashlib.sha256(json.dumps(params, sort_keys=True).encode()).hexdigest()[:10]
     table = "\n".join(f"    {field!r}: {levels!r}," for field, levels in weights.items())
     return (
@@ -135,6 +163,7 @@ def render(weights: dict[str, dict[str, float]], merge_at: float, suggest_at: fl
         f'MODEL = "fs-{digest}"\n'
         f"MERGE_AT = {merge_at!r}\n"
         f"SUGGEST_AT = {suggest_at!r}\n"
+        f"NAME_ONLY_AT = {name_only_at!r}\n"
         "WEIGHTS: dict[str, dict[str, float]] = {\n"
         f"{table}\n"
         "}\n"
@@ -145,10 +174,10 @@ def main() -> None:
     """Fit on the calibration seeds and rewrite hub/dedupe/weights.py."""
     pairs = [pair for seed in SEEDS for pair in labelled_pairs(seed)]
     weights = fit_weights(pairs)
-    merge_at, suggest_at = fit_bands(_scored(pairs, weights))
+    merge_at, suggest_at, name_only_at = fit_bands(_scored(pairs, weights))
     target = Path(__file__).resolve().parent.parent / "hub" / "dedupe" / "weights.py"
-    target.write_text(render(weights, merge_at, suggest_at), encoding="utf-8")
-    print(f"{target}: merge at {merge_at}, suggest at {suggest_at}, {len(pairs)} pairs")
+    target.write_text(render(weights, merge_at, suggest_at, name_only_at), encoding="utf-8")
+    print(f"{target}: merge at {merge_at}, suggest at {suggest_at}, name only at {name_only_at}, {len(pairs)} pairs")
 
 
 if __name__ == "__main__":

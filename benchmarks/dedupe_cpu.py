@@ -33,7 +33,7 @@ def recorded(seed: int, people: int) -> list[tuple[Lead, list[Contact]]]:
         candidates = memory.candidates(lead)
         decision = decide(lead, candidates)
         pairs.append((lead, candidates))
-        memory.add(decision.contact_id if decision.action == "merge" else f"c{i}", lead, lead.captured_at)
+        memory.apply(decision, lead, f"c{i}")
     return pairs
 
 

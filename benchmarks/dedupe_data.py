@@ -3,6 +3,23 @@
 People (some in households sharing one phone, some strangers sharing a common name and a
 province) leave leads on forms, Facebook lead ads, Zalo / Messenger chats and CSV imports.
 Every lead is a LeadDraft, as a connector would produce it, tagged with its person and household.
+
+How the channels behave (CHANNELS.md, and the platforms' documentation):
+- A Lead Ads instant form is prefilled from the person's Facebook account: its name, its phone
+  and its email; people can edit them before submitting, and rarely do (10 % here for the name,
+  10 % for the phone). So a person's lead ads carry one name, spelt one way, and one phone.
+- A Messenger or Zalo message arrives without a name: the webhook carries the page-scoped id
+  (PSID) or the OA-scoped Zalo user id, and a phone only if the person types it. The hub fetches
+  the sender's profile once per new identity (hub/enrich): Messenger gives the Facebook account's
+  name (the one Lead Ads prefill), Zalo the display name the person chose (their name, or a
+  nickname, or a kinship term and their given name). Each chat sample carries that `profile`.
+- A profile is the same every time it is read: the names a person shows are drawn once per
+  person, from a random stream of their own (seed, person), so everything else the generator
+  draws is identical to what `named_chats=True` draws.
+
+`named_chats=True` is the generator as it was before those channel facts were written down:
+chats named at capture (a profile name or a signature, drawn per chat), Lead Ads name and phone
+drawn per lead. It stays for comparing figures across the change.
 """
 from __future__ import annotations
 
@@ -55,6 +72,9 @@ class Person:
     nickname: str | None = None
     western_profile: bool = False
     identities: dict[str, Identity] = field(default_factory=dict)
+    facebook_name: str = ""  # the Facebook account's name (Lead Ads prefill, Messenger profile)
+    facebook_phone: str = ""  # the phone on the Facebook account (Lead Ads prefill)
+    zalo_name: str = ""  # the Zalo display name
 
 
 @dataclass(frozen=True)
@@ -62,6 +82,16 @@ class Sample:
     person: int
     household: int | None
     draft: LeadDraft
+    profile: LeadDraft | None = None  # a chat's sender profile, as enrichment fetches it
+
+
+def _profiles(seed: int, p: Person) -> random.Random:
+    """Draw the names and phone the person's accounts show; the stream for their lead ads' edits."""
+    own = random.Random(f"{seed}:profiles:{p.id}")
+    p.facebook_name = full_name(own, p, western=p.western_profile)
+    p.facebook_phone = _pick_phone(own, p)
+    p.zalo_name = full_name(own, p, western=p.western_profile) if own.random() < 0.6 else chat_name(own, p)
+    return own
 
 
 def _fold(text: str) -> str:
@@ -211,48 +241,67 @@ def _maybe(rng: random.Random, share: float, value: str | None) -> tuple[str, ..
     return (value,) if value and rng.random() < share else ()
 
 
-def _form(rng: random.Random, p: Person, channel: str, ref: str, at: datetime) -> LeadDraft:
+def _form(rng: random.Random, p: Person, channel: str, ref: str, at: datetime,
+          own: random.Random | None) -> LeadDraft:
+    """A web form, an import row or (channel "facebook") a lead ad; `own`: the person's own
+    stream when lead ads are prefilled from their account (None: drawn per lead, as before)."""
     profile = channel == "facebook"
     name = full_name(rng, p, western=profile and p.western_profile)
     if rng.random() < 0.1 and not profile:
         name = f"{rng.choice(SALUTE[p.sex])} {name}"
     if rng.random() < 0.015:
         name = rng.choice(["Khách hàng", "Shop Hoa Mai", "User 8812", "🌸🌸"])
+    phones = _maybe(rng, 0.95 if profile else 0.9, phone_text(rng, _pick_phone(rng, p)))
+    if profile and own is not None:  # prefilled from the account, unless edited
+        name = p.facebook_name if own.random() >= 0.1 else name
+        phones = (phone_text(own, p.facebook_phone),) if phones and own.random() >= 0.1 else phones
     return LeadDraft(
-        channel=channel, source_ref=ref, captured_at=at, name=name,
-        phones=_maybe(rng, 0.95 if profile else 0.9, phone_text(rng, _pick_phone(rng, p))),
+        channel=channel, source_ref=ref, captured_at=at, name=name, phones=phones,
         emails=_maybe(rng, 0.5 if profile else 0.65, p.email and email_text(rng, p.email)),
         province=rng.choice(PROVINCES[p.province]) if rng.random() < (0.3 if profile else 0.7) else None,
     )
 
 
-def _chat(rng: random.Random, p: Person, channel: str, ref: str, at: datetime) -> LeadDraft:
-    """A chat: the profile name (or how they sign), and sometimes a phone in the message."""
-    name = full_name(rng, p, western=p.western_profile) if rng.random() < 0.6 else chat_name(rng, p)
+def _chat(rng: random.Random, p: Person, channel: str, ref: str, at: datetime, named: bool) -> Sample:
+    """A chat and, unless `named` (the old way: a name drawn per chat), no name but the profile
+    enrichment will fetch; sometimes a phone in the message."""
+    name: str | None = full_name(rng, p, western=p.western_profile) if rng.random() < 0.6 else chat_name(rng, p)
     text = "Shop ơi tư vấn giúp em với"
     if rng.random() < 0.65:
         number = "0" + _pick_phone(rng, p)
         spelled = rng.choice([number, f"{number[:4]} {number[4:7]} {number[7:]}", "+84" + number[1:]])
         text = f"{chat_name(rng, p)} đây, sđt {spelled} gọi lại giúp mình"
-    return LeadDraft(channel=channel, source_ref=ref, captured_at=at, name=name, text=text,
-                     identity=p.identities[channel])
+    identity = p.identities[channel]
+    profile = None
+    if not named:
+        name = None
+        shown = p.zalo_name if channel == "zalo" else p.facebook_name
+        profile = LeadDraft(channel=channel, source_ref=f"profile:{identity.scope}:{identity.external_id}",
+                            captured_at=at, name=shown, identity=identity)
+    draft = LeadDraft(channel=channel, source_ref=ref, captured_at=at, name=name, text=text, identity=identity)
+    return Sample(p.id, p.household, draft, profile)
 
 
-def _lead(rng: random.Random, p: Person, ref: str, at: datetime) -> LeadDraft:
+def _lead(rng: random.Random, p: Person, ref: str, at: datetime, own: random.Random | None) -> Sample:
     kinds = ["forms", "forms", "facebook", "facebook", "import"] + list(p.identities) * 2
     kind = rng.choice(kinds)
     if kind in p.identities:
-        return _chat(rng, p, kind, ref, at)
-    return _form(rng, p, kind, ref, at)
+        return _chat(rng, p, kind, ref, at, named=own is None)
+    return Sample(p.id, p.household, _form(rng, p, kind, ref, at, own))
 
 
-def generate(seed: int, people_count: int = 1500) -> list[Sample]:
-    """Leads of people_count people (1-5 each) in capture order; the same seed, the same leads."""
+def generate(seed: int, people_count: int = 1500, *, named_chats: bool = False) -> list[Sample]:
+    """Leads of people_count people (1-5 each) in capture order; the same seed, the same leads.
+
+    named_chats: the generator before the channel facts in the module docstring (for comparison).
+    """
     rng = random.Random(seed)
     samples = []
-    for p in people(rng, people_count):
+    everyone = people(rng, people_count)
+    own = {p.id: _profiles(seed, p) for p in everyone} if not named_chats else {}
+    for p in everyone:
         for _ in range(rng.choices([1, 2, 3, 4, 5], [40, 28, 17, 10, 5])[0]):
             at = START + timedelta(minutes=rng.randrange(90 * 24 * 60))
             samples.append((at, p))
     samples.sort(key=lambda item: (item[0], item[1].id))
-    return [Sample(p.id, p.household, _lead(rng, p, f"{seed}-{i}", at)) for i, (at, p) in enumerate(samples)]
+    return [_lead(rng, p, f"{seed}-{i}", at, own.get(p.id)) for i, (at, p) in enumerate(samples)]

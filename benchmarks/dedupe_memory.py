@@ -3,6 +3,7 @@
 Contacts are indexed by contact_blocking_keys; a lead is looked up by blocking_keys, with the
 store's hot-key guard and candidate cap, and a merged lead updates its contact the way the store
 does (a known name is kept unless a personal name replaces a non-personal one; points add up).
+Contacts merged together (a decision's `merged`) leave the index and resolve to their survivor.
 """
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from datetime import datetime
 
 from hub.dedupe.decide import MAX_CANDIDATES
 from hub.dedupe.keys import blocking_keys, contact_blocking_keys
-from hub.model import Contact, Lead
+from hub.model import Contact, Decision, Lead
 
 HOT_KEY_CONTACTS = 50  # a key shared by more contacts than this finds nobody in particular
 
@@ -21,6 +22,30 @@ class MemoryContacts:
     def __init__(self) -> None:
         self.contacts: dict[str, Contact] = {}
         self.index: dict[str, set[str]] = defaultdict(set)
+        self.merged_into: dict[str, str] = {}
+
+    def resolve(self, contact_id: str) -> str:
+        while contact_id in self.merged_into:
+            contact_id = self.merged_into[contact_id]
+        return contact_id
+
+    def merge(self, survivor_id: str, others: list[str]) -> None:
+        """Fold other contacts into the survivor (its name kept unless it has none); they resolve to it."""
+        survivor = self.contacts[survivor_id]
+        for other_id in others:
+            other = self.contacts.pop(other_id)
+            survivor = replace(survivor, name=survivor.name or other.name,
+                               phones=survivor.phones | other.phones, emails=survivor.emails | other.emails,
+                               identities=survivor.identities | other.identities,
+                               province_code=survivor.province_code or other.province_code)
+            self.merged_into[other_id] = survivor_id
+            for ids in self.index.values():
+                if other_id in ids:
+                    ids.discard(other_id)
+                    ids.add(survivor_id)
+        self.contacts[survivor_id] = survivor
+        for key in contact_blocking_keys(survivor):
+            self.index[key].add(survivor_id)
 
     def candidates(self, lead: Lead) -> list[Contact]:
         """Contacts sharing a blocking key with the lead, oldest first, at most MAX_CANDIDATES."""
@@ -31,6 +56,15 @@ class MemoryContacts:
                 ids |= found
         ranked = sorted((self.contacts[i] for i in ids), key=lambda c: (c.created_at, c.id))
         return ranked[:MAX_CANDIDATES]
+
+    def apply(self, decision: Decision, lead: Lead, new_id: str) -> str:
+        """Land a lead as the store would: merged (with the decision's other contacts) or new."""
+        contact_id = decision.contact_id if decision.action == "merge" and decision.contact_id else new_id
+        others = [m.contact_id for m in decision.merged if m.contact_id != contact_id]
+        if others:
+            self.merge(contact_id, others)
+        self.add(contact_id, lead, lead.captured_at)
+        return contact_id
 
     def add(self, contact_id: str, lead: Lead, at: datetime) -> Contact:
         """Create the contact, or fold the lead into it; index it by its keys."""

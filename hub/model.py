@@ -274,7 +274,8 @@ class Decision:
     """What dedupe concluded for one lead.
 
     - "new": a new contact; `suggestions` may still list contacts for review;
-    - "merge": the lead belongs to `contact_id` (auto-merge, sure enough);
+    - "merge": the lead belongs to `contact_id` (auto-merge, sure enough); each of `merged` is
+      the same person too and is merged into `contact_id` with it (N-way);
     - "suggest": the lead gets a new contact, and each of `suggestions` goes to review.
     Every decision keeps its score, per-field evidence, thresholds and model version.
     """
@@ -286,6 +287,7 @@ class Decision:
     suggestions: tuple[Suggestion, ...] = ()
     thresholds: Mapping[str, float] = field(default_factory=dict)
     model: str = "exact-keys-v1"
+    merged: tuple[Suggestion, ...] = ()  # other contacts merged into contact_id, with their evidence
 
     def __post_init__(self) -> None:
         if self.action not in ("new", "merge", "suggest"):
@@ -294,6 +296,8 @@ class Decision:
             raise ValueError(f"decision {self.action!r} with contact_id {self.contact_id!r}")
         if self.action == "suggest" and not self.suggestions:
             raise ValueError("decision 'suggest' without suggestions")
+        if self.merged and self.action != "merge":
+            raise ValueError(f"decision {self.action!r} merging other contacts")
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,7 @@ a score alone is not enough (DESIGN.md rule 4: false merges are worse than dupli
 """
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
@@ -14,13 +15,14 @@ from operator import getitem
 from typing import Any
 
 from hub.dedupe import weights
-from hub.dedupe.score import FIELDS, GIVEN_CONFLICTS, Comparison, LeadSide, Levels, compare
-from hub.model import Contact, Decision, Lead, Suggestion
+from hub.dedupe.merge import NameValue, choose_name
+from hub.dedupe.phones import subscriber
+from hub.dedupe.score import (EXACT, FIELDS, GIVEN_CONFLICTS, Comparison, LeadSide, Levels, compare, compare_contacts,
+                              compare_names, lead_phones)
+from hub.model import Contact, Decision, Lead, PersonName, Suggestion
 
 MAX_CANDIDATES = 100
-# A name alone shared with more candidates than this is too common to send anyone to review.
-MAX_NAME_ONLY_SUGGESTIONS = 2
-THRESHOLDS = {"merge": weights.MERGE_AT, "suggest": weights.SUGGEST_AT}
+THRESHOLDS = {"merge": weights.MERGE_AT, "suggest": weights.SUGGEST_AT, "name_only": weights.NAME_ONLY_AT}
 
 # Guards: why a candidate is merged, or suggested, whatever its score.
 SAME_IDENTITY = "same_identity"  # the same channel identity is the same person
@@ -44,7 +46,15 @@ class Scored:
 
     @property
     def suggestible(self) -> bool:
+        """Worth a review on its own evidence (a name-only look-alike also depends on the others:
+        see _to_review)."""
+        if self.guard == NAME_ONLY:
+            return False
         return self.guard == SHARED_PHONE_OTHER_GIVEN or self.score >= weights.SUGGEST_AT
+
+    @property
+    def look_alike(self) -> bool:
+        return self.guard == NAME_ONLY and self.levels[0] in AGREEING_NAMES
 
     @cached_property
     def comparisons(self) -> Mapping[str, Comparison]:
@@ -53,16 +63,39 @@ class Scored:
 
     def evidence(self) -> dict[str, Any]:
         """Per field: the level, its weight and what was compared; plus the guard if any."""
-        fields: dict[str, Any] = {
-            name: {"level": c.level, "weight": weights.WEIGHTS[name][c.level], **c.evidence}
-            for name, c in self.comparisons.items()
-        }
-        return {**fields, "guard": self.guard} if self.guard else fields
+        return _evidence(self.comparisons, self.guard)
+
+
+def _evidence(comparisons: Mapping[str, Comparison], guard: str | None) -> dict[str, Any]:
+    fields: dict[str, Any] = {
+        name: {"level": c.level, "weight": weights.WEIGHTS[name][c.level], **c.evidence}
+        for name, c in comparisons.items()
+    }
+    return {**fields, "guard": guard} if guard else fields
 
 
 def guard_rule(levels: Mapping[str, str]) -> str | None:
     """The guard rule that applies to a candidate with these levels per field, if any."""
     return _guard(tuple(levels[name] for name in FIELDS))  # type: ignore[arg-type]
+
+
+# Names that agree: the same words, or one with a middle name dropped.
+AGREEING_NAMES = EXACT | {"full", "full_common"}
+
+
+def look_alike(levels: Mapping[str, str]) -> bool:
+    """A candidate only the name resembles (no phone, email or identity in common)."""
+    return guard_rule(levels) == NAME_ONLY and levels["name"] in AGREEING_NAMES
+
+
+def name_only_cut(look_alikes: int) -> float:
+    """The score a name-only look-alike needs to go to review, when the lead has this many.
+
+    k contacts that only look alike by name are each about 1/k as likely to be the lead's person
+    (the name is that common in this store: a term-frequency adjustment made from the candidates
+    themselves), so the cut rises by log2(k).
+    """
+    return weights.NAME_ONLY_AT + math.log2(max(1, look_alikes))
 
 
 def _guard(levels: Levels) -> str | None:
@@ -111,35 +144,83 @@ def _suggestion(scored: Scored) -> Suggestion:
     return Suggestion(contact_id=scored.contact.id, score=scored.score, evidence=scored.evidence())
 
 
-def _namesake(scored: Scored) -> bool:
-    """A name-only look-alike reachable on another number, not known in the same province.
-
-    Vietnamese names are concentrated (Nguyễn alone is about 4 in 10 people, a few dozen given
-    names cover most of the rest), so the same name is usually another person; a phone is what
-    a Vietnamese lead is followed up on, and both sides giving different numbers tells them apart.
-    On the generated data these were about 7 namesakes for every person with two numbers.
-    """
-    _, phone, _, province, _ = scored.levels
-    return scored.guard == NAME_ONLY and phone == "different" and province != "same"
-
-
 def _to_review(scored: list[Scored], target: Scored | None) -> list[Scored]:
     """The candidates for ops to look at besides the merge target.
 
-    Name-only look-alikes are left out when there are many of them ("Nguyễn Văn Hùng" in Hà Nội;
-    namesakes count, they show the name is common) and when they are namesakes with another
-    phone: ops cannot tell them apart any better than the score. Beside a merge target only the
-    exact full name stays: the lead is known by its phone or email, and a contact with its very
-    name and no other number is most often its own contact from a channel without a phone (a
-    chat), about half the time on the generated data, more than other look-alikes.
+    A candidate sharing a phone, email or identity goes by the suggestion band (and the family
+    guard); a name-only look-alike by the name-only band, raised by log2 of how many look-alikes
+    the lead has (name_only_cut). Its score already holds how common the agreeing name is (the
+    name levels), the province, and a phone or email that differs. Beside a merge target only
+    the very same words stay: the lead is known by its phone or email, and a contact with its
+    very name and no other number is most often its own contact from a channel without a phone.
     """
     review = [s for s in scored if s is not target and s.suggestible]
-    name_only = [s for s in review if s.guard == NAME_ONLY]
-    if len(name_only) > MAX_NAME_ONLY_SUGGESTIONS:
-        return [s for s in review if s.guard != NAME_ONLY]
-    if target is not None:
-        review = [s for s in review if s.guard != NAME_ONLY or s.levels[0] == "exact"]
-    return [s for s in review if not _namesake(s)]
+    alike = [s for s in scored if s.look_alike]
+    cut = name_only_cut(len(alike))
+    names = [s for s in alike if s.score >= cut and (target is None or s.levels[0] in EXACT)]
+    chosen = {id(s) for s in (*review, *names)}
+    return [s for s in scored if id(s) in chosen]  # best first, as scored
+
+
+def _name_value(name: PersonName | None, source: str, at: Any) -> list[NameValue]:
+    if name is None:
+        return []
+    return [NameValue(name.display, name.key, name.family, name.middle, name.given, name.is_personal, source, at)]
+
+
+def _with_lead(contact: Contact, lead: Lead) -> Contact:
+    """The contact as it stands once the lead is merged into it: the points add up, the name is
+    the one survivorship keeps (hub.dedupe.merge), the province the contact's or else the lead's."""
+    chosen = choose_name([*_name_value(contact.name, "contact", contact.created_at),
+                          *_name_value(lead.name, "lead", lead.captured_at)])
+    name = lead.name if chosen is not None and chosen.source == "lead" else contact.name
+    province = contact.province_code or (lead.province.code if lead.province is not None else None)
+    return Contact(
+        id=contact.id, created_at=contact.created_at, name=name,
+        phones=contact.phones | set(lead_phones(lead)),
+        emails=contact.emails | {e.key for e in lead.emails},
+        identities=contact.identities | ({lead.identity.key} if lead.identity else set()),
+        province_code=province,
+    )
+
+
+def _joined(a: Contact, b: Contact) -> Contact:
+    """Two contacts seen as one: the older one's name and province unless it has none."""
+    return Contact(id=a.id, created_at=a.created_at, name=a.name or b.name, phones=a.phones | b.phones,
+                   emails=a.emails | b.emails, identities=a.identities | b.identities,
+                   province_code=a.province_code or b.province_code)
+
+
+def _reachable(view: Contact, contact: Contact) -> bool:
+    """A phone (either form) or an email key in common: what a merge needs besides the names."""
+    if not view.emails.isdisjoint(contact.emails):
+        return True
+    return not {subscriber(p) for p in view.phones}.isdisjoint(subscriber(p) for p in contact.phones)
+
+
+def _also_merged(target: Scored, scored: list[Scored]) -> list[Suggestion]:
+    """Other candidates that are the target's person once the lead has joined it (N-way).
+
+    The lead may bring the key that links two contacts already known (a chat known by its Zalo
+    id, and a form known by its phone, the chat now giving that phone). Each is compared with the
+    target as it stands with the lead, by the same bands and guards as a lead, and must not be a
+    family member of the lead or of the target (a given name in conflict with either).
+    """
+    view = _with_lead(target.contact, target.lead)
+    found = []
+    for s in scored:
+        if s is target or s.levels[0] in GIVEN_CONFLICTS or not _reachable(view, s.contact):
+            continue
+        if compare_names(target.contact.name, s.contact.name).level in GIVEN_CONFLICTS:
+            continue
+        comparisons = compare_contacts(view, s.contact)
+        levels: Levels = tuple(c.level for c in comparisons.values())  # type: ignore[assignment]
+        score = round(sum(map(getitem, _WEIGHTS, levels)), 3)
+        if _guard(levels) is None and score >= weights.MERGE_AT:
+            found.append(Suggestion(contact_id=s.contact.id, score=score,
+                                    evidence={**_evidence(comparisons, None), "with": target.contact.id}))
+            view = _joined(view, s.contact)
+    return found
 
 
 def decide(lead: Lead, candidates: Sequence[Contact]) -> Decision:
@@ -154,10 +235,12 @@ def decide_scored(scored: list[Scored]) -> Decision:
     scored.sort(key=lambda s: (s.guard != SAME_IDENTITY, -s.score, s.contact.created_at, s.contact.id))
     common = {"thresholds": dict(THRESHOLDS), "model": weights.MODEL}
     target = next((s for s in scored if s.mergeable), None)
-    others = tuple(_suggestion(s) for s in _to_review(scored, target))
+    merged = _also_merged(target, scored) if target is not None else []
+    joined = {m.contact_id for m in merged}
+    others = tuple(_suggestion(s) for s in _to_review(scored, target) if s.contact.id not in joined)
     if target is not None:
         return Decision(action="merge", contact_id=target.contact.id, score=target.score,
-                        evidence=target.evidence(), suggestions=others, **common)
+                        evidence=target.evidence(), suggestions=others, merged=tuple(merged), **common)
     if others:
         best = others[0]
         return Decision(action="suggest", score=best.score,

@@ -8,11 +8,15 @@ from functools import cached_property, lru_cache
 from hub.model import PersonName
 from hub.normalize import fold
 
+
 @dataclass(frozen=True)
 class NameParts:
     tokens: tuple[str, ...]  # folded, without a leading kinship term
     family: str | None  # None for a single-word name (a given name or a nickname)
     given: str
+    # False when the normalizer could not tell the family name ("Thảo Hoàng": Hoàng is a family
+    # name and a given name): the first word only stands in for it, the given name may be either end.
+    order_known: bool = True
 
     @cached_property
     def middle(self) -> tuple[str, ...]:
@@ -57,7 +61,7 @@ def name_parts(name: PersonName) -> NameParts | None:
     family = fold(name.family) if name.family and fold(name.family) in tokens else tokens[0]
     if family == given:
         family, given = tokens[0], tokens[-1]
-    return NameParts(tuple(tokens), family, given)
+    return NameParts(tuple(tokens), family, given, order_known=name.family is not None)
 
 
 # A folded Vietnamese syllable: an onset, then a vowel group. iê / uô / uyê and oo always take a

@@ -22,8 +22,8 @@ Levels = tuple[str, str, str, str, str]  # one level per field, in FIELDS order
 
 # Every level each comparator can return: the weights table has one weight per level.
 LEVELS = {
-    "name": ("exact", "full", "middle_differs", "family_typo", "family_differs", "given",
-             "given_typo", "given_differs", "different", "unknown"),
+    "name": ("exact_rare", "exact", "exact_common", "full", "full_common", "middle_differs", "family_typo",
+             "family_differs", "given", "given_unsure", "given_typo", "given_differs", "different", "unknown"),
     "phone": ("exact", "converted", "different", "unknown"),
     "email": ("exact", "near", "different", "unknown"),
     "province": ("same", "different", "unknown"),
@@ -31,9 +31,18 @@ LEVELS = {
 }
 FIELDS = tuple(LEVELS)
 
-# Name levels where the given names disagree: with a shared phone, that may be a family member
-# (families share phones in Vietnam), never the same person for sure.
-GIVEN_CONFLICTS = frozenset({"given_typo", "given_differs", "different"})
+# Name levels where the given names disagree, or may: with a shared phone, that may be a family
+# member (families share phones in Vietnam), never the same person for sure.
+GIVEN_CONFLICTS = frozenset({"given_unsure", "given_typo", "given_differs", "different"})
+# The same words, however common they are.
+EXACT = frozenset({"exact_rare", "exact", "exact_common"})
+
+# How common the words two names agree on are (CHANNELS.md, "Names"): Nguyễn, Trần and Lê are
+# the family names of about 6 in 10 people, and Văn / Thị are the middle names of most men and
+# women. Agreeing on them says little; agreeing on "Lâm Ngọc Diệp" says much more. The levels
+# below split "exact" and "full" by it, and calibration weighs each (a term-frequency adjustment).
+COMMON_FAMILY_NAMES = frozenset({"nguyen", "tran", "le"})
+COMMON_MIDDLE_NAMES = frozenset({"van", "thi"})
 
 
 @dataclass(frozen=True)
@@ -54,25 +63,40 @@ def _within(short: NameParts, full: NameParts) -> bool:
     return not Counter(short.tokens) - Counter(full.tokens)
 
 
+def _common_family(a: NameParts, b: NameParts) -> bool:
+    return a.family in COMMON_FAMILY_NAMES or b.family in COMMON_FAMILY_NAMES
+
+
+def _exact(a: NameParts, b: NameParts) -> str:
+    """exact_common (a common family name, and a common middle name or none), exact_rare (neither
+    common), exact."""
+    common = int(_common_family(a, b)) + int(set(a.middle) <= COMMON_MIDDLE_NAMES)
+    return ("exact_rare", "exact", "exact_common")[common]
+
+
 def _name_level(a: NameParts, b: NameParts) -> str:
     if a.bag == b.bag:
-        return "exact"
+        return _exact(a, b)
     a, b, _ = mended(a, b)
     if a.bag == b.bag:
-        return "exact"
+        return _exact(a, b)
     if a.family is None or b.family is None:
         short, full = (a, b) if a.family is None else (b, a)
         # Only the full name's given name: "chú Thành" is not Nguyễn Thanh Liên's middle name.
+        if not full.order_known and short.given in (full.tokens[0], full.tokens[-1]):
+            return "given_unsure"  # "Mr Hoàng" and "Thảo Hoàng": her father, or her family name?
         return "given" if short.given == full.given else "different"
     short, full = (a, b) if len(a.tokens) <= len(b.tokens) else (b, a)
     if _within(short, full) and full.given in short.words:
         # A dropped middle name, in any order ("Hương Nguyễn" / "Hương Nguyễn Thị"); the given
         # name must be there: "Nguyễn Thành" is not Nguyễn Thanh Bảo (middle names are given names too).
-        return "full"
+        return "full_common" if _common_family(a, b) else "full"
     if a.given == b.given:
         if a.family == b.family:
             subset = set(a.middle) <= set(b.middle) or set(b.middle) <= set(a.middle)
-            return "full" if subset else "middle_differs"
+            if not subset:
+                return "middle_differs"
+            return "full_common" if _common_family(a, b) else "full"
         return "family_typo" if _typo(a.family, b.family, 3) else "family_differs"
     # Vietnamese given names are short and often one letter apart (Trang / Trung, Hương / Hùng):
     # a typo there is only believed on a long word with the rest of the name equal.
@@ -82,8 +106,11 @@ def _name_level(a: NameParts, b: NameParts) -> str:
 
 
 def compare_names(a: PersonName | None, b: PersonName | None) -> Comparison:
-    """exact | full | middle_differs | family_typo | family_differs | given | given_typo |
-    given_differs (same family) | different | unknown (missing, or not a personal name: "Khách hàng", "Shop ABC")."""
+    """exact_rare | exact | exact_common (the same words, split by how common they are) | full |
+    full_common (a middle name dropped) | middle_differs | family_typo | family_differs | given |
+    given_unsure (a word at either end of a name whose family name is unknown: it may be the
+    family name) | given_typo | given_differs (same family) | different | unknown (missing, or
+    not a personal name: "Khách hàng", "Shop ABC")."""
     parts_a = name_parts(a) if a is not None else None
     parts_b = name_parts(b) if b is not None else None
     if parts_a is None or parts_b is None:
@@ -174,6 +201,17 @@ def compare(lead: Lead, contact: Contact) -> dict[str, Comparison]:
         "email": compare_emails([e.key for e in lead.emails], contact.emails),
         "province": compare_provinces(province, contact.province_code),
         "identity": compare_identities([lead.identity.key] if lead.identity else [], contact.identities),
+    }
+
+
+def compare_contacts(a: Contact, b: Contact) -> dict[str, Comparison]:
+    """Every field of one contact compared with another's, in FIELDS order."""
+    return {
+        "name": compare_names(a.name, b.name),
+        "phone": compare_phones(a.phones, b.phones),
+        "email": compare_emails(a.emails, b.emails),
+        "province": compare_provinces(a.province_code, b.province_code),
+        "identity": compare_identities(a.identities, b.identities),
     }
 
 

@@ -5,6 +5,8 @@ survivorship as a lead (hub/dedupe/merge.py), so a display name replaces the con
 when it is the better one (a personal name beats a shop name or a nickname-like placeholder,
 more parts beat fewer, ties keep the name the contact already has), and a shared phone is
 normalized and added as a point with its blocking keys, so a later form with it finds the contact.
+The contact is then matched again (hub.store.rematch): the chat's contact, nameless until now,
+merges with the form its sender left earlier when the rules say they are one person.
 """
 from __future__ import annotations
 
@@ -18,8 +20,12 @@ from hub.model import LeadDraft
 from hub.normalize import normalize
 from hub.store.contacts import add_match_keys, resolve
 from hub.store.engine import lock_keys
+from hub.store.rematch import rematch
 from hub.store.repository import _absorb, _add_points, append_outbox
 from hub.store.schema import ContactPointRow, ContactRow
+
+
+ACTOR = "enrichment"
 
 
 def apply_profile(session: Session, contact_id: str, draft: LeadDraft, kind: str) -> bool:
@@ -39,6 +45,7 @@ def apply_profile(session: Session, contact_id: str, draft: LeadDraft, kind: str
     contact.version += 1
     contact.updated_at = now
     append_outbox(session, "contact.updated", contact.id, {"enrichment": kind})
+    rematch(session, contact.id, actor=ACTOR)
     return True
 
 

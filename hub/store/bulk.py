@@ -24,7 +24,7 @@ from datetime import datetime, timezone
 from types import SimpleNamespace
 from typing import Any
 
-from sqlalchemy import Table, and_, or_, select
+from sqlalchemy import Table, select
 from sqlalchemy.orm import Session
 
 from hub import dedupe
@@ -35,7 +35,7 @@ from hub.store.contacts import (HOT_KEY_LIMIT, MAX_CANDIDATES, candidates_by_id,
 from hub.store.prefetch import key_rows, stored_refs
 from hub.store.documents import build_document, lead_data
 from hub.store.engine import lock_keys
-from hub.store.repository import OUTBOX_LOCK, _absorb, _decision_record, apply_lead
+from hub.store.repository import OUTBOX_LOCK, _absorb, _decision_record, apply_lead, pair_known
 from hub.store.schema import (ContactPointRow, ContactRow, LeadRow, MatchKeyRow, MergeSuggestionRow,
                               OutboxRow)
 
@@ -116,6 +116,8 @@ class _Batch:
         try:
             keys = dedupe.blocking_keys(lead)
             decision = dedupe.decide(lead, self._candidates(keys))
+            if decision.merged:  # other contacts merge with it: apply_lead logs that merge
+                return self.apply_one_by_one([lead], event_id)
             now = datetime.now(timezone.utc)
             values = _lead_values(lead, decision, event_id, now)
             merge = decision.action == "merge" and decision.contact_id is not None
@@ -213,21 +215,22 @@ class _Batch:
 
     def _known(self, pair: frozenset[str]) -> bool:
         a, b = sorted(pair)
-        rows = MergeSuggestionRow
-        return self.session.execute(select(rows.id).where(or_(
-            and_(rows.contact_id == a, rows.candidate_id == b), and_(rows.contact_id == b, rows.candidate_id == a),
-        ))).first() is not None
+        return pair_known(self.session, a, b)
 
-    def apply_one_by_one(self, leads: Sequence[Lead], event_id: int) -> Exception | None:
+    def apply_one_by_one(self, leads: Sequence[Lead], event_id: int | None) -> Exception | None:
         self.flush()  # apply_lead must see what the batch did so far
         try:
             with self.session.begin_nested():
-                touched = [(apply_lead(self.session, lead, event_id).contact_id, lead) for lead in leads]
+                touched = [(apply_lead(self.session, lead, event_id), lead) for lead in leads]
         except Exception as exc:  # this event's writes are undone; the batch goes on
             log.warning("event %s: lead not stored: %s", event_id, exc)
             return exc
-        for contact_id, lead in touched:
-            self._reload(contact_id, dedupe.blocking_keys(lead))
+        for applied, lead in touched:
+            for gone in applied.merged:  # now a member of applied.contact_id's group
+                self.contacts.pop(gone, None)
+                self.roots.update({cid: applied.contact_id for cid, root in self.roots.items() if root == gone})
+                self.roots[gone] = applied.contact_id
+            self._reload(applied.contact_id, dedupe.blocking_keys(lead))
             self.stored.add((lead.channel, lead.source_ref))
         return None
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
 
-from sqlalchemy import Table, and_, or_, select
+from sqlalchemy import Table, select
 from sqlalchemy.orm import Session
 
 from hub import dedupe
@@ -23,11 +23,12 @@ from hub.store.contacts import (
     add_match_keys,
     apply_survivors,
     lock_and_find,
+    members_of,
     name_value,
     province_value,
     resolve,
 )
-from hub.store.schema import ContactPointRow, ContactRow, LeadRow, MergeSuggestionRow, OutboxRow
+from hub.store.schema import ContactPointRow, ContactRow, LeadRow, MergeLogRow, MergeSuggestionRow, OutboxRow
 
 _CONTACT_COLUMNS = [c.key for c in ContactRow.__table__.columns]
 _POINT_COLUMNS = ("contact_id", "kind", "value", "display", "data", "created_at")
@@ -42,6 +43,7 @@ class Applied:
     lead_id: int
     contact_id: str
     action: str  # "new", "merge", "suggest", or "duplicate" when the lead was already stored
+    merged: tuple[str, ...] = ()  # other contacts merged into contact_id with the lead (N-way)
 
 
 def apply_lead(session: Session, lead: Lead, raw_event_id: int | None) -> Applied:
@@ -53,8 +55,10 @@ def apply_lead(session: Session, lead: Lead, raw_event_id: int | None) -> Applie
     decision = dedupe.decide(lead, candidates)
     now = datetime.now(timezone.utc)
     merge = decision.action == "merge" and decision.contact_id is not None
+    merged: list[str] = []
     if merge:
         contact = resolve(session, decision.contact_id)  # type: ignore[arg-type]
+        merged = merge_others(session, contact.id, decision, lead)
         _absorb(contact, lead)
         contact.version += 1
         contact.updated_at = now
@@ -82,29 +86,70 @@ def apply_lead(session: Session, lead: Lead, raw_event_id: int | None) -> Applie
     else:  # its whole document is what was just written: built here, not read back
         stored = LeadRow(**{**values, "id": lead_id, "captured_at": lead.captured_at.astimezone(timezone.utc)})
         append_outbox(session, "contact.created", contact.id, document=build_document(contact, points, [stored]))
-    return Applied(lead_id=lead_id, contact_id=contact.id, action=decision.action)
+    return Applied(lead_id=lead_id, contact_id=contact.id, action=decision.action, merged=tuple(merged))
+
+
+MERGE_ACTOR = "dedupe"
+
+
+def merge_others(session: Session, contact_id: str, decision: Decision, lead: Lead) -> list[str]:
+    """Merge the decision's other contacts (the lead's person too) into the contact it lands on,
+    as one logged, undoable merge; those ops kept apart (a rejected suggestion, an undone merge)
+    stay apart. Returns the contacts merged."""
+    from hub.store.merging import merge_contacts  # merging builds on this module
+
+    found = dict.fromkeys(resolve(session, m.contact_id).id for m in decision.merged)
+    others = [o for o in found if o != contact_id and not kept_apart(session, contact_id, o)]
+    if others:
+        evidence = {"lead": f"{lead.channel}:{lead.source_ref}",
+                    "merged": [{"contact_id": m.contact_id, "score": m.score, "evidence": dict(m.evidence)}
+                               for m in decision.merged]}
+        merge_contacts(session, contact_id, others, actor=MERGE_ACTOR, score=decision.score, evidence=evidence)
+    return others
+
+
+def kept_apart(session: Session, a: str, b: str) -> bool:
+    """Whether ops said two contacts (survivors) are two people: a suggestion between their
+    groups rejected, or a merge of the two undone."""
+    return _settled(session, a, b, statuses=("rejected",))
+
+
+def pair_known(session: Session, a: str, b: str) -> bool:
+    """Whether two contacts (survivors) were ever put to review, whatever became of it, or
+    unmerged: between their groups, so a pair does not come back once a side merged on."""
+    return _settled(session, a, b, statuses=None)
+
+
+def _settled(session: Session, a: str, b: str, statuses: tuple[str, ...] | None) -> bool:
+    groups = members_of(session, [a, b])
+    side = {member: root for root, members in groups.items() for member in members}
+    rows = MergeSuggestionRow
+    query = select(rows.contact_id, rows.candidate_id).where(rows.contact_id.in_(side), rows.candidate_id.in_(side))
+    if statuses is not None:
+        query = query.where(rows.status.in_(statuses))
+    if any(side[x] != side[y] for x, y in session.execute(query)):
+        return True
+    undone = session.execute(
+        select(MergeLogRow.survivor_id, MergeLogRow.merged_ids).where(
+            MergeLogRow.undone_at.is_not(None), MergeLogRow.survivor_id.in_(side))
+    ).all()
+    return any(side[survivor] != side.get(merged, side[survivor]) for survivor, ids in undone for merged in ids)
 
 
 def add_suggestions(session: Session, contact_id: str, suggestions: Sequence[Suggestion], now: datetime) -> int:
-    """Queue pairs for ops review, except pairs already known (open, decided or rejected).
+    """Queue pairs for ops review, except pairs already known (pair_known: open, decided,
+    rejected or unmerged, between the two contacts' groups).
 
     Returns how many were added.
     """
     added = 0
     for suggestion in suggestions:
         other = resolve(session, suggestion.contact_id).id
-        if other == contact_id:
+        if other == contact_id or pair_known(session, contact_id, other):
             continue
-        pair = [(contact_id, other), (other, contact_id)]
-        known = session.execute(
-            select(MergeSuggestionRow.id).where(
-                or_(*(and_(MergeSuggestionRow.contact_id == a, MergeSuggestionRow.candidate_id == b) for a, b in pair))
-            )
-        ).first()
-        if known is None:
-            session.add(MergeSuggestionRow(contact_id=contact_id, candidate_id=other, score=suggestion.score,
-                                           evidence=dict(suggestion.evidence), status="open", created_at=now))
-            added += 1
+        session.add(MergeSuggestionRow(contact_id=contact_id, candidate_id=other, score=suggestion.score,
+                                       evidence=dict(suggestion.evidence), status="open", created_at=now))
+        added += 1
     return added
 
 
@@ -216,4 +261,6 @@ def _decision_record(decision: Decision) -> dict[str, object]:
             {"contact_id": x.contact_id, "score": x.score, "evidence": dict(x.evidence)}
             for x in decision.suggestions
         ],
+        **({"merged": [{"contact_id": x.contact_id, "score": x.score, "evidence": dict(x.evidence)}
+                       for x in decision.merged]} if decision.merged else {}),
     }

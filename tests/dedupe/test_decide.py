@@ -34,6 +34,13 @@ def test_family_members_sharing_a_phone_are_never_auto_merged(name):
     assert decision.suggestions[0].evidence["guard"] == "shared_phone_other_given"
 
 
+def test_a_word_that_may_be_the_family_name_is_no_proof_on_a_shared_phone():
+    """Her father signs "Mr Hoàng"; she is "Thảo Hoàng" on Facebook (Hoàng is her family name)."""
+    decision = decide(lead("Mr Hoàng", ["0347855063"]), [contact("thao", "Thảo Hoàng", ["+84347855063"])])
+    assert decision.action == "suggest"
+    assert decision.suggestions[0].evidence["guard"] == "shared_phone_other_given"
+
+
 def test_the_same_channel_identity_is_the_same_person_whatever_the_name():
     decision = decide(lead("Bống", identity=ZALO), [contact("a", "Nguyễn Thị Lan", identities=[ZALO.key])])
     assert (decision.action, decision.contact_id) == ("merge", "a")
@@ -41,18 +48,27 @@ def test_the_same_channel_identity_is_the_same_person_whatever_the_name():
 
 @pytest.mark.parametrize("province", [None, "79"])
 def test_a_name_alone_is_at_most_a_suggestion(province):
-    decision = decide(lead("Trần Thị Diệp"), [contact("a", "Trần Thị Diệp", province=province)])
+    decision = decide(lead("Lâm Ngọc Diệp"), [contact("a", "Lâm Ngọc Diệp", province=province)])
     assert decision.action == "suggest"
 
 
-def test_a_common_name_shared_by_many_contacts_sends_nobody_to_review():
-    candidates = [contact(str(i), HUNG, [f"+8491234560{i}"]) for i in range(5)]
-    decision = decide(lead(HUNG), candidates)
+def test_a_common_name_alone_is_more_likely_someone_else_and_not_sent_to_review():
+    """Nguyễn Thị Lan: the family name of 4 in 10 people, the middle name of most women."""
+    decision = decide(lead("Nguyễn Thị Lan"), [contact("a", "Nguyễn Thị Lan")])
     assert (decision.action, decision.suggestions) == ("new", ())
+    assert decision.evidence["name"]["level"] == "exact_common"
+
+
+def test_a_common_name_shared_by_many_contacts_sends_nobody_to_review():
+    candidates = [contact(str(i), "Lâm Văn Hùng", [f"+8491234560{i}"]) for i in range(5)]
+    decision = decide(lead("Lâm Văn Hùng"), candidates)
+    assert (decision.action, decision.suggestions) == ("new", ())
+    one = decide(lead("Lâm Văn Hùng"), candidates[:1])
+    assert one.action == "suggest"  # the same name, found once: worth a look
 
 
 def test_the_same_name_with_a_different_phone_is_never_auto_merged():
-    decision = decide(lead(HUNG, ["0987654321"]), [contact("a", HUNG, ["+84912345678"])])
+    decision = decide(lead("Lâm Ngọc Diệp", ["0987654321"]), [contact("a", "Lâm Ngọc Diệp", ["+84912345678"])])
     assert decision.action != "merge"
 
 
@@ -62,18 +78,18 @@ def test_a_namesake_reachable_on_another_phone_is_not_sent_to_review():
     assert decision.evidence["contact_id"] == "a"  # still recorded as the best candidate
 
 
-def test_the_same_name_and_province_with_another_phone_is_still_reviewed():
-    """A second SIM is common; the same province keeps the look-alike worth a look."""
-    decision = decide(lead("Trần Thị Diệp", ["0987654321"], province="Hà Nội"),
-                      [contact("a", "Trần Thị Diệp", ["+84912345678"], province="01")])
+def test_a_rare_name_in_the_same_province_with_another_phone_is_still_reviewed():
+    """A second SIM is common; a rare name in the same province is worth a look."""
+    decision = decide(lead("Lâm Ngọc Diệp", ["0987654321"], province="Hà Nội"),
+                      [contact("a", "Lâm Ngọc Diệp", ["+84912345678"], province="01")])
     assert decision.action == "suggest"
 
 
 def test_beside_a_merge_only_a_contact_with_the_very_same_name_goes_to_review():
-    candidates = [contact("own", "Trần Thị Diệp", ["+84912345678"], age_days=9),
-                  contact("chat", "Diệp Trần Thị", identities=["zalo:oa1:77"], age_days=5),
-                  contact("short", "Trần Diệp", identities=["zalo:oa1:78"], age_days=3)]
-    decision = decide(lead("Trần Thị Diệp", ["0912345678"]), candidates)
+    candidates = [contact("own", "Lâm Ngọc Diệp", ["+84912345678"], age_days=9),
+                  contact("chat", "Diệp Lâm Ngọc", identities=["zalo:oa1:77"], age_days=5),
+                  contact("short", "Lâm Diệp", identities=["zalo:oa1:78"], age_days=3)]
+    decision = decide(lead("Lâm Ngọc Diệp", ["0912345678"]), candidates)
     assert (decision.action, decision.contact_id) == ("merge", "own")
     assert [s.contact_id for s in decision.suggestions] == ["chat"]
 
@@ -90,12 +106,42 @@ def test_a_gmail_slip_and_the_same_name_auto_merge():
     assert decision.action == "merge"
 
 
-def test_several_candidates_above_the_band_merge_into_the_best_and_suggest_the_rest():
+def test_several_candidates_above_the_band_are_merged_together_into_the_best():
     candidates = [contact("phone-only", "Nguyễn Thị Lan", ["+84912345678"], age_days=1),
                   contact("phone-and-email", "Nguyễn Thị Lan", ["+84912345678"], ["lan@gmail.com"], age_days=9)]
     decision = decide(lead("Nguyễn Thị Lan", ["0912345678"], ["lan@gmail.com"]), candidates)
     assert (decision.action, decision.contact_id) == ("merge", "phone-and-email")
-    assert [s.contact_id for s in decision.suggestions] == ["phone-only"]
+    assert [m.contact_id for m in decision.merged] == ["phone-only"] and decision.suggestions == ()
+    assert decision.merged[0].score >= weights.MERGE_AT and decision.merged[0].evidence["with"] == "phone-and-email"
+
+
+def test_a_chat_that_gives_a_known_phone_joins_its_contact_with_the_phones_contact():
+    """The chat's identity reaches its nameless chat contact, its phone a form's contact: the
+    chat contact with the lead is the form's person, though the lead alone has no name to tell."""
+    candidates = [contact("chat", None, identities=[ZALO.key], age_days=3),
+                  contact("form", "Lan Nguyễn", ["+84912345678"], age_days=9)]
+    decision = decide(lead(None, identity=ZALO, text="sđt 0912345678"), candidates)
+    assert (decision.action, decision.contact_id) == ("merge", "chat")
+    assert [m.contact_id for m in decision.merged] == []  # no name on either side of the chat yet
+    named = [contact("chat", "Nguyễn Thị Lan", identities=[ZALO.key], age_days=3), candidates[1]]
+    decision = decide(lead(None, identity=ZALO, text="sđt 0912345678"), named)
+    assert [m.contact_id for m in decision.merged] == ["form"]
+
+
+@pytest.mark.parametrize("other", ["Nguyễn Thị Mai", "chị Mai"])
+def test_a_family_member_on_the_phone_is_never_merged_in_with_the_others(other):
+    candidates = [contact("lan", "Nguyễn Thị Lan", ["+84912345678"], ["lan@gmail.com"], age_days=9),
+                  contact("mai", other, ["+84912345678"], age_days=5)]
+    decision = decide(lead("Nguyễn Thị Lan", ["0912345678"], ["lan@gmail.com"]), candidates)
+    assert (decision.action, decision.contact_id, decision.merged) == ("merge", "lan", ())
+    assert [s.contact_id for s in decision.suggestions] == ["mai"]
+
+
+def test_a_contact_the_lead_would_only_match_by_name_is_not_merged_in():
+    candidates = [contact("own", "Nguyễn Thị Lan", ["+84912345678"], age_days=9),
+                  contact("namesake", "Nguyễn Thị Lan", ["+84987654321"], province="01", age_days=5)]
+    decision = decide(lead("Nguyễn Thị Lan", ["0912345678"]), candidates)
+    assert (decision.contact_id, decision.merged) == ("own", ())
 
 
 def test_equal_candidates_merge_into_the_oldest():
@@ -105,7 +151,8 @@ def test_equal_candidates_merge_into_the_oldest():
 
 def test_every_decision_records_score_evidence_thresholds_and_model():
     decision = decide(lead("Lan Nguyen", ["0912345678"]), [contact("a", "Nguyễn Thị Lan", ["+84912345678"])])
-    assert decision.thresholds == {"merge": weights.MERGE_AT, "suggest": weights.SUGGEST_AT}
+    assert decision.thresholds == {"merge": weights.MERGE_AT, "suggest": weights.SUGGEST_AT,
+                                   "name_only": weights.NAME_ONLY_AT}
     assert decision.model == weights.MODEL and decision.model.startswith("fs-")
     assert decision.score >= weights.MERGE_AT
     assert decision.evidence["phone"]["level"] == "exact"

@@ -26,7 +26,7 @@ def _replayed(seed: int, people: int):
         candidates = memory.candidates(lead)
         yield lead, candidates
         decision = decide(lead, candidates)
-        memory.add(decision.contact_id if decision.action == "merge" else f"c{i}", lead, lead.captured_at)
+        memory.apply(decision, lead, f"c{i}")
 
 
 def _shares_a_strong_key(lead: Lead, contact: Contact) -> bool:

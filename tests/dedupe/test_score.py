@@ -18,21 +18,26 @@ from tests.dedupe.helpers import ZALO, contact, lead
 @pytest.mark.parametrize(
     "a, b, level",
     [
-        ("Nguyễn Thị Thuý", "Nguyen Thi Thuy", "exact"),
-        ("Nguyễn Thị Lan", "Lan Nguyễn Thị", "exact"),
-        ("Nguyễn Thị Lan", unicodedata.normalize("NFD", "NGUYỄN THỊ LAN"), "exact"),
-        ("Nguyễn Thị Lan", "Lan Nguyễn", "full"),
-        ("Nguyễn Thị Lan", "Nguyễn Lan", "full"),
+        ("Nguyễn Thị Thuý", "Nguyen Thi Thuy", "exact_common"),
+        ("Nguyễn Thị Lan", "Lan Nguyễn Thị", "exact_common"),
+        ("Nguyễn Thị Lan", unicodedata.normalize("NFD", "NGUYỄN THỊ LAN"), "exact_common"),
+        ("Nguyễn Thị Lan", "Lan Nguyễn", "full_common"),
+        ("Nguyễn Thị Lan", "Nguyễn Lan", "full_common"),
         ("Nguyễn Văn Hùng", "Nguyễn Đức Hùng", "middle_differs"),
-        ("Nguyễn Thị Lan", "Ngyuễn Thị Lan", "exact"),  # "ngyuen" cannot be Vietnamese: a slip
+        ("Nguyễn Thị Lan", "Ngyuễn Thị Lan", "exact_common"),  # "ngyuen" cannot be Vietnamese: a slip
         ("Dương Thị Lan", "Dung Thị Lan", "family_typo"),  # a slip that is still a word
         ("Nguyễn Thị Lan", "Trần Thị Lan", "family_differs"),
         ("Nguyễn Thị Lan", "chị Lan", "given"),
         ("Nguyễn Thị Lan", "Lan", "given"),
+        ("Mr Hoàng", "Thảo Hoàng", "given_unsure"),  # Hoàng: her given name, or her family name?
+        ("Thảo", "Thảo Hoàng", "given_unsure"),
         ("Nguyễn Thanh Liên", "chú Thành", "different"),
-        ("Nguyễn Thị Hương", "Nguyễn Thị Huơngg", "exact"),
-        ("Hoàng Văn Quân", "Hoang Van Qaun", "exact"),
+        ("Nguyễn Thị Hương", "Nguyễn Thị Huơngg", "exact_common"),
+        ("Hoàng Văn Quân", "Hoang Van Qaun", "exact"),  # Hoàng is rarer, Văn is not
         ("Nguyễn Thanh Hà", "Hà Nguyne Thanh", "exact"),
+        ("Lâm Ngọc Diệp", "Diep Lam Ngoc", "exact_rare"),
+        ("Lâm Ngọc Diệp", "Diệp Lâm", "full"),
+        ("Nguyễn Lan", "Lan Nguyen", "exact_common"),  # no middle name: nothing rare in it
         ("Lê Ngọc Hương", "Lê Ngọc Houng", "given_typo"),  # Hùng or Hương mistyped? no telling
         ("Lê Hùng", "Lê Ngọc Houng", "given_differs"),
         ("Nguyễn Thành", "Nguyễn Thanh Bảo", "given_differs"),  # Thanh is Bảo's middle name
@@ -116,7 +121,7 @@ def test_compare_covers_every_field_with_a_known_level_and_json_evidence():
     result = compare(lead("Lan Nguyễn", ["0912 345 678"], ["lan@gmail.com"]),
                      contact(name="Nguyễn Thị Lan", phones=["+84912345678"]))
     assert {name: c.level for name, c in result.items()} == {
-        "name": "full", "phone": "exact", "email": "unknown", "province": "unknown", "identity": "unknown"}
+        "name": "full_common", "phone": "exact", "email": "unknown", "province": "unknown", "identity": "unknown"}
     assert all(c.level in LEVELS[name] for name, c in result.items())
     json.dumps({name: c.evidence for name, c in result.items()})
 

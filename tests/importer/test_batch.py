@@ -111,6 +111,26 @@ def test_batched_merges_keep_documents_suggestions_and_keys_as_one_by_one(hub, t
     reference.store.dispose()
 
 
+def test_a_row_that_joins_two_stored_contacts_merges_them_as_one_by_one(hub, tmp_path, monkeypatch):
+    path = write_csv(tmp_path / "n.csv", [
+        ["Họ tên", "SĐT", "Email", "Ngày"],
+        ["Nguyễn Văn An", "0912345678", "", "01/01/2024"],
+        ["Nguyễn Văn An", "0987000111", "an.nguyen@gmail.com", "02/01/2024"],  # another SIM: a new contact
+        ["Nguyễn Văn An", "0912345678", "an.nguyen@gmail.com", "03/01/2024"],  # both: one person (N-way)
+        ["Nguyễn Văn An", "0987000111", "", "04/01/2024"],  # lands on the merged contact
+        ["Trần Thị Cúc", "0933000222", "", "05/01/2024"],
+        ["Trần Thị Cúc", "", "cuc.tran@gmail.com", "06/01/2024"],  # a name alone: suggested
+        ["Trần Thị Cúc", "0933000222", "cuc.tran@gmail.com", "07/01/2024"],  # joins them, in the next batch
+        ["Trần Thị Cúc", "", "cuc.tran@gmail.com", "08/01/2024"],
+    ])
+    reference = assert_same_as_one_by_one(hub, path, 3, monkeypatch)
+    merges = rows(hub, "merge_log")
+    assert [(log["actor"], len(log["merged_ids"])) for log in merges] == [("dedupe", 1), ("dedupe", 1)]
+    names = Counter(c["name"] for c in iter_contacts(hub.store))
+    assert names == {"Nguyễn Văn An": 1, "Trần Thị Cúc": 1}
+    reference.store.dispose()
+
+
 def test_a_row_that_fails_does_not_fail_its_neighbours(hub, tmp_path, monkeypatch):
     from hub.store import bulk
 

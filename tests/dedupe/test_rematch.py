@@ -1,0 +1,71 @@
+"""A chat's contact is matched again once its profile gives it a name (hub.store.rematch)."""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+import pytest
+from sqlalchemy import update
+
+from hub.enrich.apply import apply_profile
+from hub.model import Identity, LeadDraft
+from hub.normalize import normalize
+from hub.store.merging import unmerge
+from hub.store.repository import apply_lead
+from hub.store.schema import MergeSuggestionRow
+from tests.helpers import rows
+
+NOW = datetime(2026, 11, 23, tzinfo=timezone.utc)
+ZALO = Identity("zalo", "oa1", "5829138498217368123")
+
+
+def add(hub, ref, name=None, phone=None, identity=None, text=None):
+    draft = LeadDraft(channel="zalo" if identity else "form", source_ref=ref, captured_at=NOW, name=name,
+                      text=text, identity=identity, phones=(phone,) if phone else ())
+    with hub.store.transaction() as session:
+        return apply_lead(session, normalize(draft), None).contact_id
+
+
+def profile(hub, contact_id, name):
+    draft = LeadDraft(channel="zalo", source_ref="profile", captured_at=NOW, name=name, identity=ZALO)
+    with hub.store.transaction() as session:
+        return apply_profile(session, contact_id, draft, "zalo_profile")
+
+
+def active(hub) -> list[str]:
+    return [c["id"] for c in rows(hub, "contacts") if c["merged_into"] is None]
+
+
+def test_a_nameless_chat_with_a_known_phone_joins_the_form_once_its_profile_names_it(hub):
+    form = add(hub, "1", "Nguyễn Thị Lan", phone="0912345678")
+    chat = add(hub, "2", identity=ZALO, text="sđt 0912 345 678 gọi lại giúp em")
+    assert sorted(active(hub)) == sorted([form, chat])  # a phone alone, no name: not sure yet
+    [suggestion] = rows(hub, "merge_suggestions")
+    assert profile(hub, chat, "Lan Nguyễn")
+    assert active(hub) == [form]
+    [log] = rows(hub, "merge_log")
+    assert (log["actor"], log["survivor_id"], log["merged_ids"]) == ("enrichment", form, [chat])
+    assert rows(hub, "merge_suggestions")[0]["status"] == "merged"  # settled, nothing left for ops
+    assert [e["type"] for e in rows(hub, "outbox")][-2:] == ["contact.updated", "contact.merged"]
+    with hub.store.transaction() as session:
+        unmerge(session, log["id"], actor="ops:lan")
+    assert sorted(active(hub)) == sorted([form, chat])
+    assert rows(hub, "merge_suggestions")[0]["id"] == suggestion["id"]
+
+
+@pytest.mark.parametrize("name", ["Nguyễn Thị Mai", "Bống"])
+def test_a_profile_naming_someone_else_or_nobody_merges_nothing(hub, name):
+    form = add(hub, "1", "Nguyễn Thị Lan", phone="0912345678")
+    chat = add(hub, "2", identity=ZALO, text="sđt 0912345678")
+    profile(hub, chat, name)
+    assert sorted(active(hub)) == sorted([form, chat])
+    assert rows(hub, "merge_log") == []
+
+
+def test_a_pair_ops_rejected_is_not_merged_by_the_profile(hub):
+    form = add(hub, "1", "Nguyễn Thị Lan", phone="0912345678")
+    chat = add(hub, "2", identity=ZALO, text="sđt 0912345678")
+    with hub.store.transaction() as session:
+        session.execute(update(MergeSuggestionRow).values(status="rejected"))
+    profile(hub, chat, "Nguyễn Thị Lan")
+    assert sorted(active(hub)) == sorted([form, chat])
+    assert [r["status"] for r in rows(hub, "merge_suggestions")] == ["rejected"]
