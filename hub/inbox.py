@@ -136,12 +136,12 @@ def _insert_postgres(store: Store, rows: list[dict[str, Any]], delivery: Mapping
         # Run again after a dropped connection, it finds what the first try stored, if anything:
         # those items are then answered as redeliveries (and the sweeper enqueues them).
         new = {(channel, key): event_id
-               for event_id, channel, key in cursor.execute(statement, params, prepare=True)}
+               for event_id, channel, key in cursor.execute(statement, params, prepare=True).fetchall()}
         missing = [(r["channel"], r["delivery_key"]) for r in rows if (r["channel"], r["delivery_key"]) not in new]
         old: Ids = {}
         if missing:
             cursor.execute(_PG_EXISTING, {"channels": [c for c, _ in missing], "keys": [k for _, k in missing]})
-            old = {(channel, key): event_id for event_id, channel, key in cursor}
+            old = {(channel, key): event_id for event_id, channel, key in cursor.fetchall()}
         return new, old
 
     return store.autocommitted(insert)
