@@ -117,7 +117,8 @@ class RQQueue:
 
 class Gatherer:
     """Hands the ids of new events to a queue a little later: the ids every request of this
-    process accepted within `delay` seconds go out together, as one job, from a thread.
+    process accepted within `delay` seconds go out together, in one call of `send`, from a
+    thread.
 
     Why it may wait: a webhook is answered once its events are committed, and the sweeper
     enqueues any event still pending `queue.stuck_after_seconds` after it was received; the

@@ -27,7 +27,7 @@ class Hub:
         # (the embedded mode, tests' recorders) take each id at once.
         self.gatherer: Gatherer | None = None
         if isinstance(self.queue, RQQueue) and settings.queue.enqueue_gather_seconds > 0:
-            self.gatherer = Gatherer(self.queue.enqueue_many, settings.queue.enqueue_gather_seconds)
+            self.gatherer = Gatherer(self._enqueue_gathered, settings.queue.enqueue_gather_seconds)
         self.sweeper = Sweeper(self.sweep, settings.queue.sweep_interval_seconds)
         # The Lead Ads reconcile: checked every minute, run by one process per interval.
         self.reconciler = Sweeper(self.reconcile, RECONCILE_CHECK_SECONDS)
@@ -105,6 +105,13 @@ class Hub:
             self.gatherer.add(event_ids)
         else:
             self.enqueue_many(event_ids)
+
+    def _enqueue_gathered(self, event_ids: list[int]) -> None:
+        """Jobs of at most queue.worker_batch events: a burst gathered by one process is still
+        shared by every worker. Raises QueueUnavailable."""
+        size = self.settings.queue.worker_batch
+        for start in range(0, len(event_ids), size):
+            self.queue.enqueue_many(event_ids[start:start + size])
 
     def sweep(self) -> int:
         """Enqueue every event that is due; returns how many were enqueued.

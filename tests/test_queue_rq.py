@@ -89,6 +89,14 @@ def test_an_ingest_process_sends_its_requests_events_after_the_200_as_one_job(ga
     assert row_count(hub, "contacts") == 3
 
 
+def test_a_gathered_burst_goes_out_as_jobs_of_at_most_worker_batch_events(gathering):
+    hub = gathering(20)
+    hub.gatherer.add(list(range(1, 121)))
+    hub.gatherer.flush()
+    assert [args for _, args in queued(hub)] == [
+        (list(range(1, 51)),), (list(range(51, 101)),), (list(range(101, 121)),)]
+
+
 def test_gathered_events_go_out_by_themselves_within_the_delay(gathering):
     hub = gathering(0.05)
     ids = post_forms(hub, 4)
