@@ -42,8 +42,8 @@ class QueueSettings:
     lease_seconds: int = 300  # a claimed event not finished by then is handed to another worker
     stuck_after_seconds: int = 30  # a pending event not picked up by then is re-enqueued
     sweep_interval_seconds: float = 5.0
-    # An ingest process sends the ids its requests stored within this time as one RQ job (a
-    # thread, after the 200; see hub.queue.Gatherer); 0: one job per request, before the 200.
+    # An ingest process sends the ids its requests stored within this time together, as RQ jobs
+    # (a thread, after the 200s; see hub.queue.Gatherer); 0: one job per request, before its 200.
     enqueue_gather_seconds: float = 0.05
     max_attempts: int = 8
     backoff_seconds: tuple[int, ...] = (5, 30, 120, 600, 1800, 3600)
