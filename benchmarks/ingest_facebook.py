@@ -20,6 +20,7 @@ import hashlib
 import hmac
 import json
 import os
+import resource
 import socket
 import subprocess
 import sys
@@ -88,16 +89,18 @@ def fire(url: str, start: int, count: int, batch: int, seconds: float,
     clients, threads = int(ENV.get("BENCH_CLIENTS", 4)), int(ENV.get("BENCH_THREADS", 8))
     numbers = list(range(start, start + count))
     shares = [numbers[i::clients] for i in range(clients)]
-    before = _cpu(server)
+    before, clients_before = _cpu(server), _children_cpu()
     with Pool(clients) as pool:
         results = pool.map(_client, [(url, s, batch, seconds, threads) for s in shares])
     after = _cpu(server)
+    clients_cpu = _children_cpu() - clients_before  # the pool's processes, ended and reaped by now
     elapsed = max(r[1] for r in results) - min(r[0] for r in results)  # sending time only
     answers = [a for _, _, share in results for a in share if a[0]]
     ok = sorted(latency for status, latency in answers if status == 200)
     return {"sent": len(answers), "accepted": len(ok), "rate": len(ok) / elapsed,
             "p50": _pct(ok, 50), "p99": _pct(ok, 99), "elapsed": elapsed,
             "cpu_ms": (after[0] - before[0]) / max(len(ok), 1) * 1000,
+            "client_cpu_ms": clients_cpu / max(len(answers), 1) * 1000,
             "db_cpu_ms": _backends_spent(before[1], after[1]) / max(len(ok), 1) * 1000}
 
 
@@ -108,6 +111,11 @@ def _cpu(server: subprocess.Popen | None) -> tuple[float, dict[int, float] | Non
         return float("nan"), None
     url = ENV.get("BENCH_DATABASE_URL", "")
     return _cpu_seconds(server), _backends_cpu(url) if url.startswith("postgres") else None
+
+
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def _backends_spent(before: dict[int, float] | None, after: dict[int, float] | None) -> float:
@@ -251,12 +259,14 @@ def _report(env: dict[str, str], batch: int, baseline: dict[str, float], ingest:
     print(f"signed Messenger deliveries of {batch} items; database {db}; queue {queue}; "
           f"gunicorn --workers {ENV.get('BENCH_WORKERS', '4')} --threads {ENV.get('BENCH_SERVER_THREADS', '1')}")
     print(f"{'endpoint':<16}{'sent':>8}{'accepted':>10}{'deliveries/s':>14}{'p50 ms':>9}{'p99 ms':>9}"
-          f"{'CPU ms':>8}{'DB CPU ms':>11}")
+          f"{'CPU ms':>8}{'DB CPU ms':>11}{'client CPU ms':>15}")
     for label, run in (("bare Flask 200", baseline), ("hub ingest", ingest)):
         print(f"{label:<16}{run['sent']:>8.0f}{run['accepted']:>10.0f}{run['rate']:>14.0f}"
-              f"{run['p50']:>9.1f}{run['p99']:>9.1f}{run['cpu_ms']:>8.2f}{run['db_cpu_ms']:>11.2f}")
+              f"{run['p50']:>9.1f}{run['p99']:>9.1f}{run['cpu_ms']:>8.2f}{run['db_cpu_ms']:>11.2f}"
+              f"{run['client_cpu_ms']:>15.2f}")
     print("(CPU ms: gunicorn master + workers per accepted delivery; DB CPU ms: the PostgreSQL backends "
-          "serving the database, local server only; Redis not counted)")
+          "serving the database, local server only; Redis not counted; client CPU ms: the load "
+          "generator's processes per delivery sent, which share the cores)")
     ratio = ingest["rate"] / baseline["rate"] if baseline["rate"] else 0.0
     expected = int(ingest["accepted"]) * batch
     print(f"hub/bare rate: {ratio:.0%} (target >= 50%)")

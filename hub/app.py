@@ -5,6 +5,7 @@ import logging
 from typing import Literal
 
 from flask import Flask, Response, jsonify, request
+from flask.sessions import SessionInterface
 from werkzeug.exceptions import HTTPException
 
 from hub import health
@@ -31,6 +32,8 @@ def create_app(settings: Settings | None = None, role: Role = "embedded", hub: H
     app.extensions["hub"] = hub
     app.extensions["hub.metrics"] = Metrics(hub)
     app.register_blueprint(health.bp)
+    if role == "ingest":  # webhooks only: no cookie session to read and sign on every request
+        app.session_interface = _NoSessions()
     if role in ("embedded", "ingest"):
         import webhooks
 
@@ -45,6 +48,14 @@ def create_app(settings: Settings | None = None, role: Role = "embedded", hub: H
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(Exception, _unexpected_error)
     return app
+
+
+class _NoSessions(SessionInterface):
+    def open_session(self, app: Flask, request: object) -> None:
+        return None  # Flask then hands out its null session, which refuses writes
+
+    def save_session(self, app: Flask, session: object, response: object) -> None:
+        return None
 
 
 def _mask_logs(settings: Settings) -> None:

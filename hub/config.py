@@ -42,6 +42,9 @@ class QueueSettings:
     lease_seconds: int = 300  # a claimed event not finished by then is handed to another worker
     stuck_after_seconds: int = 30  # a pending event not picked up by then is re-enqueued
     sweep_interval_seconds: float = 5.0
+    # An ingest process sends the ids its requests stored within this time together, as RQ jobs
+    # (a thread, after the 200s; see hub.queue.Gatherer); 0: one job per request, before its 200.
+    enqueue_gather_seconds: float = 0.05
     max_attempts: int = 8
     backoff_seconds: tuple[int, ...] = (5, 30, 120, 600, 1800, 3600)
     local_workers: int = 1  # worker threads in the embedded mode
@@ -53,6 +56,9 @@ class QueueSettings:
     def __post_init__(self) -> None:
         if self.worker_batch < 1:
             raise ConfigError(f"queue.worker_batch: must be at least 1, got {self.worker_batch!r}")
+        if not 0 <= self.enqueue_gather_seconds < self.stuck_after_seconds:
+            raise ConfigError("queue.enqueue_gather_seconds: must be at least 0 and less than "
+                              f"queue.stuck_after_seconds, got {self.enqueue_gather_seconds!r}")
 
 
 @dataclass(frozen=True)

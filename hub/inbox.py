@@ -96,31 +96,34 @@ Ids = dict[tuple[str, str], int]
 # One statement committed on its own (autocommit), instead of BEGIN, two INSERTs and COMMIT:
 # one round trip to PostgreSQL per webhook instead of four, and a statement with its CTEs
 # commits all of it or nothing. The items travel as one JSON document (bodies in hex): its text
-# is the same whatever their number, so psycopg prepares it once per connection, and dumping
-# one string costs a sixth of dumping five arrays (psycopg escapes array items one by one).
-_PG_EVENTS_SQL = """
+# is the same whatever their number, so the statement is prepared once per connection, and
+# dumping one string costs a sixth of dumping five arrays (psycopg escapes array items one by one).
+_PG_EVENTS = """
 INSERT INTO raw_events (channel, route, delivery_key, headers, body, received_at, status, attempts,
                         due_at, updated_at)
-SELECT item.channel, item.route, item.delivery_key, item.headers, decode(item.body, 'hex'), :now,
-       'pending', 0, :due_at, :now
-FROM json_to_recordset(CAST(:items AS json))
+SELECT item.channel, item.route, item.delivery_key, item.headers, decode(item.body, 'hex'), %(now)s,
+       'pending', 0, %(due_at)s, %(now)s
+FROM json_to_recordset(%(items)s::json)
      AS item(channel varchar, route varchar, delivery_key varchar, headers json, body text)
 ON CONFLICT (channel, delivery_key) DO NOTHING
 RETURNING id, channel, delivery_key
 """
-_PG_DELIVERY_SQL = """
+_PG_DELIVERY_AND_EVENTS = """
 WITH delivery AS (
     INSERT INTO webhook_deliveries (channel, sha256, headers, body, items, received_at)
-    VALUES (:channel, :sha256, CAST(:headers AS json), :body, :count, :now)
+    VALUES (%(channel)s, %(sha256)s, %(headers)s::json, %(body)s, %(count)s, %(now)s)
     ON CONFLICT (sha256) DO NOTHING
-)"""
-_PG_EVENTS = text(_PG_EVENTS_SQL)  # parsed here once, not on every webhook
-_PG_DELIVERY_AND_EVENTS = text(_PG_DELIVERY_SQL + _PG_EVENTS_SQL)
+)""" + _PG_EVENTS
+_PG_EXISTING = """
+SELECT id, channel, delivery_key FROM raw_events
+WHERE (channel, delivery_key) IN (SELECT * FROM unnest(%(channels)s::varchar[], %(keys)s::varchar[]))
+"""
 
 
 def _insert_postgres(store: Store, rows: list[dict[str, Any]], delivery: Mapping[str, Any] | None,
                      now: datetime, due_at: datetime) -> tuple[Ids, Ids]:
-    """The new rows' ids and the redelivered ones', from one committed statement."""
+    """The new rows' ids and the redelivered ones', from one committed statement (on psycopg
+    directly: SQLAlchemy's statement machinery cost more CPU than the insert itself)."""
     params: dict[str, Any] = {"now": now, "due_at": due_at,
                               "items": json.dumps([{**r, "body": r["body"].hex()} for r in rows])}
     statement = _PG_EVENTS
@@ -128,13 +131,20 @@ def _insert_postgres(store: Store, rows: list[dict[str, Any]], delivery: Mapping
         statement = _PG_DELIVERY_AND_EVENTS
         params.update(channel=delivery["channel"], sha256=delivery["sha256"], body=delivery["body"],
                       count=delivery["items"], headers=json.dumps(delivery["headers"]))
-    with store.engine.connect() as connection:
-        connection.execution_options(isolation_level="AUTOCOMMIT")
+
+    def insert(cursor: Any) -> tuple[Ids, Ids]:
+        # Run again after a dropped connection, it finds what the first try stored, if anything:
+        # those items are then answered as redeliveries (and the sweeper enqueues them).
         new = {(channel, key): event_id
-               for event_id, channel, key in connection.execute(statement, params)}
-        old = _existing_ids(connection, [(r["channel"], r["delivery_key"]) for r in rows
-                                         if (r["channel"], r["delivery_key"]) not in new])
-    return new, old
+               for event_id, channel, key in cursor.execute(statement, params, prepare=True).fetchall()}
+        missing = [(r["channel"], r["delivery_key"]) for r in rows if (r["channel"], r["delivery_key"]) not in new]
+        old: Ids = {}
+        if missing:
+            cursor.execute(_PG_EXISTING, {"channels": [c for c, _ in missing], "keys": [k for _, k in missing]})
+            old = {(channel, key): event_id for event_id, channel, key in cursor.fetchall()}
+        return new, old
+
+    return store.autocommitted(insert)
 
 
 def _insert_sqlite(store: Store, rows: list[dict[str, Any]], delivery: Mapping[str, Any] | None,
@@ -211,9 +221,15 @@ class Claimed:
 
 def claim_with_fresh(store: Store, event_id: int, queue: QueueSettings, channels: Collection[str],
                      limit: int) -> list[Claimed]:
-    """claim() the event, and with it up to `limit` - 1 other pending events of `channels` never
-    tried yet, the longest waiting first; what was claimed (nothing when the event is taken or
-    finished and no other waits).
+    """claim_many_with_fresh() for one event."""
+    return claim_many_with_fresh(store, [event_id], queue, channels, limit)
+
+
+def claim_many_with_fresh(store: Store, event_ids: Sequence[int], queue: QueueSettings,
+                          channels: Collection[str], limit: int) -> list[Claimed]:
+    """claim() the events, and with them up to `limit` - len(event_ids) other pending events of
+    `channels` never tried yet, the longest waiting first; what was claimed (nothing when the
+    events are taken or finished and no other waits).
 
     Committed before any processing, as claim() is: a worker killed afterwards leaves them
     "processing" until their lease runs out, their attempt counted, so an event that kills its
@@ -222,7 +238,8 @@ def claim_with_fresh(store: Store, event_id: int, queue: QueueSettings, channels
     finishing them, so no worker ever waits for another here, nor can two deadlock.
     """
     now = utcnow()
-    params = {"event_id": event_id, "channels": sorted(channels), "more": max(limit - 1, 0),
+    own = sorted(set(event_ids))
+    params = {"event_ids": own, "channels": sorted(channels), "more": max(limit - len(own), 0),
               "lease": now + timedelta(seconds=queue.lease_seconds), "now": now}
     if store.is_postgres:  # one statement, committed on its own: one round trip
         with store.engine.connect() as connection:
@@ -234,12 +251,12 @@ def claim_with_fresh(store: Store, event_id: int, queue: QueueSettings, channels
                                     due_at=params["lease"], updated_at=now)
     fresh = (select(events.c.id)
              .where(events.c.status == "pending", events.c.attempts == 0, events.c.channel.in_(params["channels"]),
-                    events.c.id != event_id)
+                    events.c.id.not_in(own))
              .order_by(events.c.due_at).limit(params["more"]))
     returning = (events.c.id, events.c.channel, events.c.attempts)
     with store.transaction() as session:
         connection = session.connection()
-        rows = connection.execute(claimed.where(events.c.id == event_id, events.c.status == "pending")
+        rows = connection.execute(claimed.where(events.c.id.in_(own), events.c.status == "pending")
                                   .returning(*returning)).all()
         rows += connection.execute(claimed.where(events.c.id.in_(fresh.scalar_subquery())).returning(*returning)).all()
     return [Claimed(*row) for row in rows]
@@ -247,10 +264,12 @@ def claim_with_fresh(store: Store, event_id: int, queue: QueueSettings, channels
 
 _PG_CLAIM_WITH_FRESH = text("""
 WITH own AS (
-    SELECT id FROM raw_events WHERE id = :event_id AND status = 'pending' FOR UPDATE SKIP LOCKED
+    SELECT id FROM raw_events WHERE id = ANY(CAST(:event_ids AS bigint[])) AND status = 'pending'
+    FOR UPDATE SKIP LOCKED
 ), fresh AS (
     SELECT id FROM raw_events
-    WHERE status = 'pending' AND attempts = 0 AND channel = ANY(CAST(:channels AS varchar[])) AND id <> :event_id
+    WHERE status = 'pending' AND attempts = 0 AND channel = ANY(CAST(:channels AS varchar[]))
+      AND id <> ALL(CAST(:event_ids AS bigint[]))
     ORDER BY due_at LIMIT :more FOR UPDATE SKIP LOCKED
 )
 UPDATE raw_events SET status = 'processing', attempts = attempts + 1, due_at = :lease, updated_at = :now

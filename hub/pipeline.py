@@ -35,12 +35,14 @@ def process_event(event_id: int) -> str:
 
 
 def process_events(event_ids: list[int]) -> list[str]:
-    """The queue job for a batched delivery: each event is claimed and processed on its own,
-    so one that fails (and is retried by the inbox) never holds back the others."""
+    """The queue job for several events (a batched delivery, or what an ingest process gathered):
+    run_pending() for them all at once. Each event is processed on its own or stored in a batch,
+    and one that fails (and is retried by the inbox) never holds back the others. Returns their
+    statuses afterwards, in the order of event_ids."""
     from hub.runtime import current
 
-    hub = current()
-    return [run(hub, event_id) for event_id in event_ids]
+    statuses = run_pending_many(current(), event_ids)
+    return [statuses.get(event_id, "skipped") for event_id in event_ids]
 
 
 def run(hub: Hub, event_id: int) -> str:
@@ -61,17 +63,24 @@ def run_pending(hub: Hub, event_id: int) -> str:
 
     Returns the event's status afterwards ("skipped" when another worker has it).
     """
+    return run_pending_many(hub, [event_id]).get(event_id, "skipped")
+
+
+def run_pending_many(hub: Hub, event_ids: list[int]) -> dict[int, str]:
+    """run_pending() for several events: they, and fresh ones up to queue.worker_batch in all,
+    are claimed at once. Returns the statuses of the events it claimed."""
     queue = hub.settings.queue
-    claimed = inbox.claim_with_fresh(hub.store, event_id, queue, BATCHED_CHANNELS, queue.worker_batch)
+    claimed = inbox.claim_many_with_fresh(hub.store, event_ids, queue, BATCHED_CHANNELS, queue.worker_batch)
     batch = [c.id for c in claimed if c.channel in BATCHED_CHANNELS and c.attempts == 1]
     statuses = _run_claimed_batch(hub, batch) if len(batch) > 1 else {}
     for claim in claimed:  # the others, and a lone event: the one-event path, as run() takes it
         if claim.id not in statuses:
             statuses[claim.id] = _run_claimed(hub, claim.id)
-    taken_along = [e for e, status in statuses.items() if e != event_id and status != "pending"]
+    own = set(event_ids)
+    taken_along = [e for e, status in statuses.items() if e not in own and status != "pending"]
     if taken_along and isinstance(hub.queue, RQQueue):  # their jobs wait near the queue's head
         hub.queue.discard(taken_along, scan=2 * len(taken_along))
-    return statuses.get(event_id, "skipped")
+    return statuses
 
 
 def _run_claimed(hub: Hub, event_id: int) -> str:

@@ -6,9 +6,12 @@ killed worker delays events but never loses them.
 """
 from __future__ import annotations
 
+import atexit
 import logging
+import os
 import queue as stdlib_queue
 import threading
+import weakref
 from collections.abc import Callable, Collection
 from typing import Protocol
 
@@ -110,6 +113,98 @@ class RQQueue:
             log.warning("could not drop the jobs of finished events; they will be skipped", exc_info=True)
             return 0
         return len(done)
+
+
+class Gatherer:
+    """Hands the ids of new events to a queue a little later: the ids every request of this
+    process accepted within `delay` seconds go out together, in one call of `send`, from a
+    thread.
+
+    Why it may wait: a webhook is answered once its events are committed, and the sweeper
+    enqueues any event still pending `queue.stuck_after_seconds` after it was received; the
+    enqueue is only there to start the work sooner. Why it pays: building and sending an RQ job
+    cost an ingest process more CPU than storing the events; gathered, a process sends at most
+    one job per `delay`, whatever its request rate.
+
+    Nothing is lost when this process dies before it sends: its last ids wait for the sweeper,
+    at most `stuck_after_seconds` + `sweep_interval_seconds` after they were received. When the
+    queue is down the ids are dropped, and the sweeper enqueues them once it is back, as it does
+    for any event. Fork-safe: the thread starts on first use in the process that uses it (a
+    forked child starts afresh, with nothing inherited), and what is left is sent when the
+    process exits normally (gunicorn stopping a worker).
+    """
+
+    def __init__(self, send: Callable[[list[int]], object], delay: float) -> None:
+        self.send = send
+        self.delay = delay
+        self._reset()
+        _GATHERERS.add(self)
+
+    def _reset(self) -> None:
+        self.ids: list[int] = []
+        self.lock = threading.Lock()
+        self.ready = threading.Event()  # ids are waiting
+        self.stopping = threading.Event()
+        self.thread: threading.Thread | None = None
+
+    def add(self, event_ids: list[int]) -> None:
+        """Take ids to send within `delay` seconds; never blocks on the queue, never raises."""
+        if not event_ids:
+            return
+        with self.lock:
+            self.ids.extend(event_ids)
+            if self.thread is None:
+                self.thread = threading.Thread(target=self._run, name="hub-enqueue", daemon=True)
+                self.thread.start()
+        self.ready.set()
+
+    def flush(self) -> None:
+        """Send what is waiting now, in this thread."""
+        with self.lock:
+            ids, self.ids = self.ids, []
+        if ids:
+            self._send(ids)
+
+    def stop(self, timeout: float = 5.0) -> None:
+        """Send what is waiting and end the thread (at exit)."""
+        self.stopping.set()
+        self.ready.set()
+        if self.thread is not None and self.thread.is_alive():
+            self.thread.join(timeout)
+        self.flush()
+
+    def _run(self) -> None:
+        while not self.stopping.is_set():
+            self.ready.wait()
+            self.stopping.wait(self.delay)  # gather what comes meanwhile
+            with self.lock:
+                ids, self.ids = self.ids, []
+                self.ready.clear()
+            if ids:
+                self._send(ids)
+
+    def _send(self, ids: list[int]) -> None:
+        try:
+            self.send(ids)
+        except Exception:  # the queue is down: the sweeper enqueues them later
+            log.warning("%d events stay pending until the sweeper enqueues them", len(ids), exc_info=True)
+
+
+_GATHERERS: weakref.WeakSet[Gatherer] = weakref.WeakSet()
+
+
+def _after_fork_in_child() -> None:
+    for gatherer in list(_GATHERERS):
+        gatherer._reset()  # the parent's ids are the parent's to send; its thread is not here
+
+
+def _at_exit() -> None:
+    for gatherer in list(_GATHERERS):
+        gatherer.stop()
+
+
+os.register_at_fork(after_in_child=_after_fork_in_child)
+atexit.register(_at_exit)
 
 
 class LocalQueue:

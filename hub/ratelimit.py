@@ -7,19 +7,24 @@ campaign, a broadcast that everybody answers), and a 429 there is a delivery the
 with backoff, and Meta disables a webhook that keeps failing. One address sending more than 300
 requests a second (200 a second for a minute) is a flood, not a platform.
 
-Fixed windows: one counter per limit and window, counted in one Redis round trip for all the
-limits (INCR + EXPIRE, pipelined) when `redis_url` is set (shared by every gunicorn process and
-machine), in memory in the embedded mode. This runs before every webhook: Flask-Limiter, which
-did it before, cost a Redis round trip per limit plus its own bookkeeping, and the burst a
-sliding window would smooth out at a window edge is at most twice a limit already generous.
-If Redis is down the limit is skipped: a Redis outage must not refuse leads. /healthz, /readyz
-and /metrics are never limited. Behind a proxy, X-Forwarded-For is honoured only when
+Fixed windows: one counter per limit and window; the burst a sliding window would smooth out
+at a window edge is at most twice a limit already generous. In the embedded mode the counters
+are in memory. With `redis_url` they are shared by every gunicorn process and machine through
+Redis, but a round trip per webhook cost a tenth of the ingest's CPU, so each process counts
+its hits itself and adds them to Redis (INCRBY + EXPIRE for every limit, one round trip) on the
+first hit of a window, then at most every SYNC_SECONDS, and on every hit once a window's count
+is past half its limit. Far below the limits the shared count is therefore approximate: each
+process sees the others' hits up to SYNC_SECONDS late. Near a limit every hit is counted in
+Redis before it is let through, as a single counter would, so a flood is refused as exactly
+as before. If Redis is down the limit is skipped (and Redis tried again SYNC_SECONDS later):
+a Redis outage must not refuse leads. /healthz, /readyz and /metrics are never limited. Behind a proxy, X-Forwarded-For is honoured only when
 `[server] trusted_proxies` says how many proxies set it (werkzeug's ProxyFix); otherwise the
 header would let any client pick its own address.
 """
 from __future__ import annotations
 
 import logging
+import math
 import threading
 import time
 from collections.abc import Sequence
@@ -33,7 +38,8 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from hub.config import Settings
 
 log = logging.getLogger(__name__)
-MEMORY_KEYS = 10_000  # the embedded mode's counters are pruned of ended windows past this many
+MEMORY_KEYS = 10_000  # counters kept in memory are pruned of ended windows past this many
+SYNC_SECONDS = 0.2  # how late a process may add its hits to the shared counters, far below a limit
 
 
 def init_app(app: Flask, settings: Settings) -> None:
@@ -74,10 +80,9 @@ class Limiter:
         keys = [f"{self.prefix}:{channel}:{request.remote_addr or '127.0.0.1'}:"
                 f"{limit.amount}/{limit.get_expiry()}s:{window}"
                 for limit, window in zip(self.limits, windows)]
-        try:
-            counts = self.counters.hit(keys, [limit.get_expiry() for limit in self.limits])
-        except RedisError as exc:
-            log.warning("rate limit skipped, redis unavailable: %s", exc)
+        counts = self.counters.hit(keys, [limit.get_expiry() for limit in self.limits],
+                                   [limit.amount for limit in self.limits])
+        if counts is None:  # Redis is down: never refuse a lead for that
             return None
         for limit, window, count in zip(self.limits, windows, counts):
             if count > limit.amount:
@@ -86,14 +91,52 @@ class Limiter:
 
 
 class RedisCounters:
-    def __init__(self, connection: Redis) -> None:
-        self.connection = connection
+    """This process's hits, added to the counters in Redis now and then (see the module's doc)."""
 
-    def hit(self, keys: list[str], expiries: list[int]) -> list[int]:
-        """Add one to each counter and return the counts, in one round trip."""
+    def __init__(self, connection: Redis, sync_seconds: float = SYNC_SECONDS) -> None:
+        self.connection = connection
+        self.sync_seconds = sync_seconds
+        self.windows: dict[str, list[float]] = {}  # key: [count in Redis, hits not added yet, when added, window end]
+        self.lock = threading.Lock()
+        self.down_until = 0.0  # Redis failed: skip the limits, and Redis, until then
+
+    def hit(self, keys: list[str], expiries: list[int], amounts: list[int]) -> list[int] | None:
+        """Count one hit on each counter; the counts as best known, or None when Redis is down."""
+        now = time.monotonic()
+        with self.lock:
+            if now < self.down_until:
+                return None
+            if len(self.windows) > MEMORY_KEYS:
+                self.windows = {k: v for k, v in self.windows.items() if v[3] > now}
+            states = [self.windows.setdefault(key, [0, 0, -math.inf, now + expiry])
+                      for key, expiry in zip(keys, expiries)]
+            for state in states:
+                state[1] += 1
+            if not any(now - state[2] >= self.sync_seconds or 2 * (state[0] + state[1]) > amount
+                       for state, amount in zip(states, amounts)):
+                return [int(state[0] + state[1]) for state in states]
+            hits = [int(state[1]) for state in states]
+            for state in states:
+                state[1], state[2] = 0, now
+        try:
+            counts = self._add(keys, hits, expiries)
+        except RedisError as exc:
+            log.warning("rate limit skipped for %.1f s, redis unavailable: %s", self.sync_seconds, exc)
+            with self.lock:
+                for state, n in zip(states, hits):
+                    state[1] += n  # added at the next round trip
+                self.down_until = now + self.sync_seconds
+            return None
+        with self.lock:
+            for state, count in zip(states, counts):
+                state[0] = max(state[0], count)  # another thread's round trip may have come back later
+            return [int(state[0] + state[1]) for state in states]
+
+    def _add(self, keys: list[str], hits: list[int], expiries: list[int]) -> list[int]:
+        """Add the hits to the counters and return their totals, in one round trip."""
         with self.connection.pipeline(transaction=False) as pipe:
-            for key, expiry in zip(keys, expiries):
-                pipe.incr(key)
+            for key, n, expiry in zip(keys, hits, expiries):
+                pipe.incrby(key, n)
                 pipe.expire(key, expiry)
             return [int(count) for count in pipe.execute()[::2]]
 
@@ -105,7 +148,7 @@ class MemoryCounters:
         self.counts: dict[str, tuple[int, float]] = {}
         self.lock = threading.Lock()
 
-    def hit(self, keys: list[str], expiries: list[int]) -> list[int]:
+    def hit(self, keys: list[str], expiries: list[int], amounts: list[int] | None = None) -> list[int]:
         now = time.monotonic()
         with self.lock:
             if len(self.counts) > MEMORY_KEYS:

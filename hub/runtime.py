@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from hub import channel_health, inbox
 from hub.config import Settings, load_settings
-from hub.queue import LocalQueue, Queue, QueueUnavailable, RQQueue, Sweeper, redis_connection
+from hub.queue import Gatherer, LocalQueue, Queue, QueueUnavailable, RQQueue, Sweeper, redis_connection
 from hub.sinks.webhooks_out import Outbound
 from hub.store import Store
 
@@ -23,6 +23,11 @@ class Hub:
         self.settings = settings
         self.store = Store(settings.database_url)
         self.queue: Queue = queue if queue is not None else self._default_queue()
+        # RQ jobs of an ingest process's new events, gathered (see Gatherer); in-process queues
+        # (the embedded mode, tests' recorders) take each id at once.
+        self.gatherer: Gatherer | None = None
+        if isinstance(self.queue, RQQueue) and settings.queue.enqueue_gather_seconds > 0:
+            self.gatherer = Gatherer(self._enqueue_gathered, settings.queue.enqueue_gather_seconds)
         self.sweeper = Sweeper(self.sweep, settings.queue.sweep_interval_seconds)
         # The Lead Ads reconcile: checked every minute, run by one process per interval.
         self.reconciler = Sweeper(self.reconcile, RECONCILE_CHECK_SECONDS)
@@ -69,6 +74,8 @@ class Hub:
 
     def stop_background(self) -> None:
         self.stop_periodic()
+        if self.gatherer is not None:
+            self.gatherer.stop()
         if isinstance(self.queue, LocalQueue):
             self.queue.stop()
 
@@ -89,6 +96,22 @@ class Hub:
         except QueueUnavailable as exc:
             log.warning("%d events stay pending, queue unavailable: %s", len(event_ids), exc)
             return False
+
+    def enqueue_new(self, event_ids: list[int]) -> None:
+        """Hand just-stored events to the queue without waiting for it: with RQ, gathered with
+        the other requests' into one job within queue.enqueue_gather_seconds. Never fails: a
+        queue that is down leaves them to the sweeper."""
+        if self.gatherer is not None:
+            self.gatherer.add(event_ids)
+        else:
+            self.enqueue_many(event_ids)
+
+    def _enqueue_gathered(self, event_ids: list[int]) -> None:
+        """Jobs of at most queue.worker_batch events: a burst gathered by one process is still
+        shared by every worker. Raises QueueUnavailable."""
+        size = self.settings.queue.worker_batch
+        for start in range(0, len(event_ids), size):
+            self.queue.enqueue_many(event_ids[start:start + size])
 
     def sweep(self) -> int:
         """Enqueue every event that is due; returns how many were enqueued.

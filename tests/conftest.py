@@ -158,7 +158,10 @@ def make_settings(database_url: str, rq_queue: str = "lead-hub", **overrides: ob
             TELEGRAM_BOT: TelegramBot(name=TELEGRAM_BOT, secret_token=TELEGRAM_TOKEN)}),
         "secret_key": "test-secret",
         "forms": forms,
-        "queue": QueueSettings(backoff_seconds=(0,), sweep_interval_seconds=0.2, rq_queue=rq_queue),
+        # Each request enqueues its events before its 200 (no gathering: the tests drive every
+        # step); tests/test_queue_rq.py covers the gathering an ingest process does by default.
+        "queue": QueueSettings(backoff_seconds=(0,), sweep_interval_seconds=0.2, rq_queue=rq_queue,
+                               enqueue_gather_seconds=0),
     }
     values.update(overrides)
     return Settings(**values)  # type: ignore[arg-type]

@@ -93,3 +93,30 @@ def test_hostile_requests_against_real_gunicorn_are_4xx_json_and_store_nothing(
     assert [a.status_code for a in answers] == [413, 413, 400, 400, 400, 404]
     assert all(a.headers["Content-Type"].startswith("application/json") and a.json()["error"] for a in answers)
     assert _statuses(procs, pg_only_url) == {}
+
+
+def test_the_first_webhook_after_postgresql_dropped_its_connections_is_stored(pg_only_url):
+    from hub.app import create_app
+    from hub.runtime import Hub
+    from tests.conftest import RecordingQueue, make_settings
+
+    proxy = TcpProxy(("127.0.0.1", urlsplit(pg_only_url).port or 5432)).start()
+    hub = Hub(make_settings(_through(proxy, pg_only_url)), queue=RecordingQueue())
+    client = create_app(role="ingest", hub=hub).test_client()
+    try:
+        assert _post_in(client, 0).status_code == 200  # its connection stays in the pool
+        proxy.cut()  # as a PostgreSQL restart: every open connection dropped...
+        proxy.restore()  # ...and the server back
+        assert _post_in(client, 1).status_code == 200  # no ping first: the dead one is replaced
+        assert _statuses(None, pg_only_url) == {"pending": 2}
+        proxy.cut()
+        assert _post_in(client, 2).status_code == 503  # down: refused, nothing stored
+    finally:
+        proxy.stop()
+        hub.store.dispose()
+    assert _statuses(None, pg_only_url) == {"pending": 2}
+
+
+def _post_in(client, n: int):  # type: ignore[no-untyped-def]
+    form = {"ho_ten": f"Phạm Thị Thu {n}", "so_dien_thoai": f"0168 555 {n:04d}"}
+    return client.post(FORM_URL, data=form, headers={**AUTH, "Idempotency-Key": f"restart-{n}"})

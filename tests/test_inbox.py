@@ -113,3 +113,11 @@ def test_the_connection_put_batch_used_goes_back_to_the_pool_transactional(hub):
         inbox.finish(session, put(hub, key="k-rolled-back").event_id, "done")
         raise RuntimeError("roll it all back")
     assert [r["status"] for r in rows(hub, "raw_events")] == ["pending", "pending"]
+
+
+def test_a_stored_event_is_due_for_the_sweeper_stuck_after_seconds_after_it_was_received(hub):
+    # The bound on how long an event waits when its enqueue never happened (an ingest process
+    # killed before it sent the ids it gathered, Redis down): the sweeper's next round after this.
+    put(hub)
+    [event] = rows(hub, "raw_events")
+    assert event["due_at"] - event["received_at"] == timedelta(seconds=hub.settings.queue.stuck_after_seconds)

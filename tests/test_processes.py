@@ -209,3 +209,59 @@ def test_gunicorn_access_and_error_logs_carry_no_token_phone_or_email(procs, tmp
     assert "could not store the event; answering 503" in logged and "Traceback" in logged
     for secret in (FORM_TOKEN, "0912345678", "912.345.678", "lan.nguyen@gmail.com", "Nguyễn Thị Lan"):
         assert secret not in logged
+
+
+def _gunicorn_workers(master: subprocess.Popen) -> list[int]:
+    return [int(pid) for task in Path(f"/proc/{master.pid}/task").iterdir()
+            for pid in (task / "children").read_text().split()]
+
+
+def _queued_event_ids(rq_queue: str) -> list[int]:
+    from redis import Redis
+    from rq import Queue
+
+    ids: list[int] = []
+    for job in Queue(rq_queue, connection=Redis.from_url(REDIS_URL)).jobs:
+        ids += job.args[0] if isinstance(job.args[0], list) else [job.args[0]]
+    return sorted(ids)
+
+
+def _gathering_ingest(procs: Processes, db: str, rq_queue: str, gather: float, stuck_after: float) -> tuple[
+        subprocess.Popen, str]:
+    procs.env.update({"HUB_DATABASE_URL": db, "HUB_REDIS_URL": REDIS_URL, "HUB_QUEUE__RQ_QUEUE": rq_queue,
+                      "HUB_QUEUE__ENQUEUE_GATHER_SECONDS": str(gather),
+                      "HUB_QUEUE__STUCK_AFTER_SECONDS": str(stuck_after)})
+    port = free_port()
+    master = procs.start(str(BIN / "gunicorn"), "--bind", f"127.0.0.1:{port}", "--workers", "1",
+                         'hub.app:create_app(role="ingest")', log="ingest.log")
+    base = f"http://127.0.0.1:{port}"
+    wait_for(lambda: http_up(base + "/healthz"), 30, "gunicorn")
+    return master, base
+
+
+def test_an_ingest_worker_stopped_by_gunicorn_sends_the_events_it_gathered(procs, pg_only_url, redis_conn,
+                                                                           rq_queue):
+    master, base = _gathering_ingest(procs, pg_only_url, rq_queue, gather=50, stuck_after=60)
+    ids = [requests.post(base + FORM_URL, data={"ho_ten": f"Khách {n}", "so_dien_thoai": f"09{n:08d}"},
+                         headers={**AUTH, "Idempotency-Key": f"stop{n}"}, timeout=10).json()["event_id"]
+           for n in range(3)]
+    assert _queued_event_ids(rq_queue) == []  # answered 200 before the job went out
+    master.terminate()  # gunicorn's graceful stop: each worker exits normally
+    master.wait(30)
+    assert _queued_event_ids(rq_queue) == sorted(ids)
+
+
+def test_the_events_an_ingest_worker_gathered_before_it_was_killed_are_enqueued_by_the_sweeper(
+        procs, pg_only_url, redis_conn, rq_queue):
+    # They wait for the sweeper: at most queue.stuck_after_seconds + queue.sweep_interval_seconds
+    # after they were received (here 10 + 0.5 s), then are processed once.
+    master, base = _gathering_ingest(procs, pg_only_url, rq_queue, gather=9, stuck_after=10)
+    codes = _post_many(base, range(2), "killed")
+    [worker] = _gunicorn_workers(master)
+    os.kill(worker, signal.SIGKILL)
+    assert set(codes) == {200}
+    assert _queued_event_ids(rq_queue) == []  # the worker died before it sent them
+    assert _statuses(procs, pg_only_url) == {"pending": 2}
+    procs.start(str(BIN / "hub"), "worker", log="worker.log")
+    wait_for(lambda: _statuses(procs, pg_only_url) == {"done": 2}, 90, "the sweeper and the worker")
+    assert _counts(pg_only_url) == (2, 2, 2, 2)

@@ -1,11 +1,13 @@
 """The production queue: real Redis, real RQ workers, and Redis going away."""
 from __future__ import annotations
 
+import os
 import shutil
 import socket
 import subprocess
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from dataclasses import replace
 
 import pytest
 from redis import Redis
@@ -16,6 +18,7 @@ from hub.queue import QueueUnavailable, RQQueue
 from hub.runtime import Hub, set_current
 from tests.conftest import FORM_TOKEN, REDIS_URL, make_settings
 from tests.helpers import FORM_URL, age, row_count, rows
+from tests.test_processes import wait_for
 
 AUTH = {"Authorization": f"Bearer {FORM_TOKEN}"}
 
@@ -34,13 +37,36 @@ def work(hub: Hub) -> None:
     SimpleWorker([hub.queue.rq], connection=hub.queue.connection).work(burst=True)
 
 
-def post_forms(hub: Hub, count: int) -> None:
-    """`count` form submissions from different people, each answered 200."""
+def post_forms(hub: Hub, count: int) -> list[int]:
+    """`count` form submissions from different people, each answered 200; their event ids."""
     client = create_app(role="ingest", hub=hub).test_client()
+    ids = []
     for n in range(count):
         response = client.post(FORM_URL, data={"ho_ten": f"Khách {n}", "so_dien_thoai": f"090000000{n}"},
                                headers=AUTH)
         assert response.status_code == 200
+        ids.append(response.json["event_id"])
+    return ids
+
+
+@pytest.fixture
+def gathering(rq_hub: Hub) -> Iterator[Callable[[float], Hub]]:
+    """Hubs on rq_hub's store and queue whose ingest gathers ids for the given seconds."""
+    made: list[Hub] = []
+
+    def make(seconds: float) -> Hub:
+        made.append(Hub(replace(rq_hub.settings, queue=replace(rq_hub.settings.queue,
+                                                                enqueue_gather_seconds=seconds))))
+        return made[-1]
+
+    yield make
+    for hub in made:
+        hub.stop_background()
+        hub.store.dispose()
+
+
+def queued(hub: Hub) -> list[tuple[str, tuple]]:
+    return [(job.func_name, job.args) for job in hub.queue.rq.jobs]
 
 
 def test_events_go_through_redis_to_an_rq_worker(rq_hub):
@@ -50,6 +76,52 @@ def test_events_go_through_redis_to_an_rq_worker(rq_hub):
     assert rq_hub.queue.depth() == 0
     assert [r["status"] for r in rows(rq_hub, "raw_events")] == ["done"] * 3
     assert row_count(rq_hub, "contacts") == 3
+
+
+def test_an_ingest_process_sends_its_requests_events_after_the_200_as_one_job(gathering):
+    hub = gathering(20)
+    ids = post_forms(hub, 3)
+    assert queued(hub) == []  # the requests did not wait for Redis
+    hub.gatherer.flush()
+    assert queued(hub) == [("hub.pipeline.process_events", (ids,))]
+    work(hub)
+    assert [r["status"] for r in rows(hub, "raw_events")] == ["done"] * 3
+    assert row_count(hub, "contacts") == 3
+
+
+def test_a_gathered_burst_goes_out_as_jobs_of_at_most_worker_batch_events(gathering):
+    hub = gathering(20)
+    hub.gatherer.add(list(range(1, 121)))
+    hub.gatherer.flush()
+    assert [args for _, args in queued(hub)] == [
+        (list(range(1, 51)),), (list(range(51, 101)),), (list(range(101, 121)),)]
+
+
+def test_gathered_events_go_out_by_themselves_within_the_delay(gathering):
+    hub = gathering(0.05)
+    ids = post_forms(hub, 4)
+    wait_for(lambda: sorted(i for _, (job_ids,) in queued(hub) for i in (job_ids if isinstance(job_ids, list)
+                                                                          else [job_ids])) == ids,
+             10, "every event in a job")
+
+
+def test_a_forked_process_starts_with_nothing_gathered_and_sends_only_its_own(gathering):
+    hub = gathering(20)
+    hub.gatherer.add([1, 2])
+    child = os.fork()
+    if child == 0:  # as a gunicorn worker forked from a master that had built the app
+        code = 1
+        try:
+            if hub.gatherer.ids == [] and hub.gatherer.thread is None:
+                hub.gatherer.add([99])
+                hub.gatherer.flush()
+                code = 0
+        finally:
+            os._exit(code)
+    assert os.waitpid(child, 0)[1] == 0
+    assert queued(hub) == [("hub.pipeline.process_event", (99,))]
+    hub.gatherer.flush()
+    assert queued(hub)[1:] == [("hub.pipeline.process_events", ([1, 2],))]
 
 
 def test_a_job_delivered_twice_by_the_queue_makes_one_lead(rq_hub):
@@ -97,9 +169,11 @@ def own_redis(tmp_path) -> Iterator[tuple[str, list[str]]]:
             proc.wait(10)
 
 
-def test_with_redis_down_webhooks_still_get_200_and_are_processed_when_it_returns(db_url, own_redis):
+@pytest.mark.parametrize("gather", [0, 0.05])
+def test_with_redis_down_webhooks_still_get_200_and_are_processed_when_it_returns(db_url, own_redis, gather):
     url, (start, stop) = own_redis
-    hub = Hub(make_settings(db_url, redis_url=url))
+    settings = make_settings(db_url, redis_url=url)
+    hub = Hub(replace(settings, queue=replace(settings.queue, enqueue_gather_seconds=gather)))
     set_current(hub)
     try:
         client = create_app(role="ingest", hub=hub).test_client()
@@ -111,6 +185,8 @@ def test_with_redis_down_webhooks_still_get_200_and_are_processed_when_it_return
             response = client.post(FORM_URL, data={"ho_ten": f"Khách {n}", "so_dien_thoai": f"090000000{n}"},
                                    headers=AUTH)
             assert response.status_code == 200
+        if hub.gatherer is not None:
+            hub.gatherer.flush()  # Redis refuses them: dropped, the inbox keeps them
         assert [r["status"] for r in rows(hub, "raw_events")] == ["pending"] * 5
         start()  # the same client reconnects by itself
         assert client.get("/readyz").status_code == 200
@@ -122,6 +198,7 @@ def test_with_redis_down_webhooks_still_get_200_and_are_processed_when_it_return
         assert row_count(hub, "contacts") == 5
     finally:
         set_current(None)
+        hub.stop_background()
         hub.store.dispose()
 
 

@@ -1,6 +1,7 @@
 """What every receiver shares: JSON errors, the raw-event commit before the 200, enqueueing."""
 from __future__ import annotations
 
+import json
 import logging
 from collections import Counter
 from collections.abc import Mapping, Sequence
@@ -20,6 +21,10 @@ KEPT_HEADERS = (
     "Idempotency-Key", "webhook-id", "webhook-timestamp", "webhook-signature",
     "X-Hub-Signature-256", "X-ZEvent-Signature",
 )
+# ... and where WSGI puts them (PEP 3333): read straight from the environ, a dict lookup each.
+_KEPT_ENVIRON = tuple(
+    (name, name.upper().replace("-", "_") if name == "Content-Type" else "HTTP_" + name.upper().replace("-", "_"))
+    for name in KEPT_HEADERS)
 
 
 def hub() -> Hub:
@@ -71,16 +76,17 @@ def accept(channel: str, delivery_key: str, route: str = "",
         log.exception("%s: could not store the event; answering 503", channel)
         return _store_down()
     if not accepted.duplicate:
-        hub().enqueue(accepted.event_id)
+        hub().enqueue_new([accepted.event_id])
     current_app.extensions["hub.metrics"].received(channel, duplicate=accepted.duplicate)
     body: dict[str, Any] = {"status": "accepted", "event_id": accepted.event_id}
     if accepted.duplicate:
         body["duplicate"] = True
-    return jsonify(body)
+    return _ok(body)
 
 
 def kept_headers() -> dict[str, str]:
-    return {name: request.headers[name] for name in KEPT_HEADERS if name in request.headers}
+    environ = request.environ
+    return {name: environ[key] for name, key in _KEPT_ENVIRON if key in environ}
 
 
 def accept_batch(channel: str, items: Sequence[inbox.Item], delivery: Mapping[str, Any] | None,
@@ -99,13 +105,18 @@ def accept_batch(channel: str, items: Sequence[inbox.Item], delivery: Mapping[st
             (item.channel, result.duplicate) for item, result in zip(items, accepted)).items():
         metrics.received(channel, duplicate=duplicate, count=count)
     new = [a.event_id for a in accepted if not a.duplicate]
-    hub().enqueue_many(new)
-    return jsonify({
+    hub().enqueue_new(new)
+    return _ok({
         "status": "accepted",
         "event_ids": new,
         "duplicates": sum(a.duplicate for a in accepted),
         "ignored": ignored,
     })
+
+
+def _ok(body: dict[str, Any]) -> Response:
+    """A 200 with a JSON body: what jsonify() makes, without the app's JSON provider in between."""
+    return Response(json.dumps(body, ensure_ascii=False, separators=(",", ":")), mimetype="application/json")
 
 
 def ignore(channel: str, reason: str) -> Response:

@@ -19,6 +19,10 @@ from hub.connectors.meta import split
 from webhooks.edge import accept_batch, kept_headers, raw_body, reject
 
 SIGNATURE_HEADER = "X-Hub-Signature-256"
+# An item's only headers: the delivery it came in (webhook_deliveries.sha256, whose row keeps the
+# signed bytes and the request's headers) and its place there.
+DELIVERY_HEADER = "X-Hub-Delivery-Sha256"
+ITEM_HEADER = "X-Hub-Item"
 
 
 def handshake(verify_token: str | None, channel: str) -> Response:
@@ -44,22 +48,22 @@ def receive(app_secrets: tuple[str, ...], channel: str) -> Response:
     except (UnicodeDecodeError, ValueError, RecursionError):  # RecursionError: deep nesting
         reject(400, "body is not JSON", reason="malformed", channel=channel)
     digest = hashlib.sha256(body).hexdigest()
-    kept = kept_headers()
-    headers = {**kept, "X-Hub-Delivery-Sha256": digest}
+    parts = list(split(payload))
+    try:  # each item names its delivery, whose row keeps the signed bytes and their headers
+        items = [inbox.Item(channel=part.channel, delivery_key=part.key, route=part.route, body=part.body(),
+                            headers={DELIVERY_HEADER: digest, ITEM_HEADER: str(index)})
+                 for index, part in enumerate(parts) if part.skipped is None]
+    except UnicodeEncodeError:  # "\\ud800": JSON can escape a lone surrogate, which no UTF-8 text holds
+        reject(400, "body is not valid Unicode text", reason="malformed", channel=channel)
     metrics = current_app.extensions["hub.metrics"]
-    items, ignored = [], 0
-    for index, part in enumerate(split(payload)):
+    for part in parts:
         if part.skipped is not None:
             metrics.ignored(part.channel, part.skipped)
-            ignored += 1
-            continue
-        items.append(inbox.Item(channel=part.channel, delivery_key=part.key, route=part.route,
-                                body=part.body(), headers={**headers, "X-Hub-Item": str(index)}))
     delivery = None
     if items:  # kept whole once, so every item's signature can be checked again later
-        delivery = {"channel": channel, "sha256": digest, "headers": kept,
+        delivery = {"channel": channel, "sha256": digest, "headers": kept_headers(),
                     "body": body, "items": len(items)}
-    return accept_batch(channel, items, delivery, ignored)
+    return accept_batch(channel, items, delivery, len(parts) - len(items))
 
 
 def _verify(body: bytes, app_secrets: tuple[str, ...], channel: str) -> None:

@@ -30,7 +30,7 @@ class Split:
     skipped: str | None = None  # why it is not a lead: "echo", "status", "unknown_field"...
 
     def body(self) -> bytes:
-        return json.dumps(self.envelope, ensure_ascii=False, separators=(",", ":")).encode()
+        return _ENVELOPE_JSON.encode(self.envelope).encode()
 
 
 @dataclass(frozen=True)
@@ -43,6 +43,8 @@ class Envelope:
     lead: dict[str, Any] | None = None  # a Lead Ads lead already fetched (backfill)
 
 
+# One encoder for every item's envelope (json.dumps with arguments builds one per call).
+_ENVELOPE_JSON = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
 MESSAGING_CHANNELS = {"page": "messenger", "instagram": "instagram"}
 OBJECTS = frozenset({"page", "instagram", "whatsapp_business_account"})
 

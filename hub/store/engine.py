@@ -2,13 +2,17 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Iterator
+import threading
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
+
+T = TypeVar("T")
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 
@@ -64,6 +68,8 @@ class Store:
     def __init__(self, url: str) -> None:
         self.engine = make_engine(url)
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
+        self._autocommit_engine: Engine | None = None
+        self._autocommit_lock = threading.Lock()
 
     @property
     def is_postgres(self) -> bool:
@@ -82,6 +88,48 @@ class Store:
 
     def dispose(self) -> None:
         self.engine.dispose()
+        if self._autocommit_engine is not None:
+            self._autocommit_engine.dispose()
+
+    def autocommitted(self, work: Callable[[Any], T]) -> T:
+        """work(cursor) on a raw psycopg cursor (PostgreSQL only) whose every statement commits
+        on its own: the webhook path, one statement and one round trip per request.
+
+        Its connections come from a pool of their own that does not ping them before use (a
+        round trip each time). Instead, when one turns out dead (PostgreSQL restarted, the
+        network cut), every connection of that pool is dropped and `work` runs once more on a
+        new one: so `work` must be safe to run twice (idempotent statements). Any database error
+        is raised as SQLAlchemy's (sqlalchemy.exc.OperationalError when it cannot be reached).
+        """
+        engine = self._autocommit_pool()
+        error = engine.dialect.loaded_dbapi.Error
+        for attempt in (1, 2):
+            try:
+                pooled = engine.raw_connection()
+            except error as exc:  # cannot connect
+                raise DBAPIError.instance(None, None, exc, error) from exc
+            connection = pooled.driver_connection
+            try:
+                with connection.cursor() as cursor:
+                    return work(cursor)
+            except error as exc:
+                if attempt == 1 and engine.dialect.is_disconnect(exc, connection, None):
+                    pooled.invalidate(exc)
+                    engine.dispose()  # the pool's other connections are as dead
+                    continue
+                raise DBAPIError.instance(None, None, exc, error) from exc
+            finally:
+                pooled.close()
+        raise AssertionError("unreachable")
+
+    def _autocommit_pool(self) -> Engine:
+        if self._autocommit_engine is None:
+            with self._autocommit_lock:
+                if self._autocommit_engine is None:
+                    self._autocommit_engine = create_engine(
+                        self.engine.url, isolation_level="AUTOCOMMIT", pool_size=10, max_overflow=10,
+                        pool_reset_on_return=None, hide_parameters=True)  # no transaction to end
+        return self._autocommit_engine
 
 
 LOCK = "SELECT pg_advisory_xact_lock(k) FROM (SELECT unnest(CAST(%s AS bigint[])) AS k ORDER BY 1) AS s"

@@ -47,13 +47,24 @@ def test_a_message_with_escaped_vietnamese_is_verified_over_the_exact_bytes(clie
     assert (event["channel"], event["delivery_key"], event["route"]) == ("messenger", "m_AbC123", PAGE_ID)
     [delivery] = rows(hub, "webhook_deliveries")
     assert delivery["body"] == LAN_MESSAGE  # the signed bytes, kept whole
-    assert event["headers"]["X-Hub-Delivery-Sha256"] == hashlib.sha256(LAN_MESSAGE).hexdigest()
+    # The item names its delivery, whose row keeps the signature: still verifiable later.
+    assert event["headers"] == {"X-Hub-Delivery-Sha256": hashlib.sha256(LAN_MESSAGE).hexdigest(),
+                                "X-Hub-Item": "0"}
+    assert delivery["sha256"] == event["headers"]["X-Hub-Delivery-Sha256"]
     expected = "sha256=" + hmac.new(APP_SECRET.encode(), delivery["body"], hashlib.sha256).hexdigest()
-    assert event["headers"]["X-Hub-Signature-256"] == expected  # still verifiable later
+    assert delivery["headers"]["X-Hub-Signature-256"] == expected
     [lead] = rows(hub, "leads")
     assert "Nguyễn Thị Lan" in lead["data"]["text"]
     phones = {r["value"] for r in rows(hub, "contact_points") if r["kind"] == "phone"}
     assert phones == {"+84912345678"}
+
+
+def test_a_signed_body_escaping_a_lone_surrogate_is_a_400_that_stores_nothing(client, hub):
+    body = (b'{"object":"page","entry":[{"id":"%s","time":1,"messaging":[{"sender":{"id":"6001"},'
+            b'"message":{"mid":"m_x","text":"\\ud800 g\\u1ecdi em"}}]}]}' % PAGE_ID.encode())
+    response = client.post(URL, data=body, headers=signed(body))
+    assert (response.status_code, response.json["reason"]) == (400, "malformed")
+    assert row_count(hub, "raw_events") == row_count(hub, "webhook_deliveries") == 0
 
 
 def test_re_serialised_json_would_not_verify(client, hub):

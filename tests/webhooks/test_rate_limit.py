@@ -162,3 +162,44 @@ def test_the_memory_counters_drop_ended_windows(monkeypatch):
     assert counters.hit(["d", "d2"], [60, 60]) == [1, 1]
     assert sorted(counters.counts) == ["d", "d2"]
     assert counters.hit(["d"], [60]) == [2]
+
+
+def test_far_below_a_limit_a_process_adds_its_hits_to_redis_now_and_then(redis_conn, rq_queue):
+    from hub import ratelimit
+
+    counters = ratelimit.RedisCounters(redis_conn, sync_seconds=3600)
+    key = f"lead-hub-limits:{rq_queue}:forms:203.0.113.7:1000/60s:1"
+    assert counters.hit([key], [60], [1000]) == [1]  # a window's first hit goes to Redis
+    assert [counters.hit([key], [60], [1000]) for _ in range(4)] == [[2], [3], [4], [5]]
+    assert int(redis_conn.get(key)) == 1  # counted here, not sent yet
+    redis_conn.incrby(key, 10)  # another process's hits, sent meanwhile
+    counters.sync_seconds = 0
+    assert counters.hit([key], [60], [1000]) == [16]  # ours and theirs, once sent
+    assert int(redis_conn.get(key)) == 16 and 0 < redis_conn.ttl(key) <= 60
+    redis_conn.delete(key)
+
+
+def test_past_half_a_limit_every_hit_is_counted_in_redis_first(redis_conn, rq_queue):
+    from hub import ratelimit
+
+    counters = ratelimit.RedisCounters(redis_conn, sync_seconds=3600)
+    key = f"lead-hub-limits:{rq_queue}:forms:203.0.113.7:4/60s:1"
+    assert counters.hit([key], [60], [4]) == [1]
+    assert counters.hit([key], [60], [4]) == [2]  # 2 of 4: not past half, not sent
+    redis_conn.incrby(key, 2)  # another process's
+    assert counters.hit([key], [60], [4]) == [5]  # past half: sent, and over the limit
+    assert int(redis_conn.get(key)) == 5
+    redis_conn.delete(key)
+
+
+def test_while_redis_is_down_the_limit_is_skipped_without_trying_it_on_every_request(monkeypatch):
+    from redis import Redis
+
+    from hub import ratelimit
+
+    counters = ratelimit.RedisCounters(Redis.from_url("redis://127.0.0.1:1/0"), sync_seconds=3600)
+    tries = []
+    monkeypatch.setattr(counters, "_add", lambda *args: tries.append(args) or Redis.from_url(
+        "redis://127.0.0.1:1/0").ping())
+    assert [counters.hit(["k"], [60], [1]) for _ in range(3)] == [None, None, None]
+    assert len(tries) == 1
