@@ -13,7 +13,7 @@ from hub.errors import HubError, IgnoreEvent, TokenInvalid, TransientError
 from hub.model import Lead, RawEvent
 from hub.normalize import normalize
 from hub.queue import RQQueue
-from hub.store.bulk import apply_batch
+from hub.store.bulk import Memo, apply_batch
 from hub.store.repository import apply_lead
 
 if TYPE_CHECKING:
@@ -129,7 +129,7 @@ def _leads(hub: Hub, event: RawEvent) -> list[Lead]:
     return leads
 
 
-def run_batch(hub: Hub, event_ids: list[int]) -> dict[int, str]:
+def run_batch(hub: Hub, event_ids: list[int], memo: Memo | None = None) -> dict[int, str]:
     """Process many events in one transaction (bulk import); their statuses afterwards.
 
     Leads are applied in order, each seeing the ones before it (hub.store.bulk). An event that
@@ -137,21 +137,26 @@ def run_batch(hub: Hub, event_ids: list[int]) -> dict[int, str]:
     Made for imports: nothing here is specific to a channel's follow-ups (token health, profile
     enrichment), so channels that need them keep to run().
     Events another worker holds or that are finished come back as "skipped".
+    `memo`: what the earlier batches of the same import learnt of the store (hub.store.bulk.Memo).
     """
     try:
-        statuses, again = _process_batch(hub, event_ids)
+        statuses, again = _process_batch(hub, event_ids, memo)
     except Exception:  # nothing of the batch was written; each event gets its own chance
         log.exception("batch of %d events failed; processing them one by one", len(event_ids))
+        if memo is not None:  # it may hold what the rolled-back transaction did
+            memo.forget()
         statuses, again = {}, list(event_ids)
     for event_id in again:
         statuses[event_id] = run(hub, event_id)
     return statuses
 
 
-def _process_batch(hub: Hub, event_ids: list[int]) -> tuple[dict[int, str], list[int]]:
+def _process_batch(hub: Hub, event_ids: list[int], memo: Memo | None = None
+                   ) -> tuple[dict[int, str], list[int]]:
     statuses = dict.fromkeys(event_ids, "skipped")
     with hub.store.transaction() as session:
-        finished, again = _apply_events(hub, session, inbox.claim_batch(session, event_ids, hub.settings.queue))
+        events = inbox.claim_batch(session, event_ids, hub.settings.queue)
+        finished, again = _apply_events(hub, session, events, memo)
         inbox.finish_many(session, finished)
         inbox.release(session, again)
     statuses.update({event_id: status for event_id, status, _ in finished})
@@ -177,7 +182,7 @@ def _run_claimed_batch(hub: Hub, event_ids: list[int]) -> dict[int, str]:
     return statuses
 
 
-def _apply_events(hub: Hub, session: Session, events: list[RawEvent]
+def _apply_events(hub: Hub, session: Session, events: list[RawEvent], memo: Memo | None = None
                   ) -> tuple[list[tuple[int, str, str | None]], list[int]]:
     """Apply the leads of claimed events together (hub.store.bulk) in the caller's transaction.
 
@@ -197,7 +202,7 @@ def _apply_events(hub: Hub, session: Session, events: list[RawEvent]
                 again.append(event.id)
         except Exception:  # unexpected: run() retries it the usual way
             again.append(event.id)
-    for event_id, error in apply_batch(session, ready).items():
+    for event_id, error in apply_batch(session, ready, memo).items():
         if error is None:
             finished.append((event_id, "done", None))
         else:

@@ -24,6 +24,7 @@ from hub.importer.columns import ColumnError, load_mapping, resolve
 from hub.importer.read import Table, UnreadableFile, read_table
 from hub.importer.report import Reject, write_report
 from hub.runtime import Hub
+from hub.store.bulk import Memo
 from hub.store.schema import RawEventRow
 
 __all__ = ["ColumnError", "ImportResult", "UnreadableFile", "import_file", "load_mapping"]
@@ -66,9 +67,10 @@ def import_file(hub: Hub, path: Path, mapping: Mapping[str, str] | None = None,
     result = ImportResult(file=table.name, read=len(table.rows), encoding=table.encoding, columns=fields)
     rejects: list[Reject] = []
     digest = table.digest
+    memo = Memo()  # what each batch learns of the store, for the next ones
     for start in range(0, len(table.rows), CHUNK):
         chunk = table.rows[start:start + CHUNK]
-        _import_chunk(hub, table, fields, digest, chunk, result, rejects)
+        _import_chunk(hub, table, fields, digest, chunk, result, rejects, memo)
         if progress is not None:
             progress(start + len(chunk), len(table.rows))
     result.rejected = len(rejects)
@@ -77,7 +79,8 @@ def import_file(hub: Hub, path: Path, mapping: Mapping[str, str] | None = None,
 
 
 def _import_chunk(hub: Hub, table: Table, fields: dict[str, str], digest: str,
-                  chunk: list[tuple[int, tuple[str, ...]]], result: ImportResult, rejects: list[Reject]) -> None:
+                  chunk: list[tuple[int, tuple[str, ...]]], result: ImportResult, rejects: list[Reject],
+                  memo: Memo) -> None:
     items, numbers = [], []
     for number, cells in chunk:
         if not cells:
@@ -96,7 +99,7 @@ def _import_chunk(hub: Hub, table: Table, fields: dict[str, str], digest: str,
     new = list(dict.fromkeys(a.event_id for a in accepted if not a.duplicate))
     size = BATCH["postgresql" if hub.store.is_postgres else "sqlite"]
     for start in range(0, len(new), size):
-        pipeline.run_batch(hub, new[start:start + size])
+        pipeline.run_batch(hub, new[start:start + size], memo)
     outcomes = _outcomes(hub, [a.event_id for a in accepted])
     seen: set[int] = set()
     for (number, cells), answer in zip(numbers, accepted):
