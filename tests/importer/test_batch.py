@@ -18,7 +18,7 @@ from tests.helpers import rows
 from tests.importer.files import write_csv
 
 
-def one_by_one(hub: Hub, event_ids: list[int], memo: object = None) -> dict[int, str]:
+def one_by_one(hub: Hub, event_ids: list[int], *batch_args: object) -> dict[int, str]:
     return {event_id: pipeline.run(hub, event_id) for event_id in event_ids}
 
 
