@@ -97,20 +97,24 @@ class Memo:
     - `contacts`: dedupe's view of survivors read or landed by earlier batches (every one of
       them a survivor: a merge of contacts drops the memo);
     - `groups`: the documents of contacts earlier batches wrote to or read, as `_Group`s;
+    - `keys`: blocking key -> every contact id indexed under it, for keys read or written (not
+      hot ones: `hot`, which stay hot);
     - `seq`: the outbox sequence number up to which they reflect the store.
 
     Only committed work may stay in it: the caller calls `forget()` when a batch's transaction
     fails. Bounded: the oldest entries go first (they are read again when needed).
     """
 
-    def __init__(self, max_contacts: int = 100_000, max_groups: int = 20_000) -> None:
+    def __init__(self, max_contacts: int = 100_000, max_groups: int = 20_000, max_keys: int = 300_000) -> None:
         self.contacts: dict[str, Contact] = {}
         self.groups: dict[str, _Group] = {}
+        self.keys: dict[str, list[str]] = {}
+        self.hot: set[str] = set()
         self.seq: int | None = None
-        self.max_contacts, self.max_groups = max_contacts, max_groups
+        self.max_contacts, self.max_groups, self.max_keys = max_contacts, max_groups, max_keys
 
     def forget(self) -> None:
-        self.contacts, self.groups, self.seq = {}, {}, None
+        self.contacts, self.groups, self.keys, self.hot, self.seq = {}, {}, {}, set(), None
 
     def sync(self, session: Session) -> None:
         """Drop what outbox events written since `seq` say has changed."""
@@ -123,13 +127,33 @@ class Memo:
                                                      .where(outbox.seq > self.seq).order_by(outbox.seq)):
             if kind not in _ONE_CONTACT_EVENTS:
                 self.forget()
-            else:
+            else:  # its keys may have changed too: which ones is not said
                 self.contacts.pop(contact_id, None)
                 self.groups.pop(contact_id, None)
+                self.keys = {}
             self.seq = seq
 
+    def key_rows(self, session: Session, keys: set[str]) -> tuple[set[str], dict[str, list[str]]]:
+        """prefetch.key_rows, reading only the keys not known yet."""
+        hot, found = key_rows(session, keys - self.hot - self.keys.keys())
+        self.hot |= hot
+        self.keys.update(found)
+        self.keys.update((key, []) for key in keys - self.hot - self.keys.keys())
+        return hot | (keys & self.hot), {key: list(self.keys[key]) for key in keys if key in self.keys}
+
+    def indexed(self, rows: list[dict[str, str]]) -> None:
+        """Key rows written: added to the keys known (a key past HOT_KEY_LIMIT becomes hot)."""
+        for row in rows:
+            ids = self.keys.get(row["key"])
+            if ids is not None and row["contact_id"] not in ids:
+                ids.append(row["contact_id"])
+                if len(ids) > HOT_KEY_LIMIT:
+                    del self.keys[row["key"]]
+                    self.hot.add(row["key"])
+
     def trim(self) -> None:
-        for entries, limit in ((self.contacts, self.max_contacts), (self.groups, self.max_groups)):
+        for entries, limit in ((self.contacts, self.max_contacts), (self.groups, self.max_groups),
+                               (self.keys, self.max_keys)):
             for key in list(entries)[:max(len(entries) - limit, 0)]:
                 del entries[key]
 
@@ -163,8 +187,10 @@ class _Batch:
         if self.tracked:
             self.memo.sync(session)
         self.stored = stored_refs(session, leads)
+        self.lead_keys = {id(lead): dedupe.blocking_keys(lead) for lead in leads}
         # Keys already hot in the database are skipped whatever the batch adds: not loaded.
-        self.hot, self.by_key = key_rows(session, {key for lead in leads for key in dedupe.blocking_keys(lead)})
+        wanted = {key for keys in self.lead_keys.values() for key in keys}
+        self.hot, self.by_key = self.memo.key_rows(session, wanted) if self.tracked else key_rows(session, wanted)
         self.contacts = self.memo.contacts  # every contact in it is a survivor
         unknown = {cid for ids in self.by_key.values() for cid in ids if cid not in self.contacts}
         self.roots = roots_of(session, unknown)
@@ -177,6 +203,7 @@ class _Batch:
         self.suggestions: list[dict[str, object]] = []
         self.pairs: set[frozenset[str]] = set()  # suggestion pairs added by the batch
         self.done: dict[str, _Group] = {}  # groups written by flush
+        self.written_keys: list[dict[str, str]] = []  # key rows written by flush
 
     def add(self, lead: Lead, event_id: int | None) -> Exception | None:
         """Land one lead in memory as apply_lead would; the exception when it cannot be."""
@@ -184,7 +211,7 @@ class _Batch:
         if ref in self.stored:
             return None  # apply_lead: a lead already stored is a no-op
         try:
-            keys = dedupe.blocking_keys(lead)
+            keys = self.lead_keys.get(id(lead)) or dedupe.blocking_keys(lead)
             decision = dedupe.decide(lead, self._candidates(keys))
             now = datetime.now(timezone.utc)
             values = _lead_values(lead, decision, event_id, now)
@@ -329,6 +356,8 @@ class _Batch:
         root = roots_of(self.session, [contact_id])[contact_id]
         self.memo.groups.pop(root, None)
         self.done.pop(root, None)
+        for key in keys:  # apply_lead indexed it under them
+            self.memo.keys.pop(key, None)
         self.contacts[root] = load_candidates(self.session, [root])[0]
         for key in keys:
             indexed = self.new_by_key.setdefault(key, [])
@@ -360,6 +389,7 @@ class _Batch:
         for table, rows in ((MatchKeyRow, self.keys), (ContactPointRow, self.points)):
             if rows:
                 connection.execute(_table(table).insert(), rows)
+        self.written_keys += self.keys
         leads = _table(LeadRow)
         lead_ids = connection.execute(leads.insert().returning(leads.c.id, sort_by_parameter_order=True),
                                       [item.values for item in landed]).scalars().all()
@@ -382,8 +412,9 @@ class _Batch:
         self.done.update(groups)
 
     def remember(self) -> None:
-        """Hand the contacts this batch wrote to the memo."""
+        """Hand the contacts and keys this batch wrote to the memo."""
         self.memo.groups.update(self.done)
+        self.memo.indexed(self.written_keys)
         self.memo.trim()
 
 

@@ -146,8 +146,8 @@ def _contact_of(hub: Hub, phone: str) -> str:
 
 
 def test_what_others_change_between_batches_is_seen_by_the_next_batch(hub, tmp_path, monkeypatch):
-    """Batches remember the contacts they read and wrote (hub.store.bulk.Memo); a lead stored by
-    a worker, a merge by ops and its undo, between two batches, must not be missed."""
+    """Batches remember the contacts and keys they read and wrote (hub.store.bulk.Memo); leads
+    stored by a worker, merges by ops and an undo, between two batches, must not be missed."""
     from hub.model import LeadDraft
     from hub.normalize import normalize
     from hub.store.merging import merge_contacts, unmerge
@@ -159,28 +159,34 @@ def test_what_others_change_between_batches_is_seen_by_the_next_batch(hub, tmp_p
         ["Lê Thị Bích", "0987654321", "", "", "02/01/2024"],
         ["Trần Văn Cường", "0977111222", "", "", "03/01/2024"],
         ["Nguyễn Văn An", "", "an.nguyen@gmail.com", "", "04/01/2024"],  # the email a form gave to An
-        ["Lê Thị Bích", "0987 654 321", "", "Đà Nẵng", "05/01/2024"],  # Bích, merged into An by ops
-        ["Trần Văn Cường", "0977 111 222", "", "", "06/01/2024"],  # Cường, merged into An, then unmerged
-        ["Phạm Thu", "0966333444", "", "", "07/01/2024"],
+        ["Lê Thị Bích", "0987 654 321", "", "Đà Nẵng", "05/01/2024"],  # a namesake came through a form
+        ["Trần Văn Cường", "0977 111 222", "", "", "06/01/2024"],
+        ["Trần Văn Cường", "0977 111 222", "", "", "07/01/2024"],  # merged into An, then unmerged
+        ["Lê Thị Bích", "0987654321", "", "", "08/01/2024"],  # merged into An
     ])
 
-    def others(target: Hub, done: int) -> None:
-        if done != 3:
-            return
-        with target.store.transaction() as session:  # a web form of An, with his email
-            apply_lead(session, normalize(LeadDraft(channel="form", source_ref="f-1", name="Nguyễn Văn An",
-                                                    phones=("0912345678",), emails=("an.nguyen@gmail.com",),
+    def form(target: Hub, ref: str, name: str, phone: str, email: str = "") -> None:
+        with target.store.transaction() as session:
+            apply_lead(session, normalize(LeadDraft(channel="form", source_ref=ref, name=name,
+                                                    phones=(phone,) if phone else (),
+                                                    emails=(email,) if email else (),
                                                     captured_at=datetime(2024, 1, 3, tzinfo=timezone.utc))), None)
-        an, bich, cuong = (_contact_of(target, phone) for phone in ("+84912345678", "+84987654321", "+84977111222"))
-        with target.store.transaction() as session:
-            merge_contacts(session, an, [bich], actor="ops")
-            undone = merge_contacts(session, an, [cuong], actor="ops")
-        with target.store.transaction() as session:
-            unmerge(session, undone, actor="ops")
+
+    def others(target: Hub, done: int) -> None:
+        if done == 3:  # a worker stores two web forms: An's with his email, and another Bích
+            form(target, "f-1", "Nguyễn Văn An", "0912345678", "an.nguyen@gmail.com")
+            form(target, "f-2", "Lê Thị Bích", "", "bich.le@gmail.com")
+        if done == 6:  # ops merges Bích into An, and Cường into An, then undoes that one
+            an, bich, cuong = (_contact_of(target, p) for p in ("+84912345678", "+84987654321", "+84977111222"))
+            with target.store.transaction() as session:
+                merge_contacts(session, an, [bich], actor="ops")
+                undone = merge_contacts(session, an, [cuong], actor="ops")
+            with target.store.transaction() as session:
+                unmerge(session, undone, actor="ops")
 
     reference = assert_same_as_one_by_one(hub, path, 3, monkeypatch, between=others)
     cuong = next(c for c in iter_contacts(hub.store) if c["name"] == "Trần Văn Cường")
-    assert [lead["source_ref"].split("@")[0] for lead in cuong["leads"]] == ["a.csv#4", "a.csv#7"]
+    assert [lead["source_ref"].split("@")[0] for lead in cuong["leads"]] == ["a.csv#4", "a.csv#7", "a.csv#8"]
     reference.store.dispose()
 
 
