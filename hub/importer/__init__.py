@@ -105,9 +105,14 @@ def _import_chunk(hub: Hub, chunk: Chunk, result: ImportResult, rejects: list[Re
     again = set(stranded)
     size = BATCH["postgresql" if hub.store.is_postgres else "sqlite"]
     statuses: dict[int, str] = {}
-    for ids, given in ((list(prepared), prepared), (stranded, None)):
-        for start in range(0, len(ids), size):
-            statuses.update(pipeline.run_batch(hub, ids[start:start + size], memo, given))
+    memo.forms = {id(lead): forms for row in rows if row.forms is not None
+                  for lead, forms in zip(row.prepared[1], row.forms)}  # type: ignore[index]
+    try:
+        for ids, given in ((list(prepared), prepared), (stranded, None)):
+            for start in range(0, len(ids), size):
+                statuses.update(pipeline.run_batch(hub, ids[start:start + size], memo, given))
+    finally:
+        memo.forms = {}
     outcomes = _outcomes(hub, [a.event_id for a in accepted if statuses.get(a.event_id) != "done"])
     seen: set[int] = set()
     for row, answer in zip(rows, accepted):

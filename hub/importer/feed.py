@@ -35,6 +35,7 @@ from hub.importer.columns import resolve
 from hub.importer.read import read_table
 from hub.model import RawEvent
 from hub.pipeline import Prepared, prepare
+from hub.store.bulk import LeadForms, lead_forms
 
 log = logging.getLogger(__name__)
 # Files at least this big are read and prepared in a second process (when there is a second
@@ -57,6 +58,7 @@ class Row(NamedTuple):
     key: str  # the raw event's delivery key
     body: bytes  # the raw event's body
     prepared: Prepared | None
+    forms: list[LeadForms] | None = None  # of the prepared leads (hub.store.bulk.lead_forms)
 
 
 class Chunk(NamedTuple):
@@ -93,7 +95,9 @@ def messages(path: Path, mapping: Mapping[str, str] | None, settings: Settings, 
             data = json.dumps(body, ensure_ascii=False).encode()
             event = RawEvent(id=0, channel="import", delivery_key=key, route="", headers={}, body=data,
                              received_at=now)
-            rows.append(Row(number, cells, key, data, prepare(event, settings)))
+            prepared = prepare(event, settings)
+            forms = [lead_forms(lead) for lead in prepared[1]] if prepared[0] == "leads" else None
+            rows.append(Row(number, cells, key, data, prepared, forms))
         yield Chunk(now, rows)
 
 

@@ -28,7 +28,7 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
 from types import SimpleNamespace
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import Table, and_, bindparam, func, or_, select, update
 from sqlalchemy.orm import Session
@@ -78,6 +78,25 @@ class _Group:
             self.points.append(point)
 
 
+class LeadForms(NamedTuple):
+    """What the store makes of a lead whatever the store holds: a pure function of the lead
+    (lead_forms), which a bulk import works out in its second process (hub.importer.feed)."""
+
+    keys: list[str]  # dedupe.blocking_keys
+    data: dict[str, Any]  # the lead row's data (documents.lead_data)
+    points: list[tuple[str, str, str, dict[str, Any]]]  # (kind, value, display, data) as _add_points stores them
+
+
+def lead_forms(lead: Lead) -> LeadForms:
+    source = f"{lead.channel}:{lead.source_ref}"
+    points = [("phone", p.e164, p.e164, asdict(p)) for p in lead.phones]
+    points += [("email", e.key, e.address, asdict(e)) for e in lead.emails]
+    if lead.identity is not None:
+        points.append(("identity", lead.identity.key, lead.identity.key, asdict(lead.identity)))
+    return LeadForms(dedupe.blocking_keys(lead), lead_data(lead),
+                     [(kind, value, display, {**data, "source": source}) for kind, value, display, data in points])
+
+
 @dataclass
 class _Landed:
     """One lead landed in memory: what flush writes for it."""
@@ -99,7 +118,9 @@ class Memo:
     - `groups`: the documents of contacts earlier batches wrote to or read, as `_Group`s;
     - `keys`: blocking key -> every contact id indexed under it, for keys read or written (not
       hot ones: `hot`, which stay hot);
-    - `seq`: the outbox sequence number up to which they reflect the store.
+    - `seq`: the outbox sequence number up to which they reflect the store;
+    - `forms`: the LeadForms of the leads about to be applied, by lead object (id()), when the
+      caller worked them out already.
 
     Only committed work may stay in it: the caller calls `forget()` when a batch's transaction
     fails. Bounded: the oldest entries go first (they are read again when needed).
@@ -111,6 +132,7 @@ class Memo:
         self.keys: dict[str, list[str]] = {}
         self.hot: set[str] = set()
         self.seq: int | None = None
+        self.forms: dict[int, LeadForms] = {}
         self.max_contacts, self.max_groups, self.max_keys = max_contacts, max_groups, max_keys
 
     def forget(self) -> None:
@@ -187,9 +209,9 @@ class _Batch:
         if self.tracked:
             self.memo.sync(session)
         self.stored = stored_refs(session, leads)
-        self.lead_keys = {id(lead): dedupe.blocking_keys(lead) for lead in leads}
+        self.forms = {id(lead): self.memo.forms.get(id(lead)) or lead_forms(lead) for lead in leads}
         # Keys already hot in the database are skipped whatever the batch adds: not loaded.
-        wanted = {key for keys in self.lead_keys.values() for key in keys}
+        wanted = {key for forms in self.forms.values() for key in forms.keys}
         self.hot, self.by_key = self.memo.key_rows(session, wanted) if self.tracked else key_rows(session, wanted)
         self.contacts = self.memo.contacts  # every contact in it is a survivor
         unknown = {cid for ids in self.by_key.values() for cid in ids if cid not in self.contacts}
@@ -211,10 +233,11 @@ class _Batch:
         if ref in self.stored:
             return None  # apply_lead: a lead already stored is a no-op
         try:
-            keys = self.lead_keys.get(id(lead)) or dedupe.blocking_keys(lead)
+            forms = self.forms.get(id(lead)) or lead_forms(lead)
+            keys = forms.keys
             decision = dedupe.decide(lead, self._candidates(keys))
             now = datetime.now(timezone.utc)
-            values = _lead_values(lead, decision, event_id, now)
+            values = _lead_values(lead, forms.data, decision, event_id, now)
             merge = decision.action == "merge" and decision.contact_id is not None
             group = self._target(decision.contact_id, keys) if merge else _new_group(lead, now)
             suggestions = self._suggestions(group, decision, now)
@@ -225,7 +248,7 @@ class _Batch:
             _absorb(group.row, lead)
             group.row.version += 1
             group.row.updated_at = now
-        self._land(group, lead, keys, values, suggestions, now)
+        self._land(group, lead, forms, values, suggestions, now)
         self.stored.add(ref)
         return None
 
@@ -292,14 +315,15 @@ class _Batch:
         self.groups[contact_id] = group
         return group
 
-    def _land(self, group: _Group, lead: Lead, keys: list[str], values: dict[str, object],
+    def _land(self, group: _Group, lead: Lead, forms: LeadForms, values: dict[str, object],
               suggestions: list[dict[str, object]], now: datetime) -> None:
         """Record the lead's points, keys, lead row, suggestions and outbox event, as apply_lead
         adds them (nothing here can fail half-way: no database, no parsing)."""
         contact_id = group.row.id
         self.groups[contact_id] = group
         values["contact_id"] = contact_id
-        for point in _new_points(contact_id, lead, now, group.own_points):
+        keys = forms.keys
+        for point in _new_points(contact_id, forms.points, now, group.own_points):
             self.points.append({column: getattr(point, column) for column in _POINT_COLUMNS})
             group.document_point(point)
         for key in sorted(set(keys) - group.own_keys):
@@ -443,10 +467,11 @@ def _new_group(lead: Lead, now: datetime) -> _Group:
     return _Group(row, stored=False, own_points=set(), own_keys=set(), keys_known=True)
 
 
-def _lead_values(lead: Lead, decision: Decision, event_id: int | None, now: datetime) -> dict[str, object]:
+def _lead_values(lead: Lead, data: dict[str, Any], decision: Decision, event_id: int | None,
+                 now: datetime) -> dict[str, object]:
     """The lead row's columns but its contact (as apply_lead inserts it)."""
     return {"raw_event_id": event_id, "contact_id": None, "channel": lead.channel, "source_ref": lead.source_ref,
-            "captured_at": lead.captured_at, "data": lead_data(lead), "attribution": lead.attribution.as_dict(),
+            "captured_at": lead.captured_at, "data": data, "attribution": lead.attribution.as_dict(),
             "decision": _decision_record(decision), "created_at": now}
 
 
@@ -454,20 +479,16 @@ def _table(row: type) -> Table:
     return row.__table__  # type: ignore[attr-defined, no-any-return]
 
 
-def _new_points(contact_id: str, lead: Lead, now: datetime, known: set[tuple[str, str]]) -> list[SimpleNamespace]:
-    """The lead's phones, emails and identity the contact does not have yet (as _add_points);
-    `known` gets them."""
-    source = f"{lead.channel}:{lead.source_ref}"
-    points = [("phone", p.e164, p.e164, asdict(p)) for p in lead.phones]
-    points += [("email", e.key, e.address, asdict(e)) for e in lead.emails]
-    if lead.identity is not None:
-        points.append(("identity", lead.identity.key, lead.identity.key, asdict(lead.identity)))
+def _new_points(contact_id: str, points: list[tuple[str, str, str, dict[str, Any]]], now: datetime,
+                known: set[tuple[str, str]]) -> list[SimpleNamespace]:
+    """The lead's phones, emails and identity (LeadForms.points) the contact does not have yet
+    (as _add_points); `known` gets them."""
     rows = []
     for kind, value, display, data in points:
         if (kind, value) not in known:
             known.add((kind, value))
             rows.append(SimpleNamespace(contact_id=contact_id, kind=kind, value=value, display=display,
-                                        data={**data, "source": source}, created_at=now))
+                                        data=data, created_at=now))
     return rows
 
 
