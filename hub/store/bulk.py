@@ -117,7 +117,8 @@ class Memo:
       them a survivor: a merge of contacts drops the memo);
     - `groups`: the documents of contacts earlier batches wrote to or read, as `_Group`s;
     - `keys`: blocking key -> every contact id indexed under it, for keys read or written (not
-      hot ones: `hot`, which stay hot);
+      hot ones: `hot`, which stay hot); `complete` while they are all the store has (an import
+      into an empty store, nobody else writing): other keys are then not looked up;
     - `seq`: the outbox sequence number up to which they reflect the store;
     - `forms`: the LeadForms of the leads about to be applied, by lead object (id()), when the
       caller worked them out already.
@@ -126,17 +127,19 @@ class Memo:
     fails. Bounded: the oldest entries go first (they are read again when needed).
     """
 
-    def __init__(self, max_contacts: int = 100_000, max_groups: int = 20_000, max_keys: int = 300_000) -> None:
+    def __init__(self, max_contacts: int = 100_000, max_groups: int = 20_000, max_keys: int = 600_000) -> None:
         self.contacts: dict[str, Contact] = {}
         self.groups: dict[str, _Group] = {}
         self.keys: dict[str, list[str]] = {}
         self.hot: set[str] = set()
+        self.complete = False
         self.seq: int | None = None
         self.forms: dict[int, LeadForms] = {}
         self.max_contacts, self.max_groups, self.max_keys = max_contacts, max_groups, max_keys
 
     def forget(self) -> None:
         self.contacts, self.groups, self.keys, self.hot, self.seq = {}, {}, {}, set(), None
+        self.complete = False
 
     def sync(self, session: Session) -> None:
         """Drop what outbox events written since `seq` say has changed."""
@@ -144,6 +147,7 @@ class Memo:
         if self.seq is None:
             self.forget()
             self.seq = session.execute(select(func.coalesce(func.max(outbox.seq), 0))).scalar_one()
+            self.complete = session.execute(select(MatchKeyRow.key).limit(1)).first() is None
             return
         for seq, kind, contact_id in session.execute(select(outbox.seq, outbox.type, outbox.contact_id)
                                                      .where(outbox.seq > self.seq).order_by(outbox.seq)):
@@ -152,12 +156,12 @@ class Memo:
             else:  # its keys may have changed too: which ones is not said
                 self.contacts.pop(contact_id, None)
                 self.groups.pop(contact_id, None)
-                self.keys = {}
+                self.keys, self.complete = {}, False
             self.seq = seq
 
     def key_rows(self, session: Session, keys: set[str]) -> tuple[set[str], dict[str, list[str]]]:
-        """prefetch.key_rows, reading only the keys not known yet."""
-        hot, found = key_rows(session, keys - self.hot - self.keys.keys())
+        """prefetch.key_rows, reading only the keys not known yet (none when the memo has every key)."""
+        hot, found = (set(), {}) if self.complete else key_rows(session, keys - self.hot - self.keys.keys())
         self.hot |= hot
         self.keys.update(found)
         self.keys.update((key, []) for key in keys - self.hot - self.keys.keys())
@@ -174,6 +178,7 @@ class Memo:
                     self.hot.add(row["key"])
 
     def trim(self) -> None:
+        self.complete = self.complete and len(self.keys) <= self.max_keys
         for entries, limit in ((self.contacts, self.max_contacts), (self.groups, self.max_groups),
                                (self.keys, self.max_keys)):
             for key in list(entries)[:max(len(entries) - limit, 0)]:
@@ -382,6 +387,7 @@ class _Batch:
         self.done.pop(root, None)
         for key in keys:  # apply_lead indexed it under them
             self.memo.keys.pop(key, None)
+        self.memo.complete = False
         self.contacts[root] = load_candidates(self.session, [root])[0]
         for key in keys:
             indexed = self.new_by_key.setdefault(key, [])
