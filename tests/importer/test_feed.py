@@ -94,3 +94,17 @@ def test_a_small_file_is_read_in_the_importing_process(hub, tmp_path, processes)
     import_file(hub, write_csv(tmp_path / "a.csv", [["Họ tên", "SĐT"], ["Nguyễn Văn An", "0912345678"]]))
     assert processes == [None]
     assert feed.PARALLEL_BYTES > Path(tmp_path / "a.csv").stat().st_size
+
+
+def test_a_background_thread_imports_through_the_second_process(hub, tmp_path, processes):
+    """As the ops console does (hub.ops.imports runs import_file in a thread of the server)."""
+    import threading
+
+    path = tmp_path / "khach.xlsx"
+    expected = generate(path, 300, broken=0.1, seed=8)
+    results: list = []
+    thread = threading.Thread(target=lambda: results.append(import_file(hub, path, parallel=True)))
+    thread.start()
+    thread.join(300)
+    assert [(r.imported, r.rejected) for r in results] == [(expected.imported, len(expected.rejects))]
+    assert processes[0].poll() is not None
