@@ -30,7 +30,7 @@ from datetime import datetime, timezone
 from types import SimpleNamespace
 from typing import Any, NamedTuple
 
-from sqlalchemy import Table, and_, bindparam, func, or_, select, update
+from sqlalchemy import Table, and_, bindparam, func, or_, select, text, update
 from sqlalchemy.orm import Session
 
 from hub import dedupe
@@ -51,6 +51,7 @@ _POINT_COLUMNS = ("contact_id", "kind", "value", "display", "data", "created_at"
 # What a lead landing on a stored contact may change on its row (_absorb, version, updated_at).
 _UPDATED_COLUMNS = ("name", "name_key", "family_name", "middle_name", "given_name", "name_is_personal",
                     "province_code", "province_name", "version", "updated_at")
+SQLITE_CACHE_KB = 65536  # page cache of a connection that ran an import batch (SQLite's default: 2 MB)
 # Outbox events that change only the contact they name (apply_lead, enrichment); any other kind
 # (merged, unmerged, erased) may change the contacts around it: the memo is then dropped.
 _ONE_CONTACT_EVENTS = frozenset({"contact.created", "contact.updated"})
@@ -213,6 +214,10 @@ class _Batch:
         lock_keys(session, [f"{kind}:{value}" for lead in leads for kind, value in dedupe.strong_keys(lead)])
         if self.tracked:
             self.memo.sync(session)
+            if session.get_bind().dialect.name == "sqlite":
+                # An import batch dirties megabytes of pages: kept in memory to the commit rather
+                # than spilled to the WAL on the way (the commit is as durable: synchronous=FULL).
+                session.execute(text(f"PRAGMA cache_size=-{SQLITE_CACHE_KB}"))
         self.stored = stored_refs(session, leads)
         self.forms = {id(lead): self.memo.forms.get(id(lead)) or lead_forms(lead) for lead in leads}
         # Keys already hot in the database are skipped whatever the batch adds: not loaded.
