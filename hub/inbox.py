@@ -67,13 +67,15 @@ class Item:
 
 
 def put_batch(store: Store, items: Sequence[Item], *, delivery: Mapping[str, Any] | None,
-              queue: QueueSettings) -> list[Accepted]:
+              queue: QueueSettings, now: datetime | None = None) -> list[Accepted]:
     """Commit every item of one delivery, and the delivery itself, in one transaction.
 
     Items already stored (same channel and key) are redeliveries: left as they are and
     answered with duplicate=True. Raises sqlalchemy.exc.OperationalError like put().
+    `now`: their received_at, when the caller read them earlier (a bulk import parses its rows
+    before they are stored, with this time).
     """
-    now = utcnow()
+    now = now or utcnow()
     rows = {
         (item.channel, item.delivery_key[:255]): {
             "channel": item.channel, "route": item.route, "delivery_key": item.delivery_key[:255],
@@ -288,17 +290,22 @@ def get_many(session: Session, event_ids: Sequence[int]) -> list[RawEvent]:
 def claim_batch(session: Session, event_ids: Sequence[int], queue: QueueSettings) -> list[RawEvent]:
     """Claim the pending events among event_ids inside the caller's transaction (a bulk
     import processes them in it); the claimed events, in the order of event_ids."""
+    claimed = claim_ids(session, event_ids, queue)
+    rows = session.execute(select(RawEventRow).where(RawEventRow.id.in_(claimed))).scalars()
+    events = {row.id: to_raw_event(row) for row in rows}
+    return [events[event_id] for event_id in event_ids if event_id in events]
+
+
+def claim_ids(session: Session, event_ids: Sequence[int], queue: QueueSettings) -> set[int]:
+    """claim_batch() without reading the events back: the ids claimed."""
     now = utcnow()
-    claimed = set(session.execute(
+    return set(session.execute(
         update(RawEventRow)
         .where(RawEventRow.id.in_(event_ids), RawEventRow.status == "pending")
         .values(status="processing", attempts=RawEventRow.attempts + 1,
                 due_at=now + timedelta(seconds=queue.lease_seconds), updated_at=now)
         .returning(RawEventRow.id)
     ).scalars())
-    rows = session.execute(select(RawEventRow).where(RawEventRow.id.in_(claimed))).scalars()
-    events = {row.id: to_raw_event(row) for row in rows}
-    return [events[event_id] for event_id in event_ids if event_id in events]
 
 
 def get(session: Session, event_id: int) -> RawEvent:

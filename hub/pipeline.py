@@ -3,17 +3,19 @@ from __future__ import annotations
 
 import logging
 import time
-from typing import TYPE_CHECKING
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, Literal
 
 from sqlalchemy.exc import DataError
 from sqlalchemy.orm import Session
 
 from hub import channel_health, connectors, enrich, inbox
+from hub.config import Settings
 from hub.errors import HubError, IgnoreEvent, TokenInvalid, TransientError
 from hub.model import Lead, RawEvent
 from hub.normalize import normalize
 from hub.queue import RQQueue
-from hub.store.bulk import apply_batch
+from hub.store.bulk import Memo, apply_batch
 from hub.store.repository import apply_lead
 
 if TYPE_CHECKING:
@@ -128,17 +130,39 @@ def _process(hub: Hub, event_id: int) -> str:
     return "done"
 
 
-def _leads(hub: Hub, event: RawEvent) -> list[Lead]:
+def _leads(settings: Settings, event: RawEvent) -> list[Lead]:
     """The event's leads with contact data, as _process reads them (kept apart from it so the
     batched path below does not change the one-event path)."""
-    leads = [normalize(draft) for draft in connectors.parse(event, hub.settings)]
+    leads = [normalize(draft) for draft in connectors.parse(event, settings)]
     leads = [lead for lead in leads if lead.has_contact_data]
     if not leads:
         raise IgnoreEvent("no name, phone, email or channel identity in the event")
     return leads
 
 
-def run_batch(hub: Hub, event_ids: list[int]) -> dict[int, str]:
+# What the batched path makes of an event before storing it (prepare()).
+Prepared = tuple[Literal["leads", "finished", "again"], Any]
+
+
+def prepare(event: RawEvent, settings: Settings) -> Prepared:
+    """("leads", its leads); ("finished", (status, error)) for a permanent error; or
+    ("again", None): left for the one-event path (transient errors, refused tokens, surprises).
+
+    Reads nothing but the event: a bulk import prepares its rows in another process, from the
+    bytes and receive time it then stores (hub.importer.feed).
+    """
+    try:
+        return "leads", _leads(settings, event)
+    except HubError as exc:
+        if exc.permanent and not isinstance(exc, TokenInvalid):
+            return "finished", (_permanent_status(exc), f"{type(exc).__name__}: {exc}")
+        return "again", None  # transient, or a refused token: run() handles it the usual way
+    except Exception:  # unexpected: run() retries it the usual way
+        return "again", None
+
+
+def run_batch(hub: Hub, event_ids: list[int], memo: Memo | None = None,
+              prepared: Mapping[int, Prepared] | None = None) -> dict[int, str]:
     """Process many events in one transaction (bulk import); their statuses afterwards.
 
     Leads are applied in order, each seeing the ones before it (hub.store.bulk). An event that
@@ -146,21 +170,33 @@ def run_batch(hub: Hub, event_ids: list[int]) -> dict[int, str]:
     Made for imports: nothing here is specific to a channel's follow-ups (token health, profile
     enrichment), so channels that need them keep to run().
     Events another worker holds or that are finished come back as "skipped".
+    `memo`: what the earlier batches of the same import learnt of the store (hub.store.bulk.Memo).
+    `prepared`: what prepare() made of each event, from the very bytes and receive time stored
+    (the events are then claimed without being read back).
     """
     try:
-        statuses, again = _process_batch(hub, event_ids)
+        statuses, again = _process_batch(hub, event_ids, memo, prepared)
     except Exception:  # nothing of the batch was written; each event gets its own chance
         log.exception("batch of %d events failed; processing them one by one", len(event_ids))
+        if memo is not None:  # it may hold what the rolled-back transaction did
+            memo.forget()
         statuses, again = {}, list(event_ids)
     for event_id in again:
         statuses[event_id] = run(hub, event_id)
     return statuses
 
 
-def _process_batch(hub: Hub, event_ids: list[int]) -> tuple[dict[int, str], list[int]]:
+def _process_batch(hub: Hub, event_ids: list[int], memo: Memo | None = None,
+                   prepared: Mapping[int, Prepared] | None = None) -> tuple[dict[int, str], list[int]]:
     statuses = dict.fromkeys(event_ids, "skipped")
     with hub.store.transaction() as session:
-        finished, again = _apply_events(hub, session, inbox.claim_batch(session, event_ids, hub.settings.queue))
+        if prepared is None:
+            events = inbox.claim_batch(session, event_ids, hub.settings.queue)
+            ready = [(event.id, prepare(event, hub.settings)) for event in events]
+        else:
+            claimed = inbox.claim_ids(session, event_ids, hub.settings.queue)
+            ready = [(event_id, prepared[event_id]) for event_id in event_ids if event_id in claimed]
+        finished, again = _apply_prepared(session, ready, memo)
         inbox.finish_many(session, finished)
         inbox.release(session, again)
     statuses.update({event_id: status for event_id, status, _ in finished})
@@ -174,7 +210,8 @@ def _run_claimed_batch(hub: Hub, event_ids: list[int]) -> dict[int, str]:
     started = time.perf_counter()
     try:
         with hub.store.transaction() as session:
-            finished, again = _apply_events(hub, session, inbox.get_many(session, event_ids))
+            events = inbox.get_many(session, event_ids)
+            finished, again = _apply_prepared(session, [(e.id, prepare(e, hub.settings)) for e in events])
             inbox.finish_many(session, finished)
     except Exception:  # nothing of the batch was written; each event gets its own chance
         log.exception("batch of %d events failed; processing them one by one", len(event_ids))
@@ -186,27 +223,18 @@ def _run_claimed_batch(hub: Hub, event_ids: list[int]) -> dict[int, str]:
     return statuses
 
 
-def _apply_events(hub: Hub, session: Session, events: list[RawEvent]
-                  ) -> tuple[list[tuple[int, str, str | None]], list[int]]:
-    """Apply the leads of claimed events together (hub.store.bulk) in the caller's transaction.
+def _apply_prepared(session: Session, events: list[tuple[int, Prepared]], memo: Memo | None = None
+                    ) -> tuple[list[tuple[int, str, str | None]], list[int]]:
+    """Apply the leads of claimed, prepared events together (hub.store.bulk) in the caller's
+    transaction.
 
     Returns (event id, status, error) for the events finished here, and the ids of the events
     left for the one-event path: transient errors, refused tokens, surprises, failed leads.
     """
-    again: list[int] = []
-    ready: list[tuple[int, list[Lead]]] = []
-    finished: list[tuple[int, str, str | None]] = []
-    for event in events:
-        try:
-            ready.append((event.id, _leads(hub, event)))
-        except HubError as exc:
-            if exc.permanent and not isinstance(exc, TokenInvalid):
-                finished.append((event.id, _permanent_status(exc), f"{type(exc).__name__}: {exc}"))
-            else:  # transient, or a refused token: run() handles it the usual way
-                again.append(event.id)
-        except Exception:  # unexpected: run() retries it the usual way
-            again.append(event.id)
-    for event_id, error in apply_batch(session, ready).items():
+    again = [event_id for event_id, (kind, _) in events if kind == "again"]
+    finished = [(event_id, *outcome) for event_id, (kind, outcome) in events if kind == "finished"]
+    ready = [(event_id, leads) for event_id, (kind, leads) in events if kind == "leads"]
+    for event_id, error in apply_batch(session, ready, memo).items():
         if error is None:
             finished.append((event_id, "done", None))
         else:

@@ -5,13 +5,13 @@ and goes through the same pipeline (connector hub.connectors.import_row, normali
 store). Rows are stored CHUNK rows per transaction and processed a chunk per transaction
 (hub.pipeline.run_batch), inline, so an import works with or without a worker running.
 
-Delivery key (what makes a re-import add nothing): `id:<value>` when the file has an id column
-(ID, Mã KH...), else `<content digest>#<row>` where the digest covers the decoded cells, not the
-bytes: the same file imported again, or saved again by Excel, is recognised row by row.
+Reading the file and preparing its rows (hub.importer.feed: raw events, parsing, normalizing)
+depends on the file alone: for a big file a second process does it, a few chunks ahead, while
+this one stores and decides. The delivery keys that make a re-import add nothing are described
+there.
 """
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,11 +19,12 @@ from pathlib import Path
 from sqlalchemy import select
 
 from hub import inbox, pipeline
-from hub.connectors.import_row import row_id
-from hub.importer.columns import ColumnError, load_mapping, resolve
-from hub.importer.read import Table, UnreadableFile, read_table
+from hub.importer.columns import ColumnError, load_mapping
+from hub.importer.feed import Chunk, End, Feed, Header, Row
+from hub.importer.read import UnreadableFile
 from hub.importer.report import Reject, write_report
 from hub.runtime import Hub
+from hub.store.bulk import Memo
 from hub.store.schema import RawEventRow
 
 __all__ = ["ColumnError", "ImportResult", "UnreadableFile", "import_file", "load_mapping"]
@@ -46,6 +47,7 @@ class ImportResult:
     report: Path | None = None
     encoding: str = ""
     columns: dict[str, str] = field(default_factory=dict)
+    reader_cpu_seconds: float = 0.0  # CPU time of the process that read and prepared the rows, if any
 
     def summary(self) -> str:
         line = (f"{self.read} dòng đọc / rows read, {self.imported} nhập / imported, "
@@ -54,57 +56,71 @@ class ImportResult:
 
 
 def import_file(hub: Hub, path: Path, mapping: Mapping[str, str] | None = None,
-                progress: Progress | None = None, report: Path | None = None) -> ImportResult:
+                progress: Progress | None = None, report: Path | None = None,
+                parallel: bool | None = None) -> ImportResult:
     """Import every row of the file; the rejected rows, with reasons, go to the report
     (default `<file>.rejects.csv`).
 
     Raises UnreadableFile or ColumnError (nothing stored) when the file or its columns cannot
-    be used; a bad row never stops the import.
+    be used; a bad row never stops the import. `parallel`: read and prepare the rows in a
+    second process (default: for a big file, on a machine with a second core).
     """
-    table = read_table(path)
-    fields = resolve(table.headers, mapping)
-    result = ImportResult(file=table.name, read=len(table.rows), encoding=table.encoding, columns=fields)
     rejects: list[Reject] = []
-    digest = table.digest
-    for start in range(0, len(table.rows), CHUNK):
-        chunk = table.rows[start:start + CHUNK]
-        _import_chunk(hub, table, fields, digest, chunk, result, rejects)
-        if progress is not None:
-            progress(start + len(chunk), len(table.rows))
+    memo = Memo()  # what each batch learns of the store, for the next ones
+    with Feed(path, mapping, hub.settings, CHUNK, parallel) as feed:
+        messages = iter(feed)
+        header = next(messages)
+        assert isinstance(header, Header)
+        result = ImportResult(file=header.name, read=header.rows, encoding=header.encoding, columns=header.fields)
+        done = 0
+        for message in messages:
+            if isinstance(message, End):
+                result.reader_cpu_seconds = message.cpu_seconds
+                break
+            assert isinstance(message, Chunk)
+            _import_chunk(hub, message, result, rejects, memo)
+            done += len(message.rows)
+            if progress is not None:
+                progress(done, header.rows)
     result.rejected = len(rejects)
-    result.report = write_report(report or path.with_name(path.name + ".rejects.csv"), table.headers, rejects)
+    result.report = write_report(report or path.with_name(path.name + ".rejects.csv"), header.headers, rejects)
     return result
 
 
-def _import_chunk(hub: Hub, table: Table, fields: dict[str, str], digest: str,
-                  chunk: list[tuple[int, tuple[str, ...]]], result: ImportResult, rejects: list[Reject]) -> None:
-    items, numbers = [], []
-    for number, cells in chunk:
-        if not cells:
-            rejects.append(Reject(number, EMPTY_ROW, cells))
-            continue
-        body = {"file": table.name, "row": number, "digest": digest,
-                "cells": _by_header(table.headers, cells), "fields": fields}
-        external_id = row_id(body)
-        key = f"id:{external_id}" if external_id else f"{digest}#{number}"
-        items.append(inbox.Item(channel="import", delivery_key=key, route="",
-                                body=json.dumps(body, ensure_ascii=False).encode(), headers={}))
-        numbers.append((number, cells))
-    if not items:
+def _import_chunk(hub: Hub, chunk: Chunk, result: ImportResult, rejects: list[Reject], memo: Memo) -> None:
+    rows: list[Row] = []
+    for row in chunk.rows:
+        if row.cells:
+            rows.append(row)
+        else:
+            rejects.append(Reject(row.number, EMPTY_ROW, row.cells))
+    if not rows:
         return
-    accepted = inbox.put_batch(hub.store, items, delivery=None, queue=hub.settings.queue)
-    new = list(dict.fromkeys(a.event_id for a in accepted if not a.duplicate))
+    items = [inbox.Item(channel="import", delivery_key=row.key, route="", body=row.body, headers={}) for row in rows]
+    accepted = inbox.put_batch(hub.store, items, delivery=None, queue=hub.settings.queue, now=chunk.received_at)
+    prepared = {a.event_id: row.prepared for a, row in zip(accepted, rows) if not a.duplicate}
+    # Stored by an earlier import of the file that stopped before processing them: done now,
+    # from their stored bytes (a --map may have made them other than this import's).
+    stranded = _pending(hub, {a.event_id for a in accepted if a.duplicate} - set(prepared))
+    again = set(stranded)
     size = BATCH["postgresql" if hub.store.is_postgres else "sqlite"]
-    for start in range(0, len(new), size):
-        pipeline.run_batch(hub, new[start:start + size])
-    outcomes = _outcomes(hub, [a.event_id for a in accepted])
+    statuses: dict[int, str] = {}
+    memo.forms = {id(lead): forms for row in rows if row.forms is not None
+                  for lead, forms in zip(row.prepared[1], row.forms)}  # type: ignore[index]
+    try:
+        for ids, given in ((list(prepared), prepared), (stranded, None)):
+            for start in range(0, len(ids), size):
+                statuses.update(pipeline.run_batch(hub, ids[start:start + size], memo, given))
+    finally:
+        memo.forms = {}
+    outcomes = _outcomes(hub, [a.event_id for a in accepted if statuses.get(a.event_id) != "done"])
     seen: set[int] = set()
-    for (number, cells), answer in zip(numbers, accepted):
-        status, error = outcomes[answer.event_id]
-        first_time = not answer.duplicate and answer.event_id not in seen
+    for row, answer in zip(rows, accepted):
+        status, error = outcomes.get(answer.event_id, ("done", None))
+        first_time = (not answer.duplicate or answer.event_id in again) and answer.event_id not in seen
         seen.add(answer.event_id)
         if status in ("ignored", "failed"):
-            rejects.append(Reject(number, _reason(error), cells))
+            rejects.append(Reject(row.number, _reason(error), row.cells))
         elif not first_time:
             result.duplicates += 1
         elif status == "done":
@@ -113,14 +129,17 @@ def _import_chunk(hub: Hub, table: Table, fields: dict[str, str], digest: str,
             result.pending += 1
 
 
-def _by_header(headers: tuple[str, ...], cells: tuple[str, ...]) -> dict[str, str]:
-    """Cells by header; cells past the last header get "Cột N" headers."""
-    named = {h: cells[i] if i < len(cells) else "" for i, h in enumerate(headers)}
-    named.update({f"Cột {i + 1}": cells[i] for i in range(len(headers), len(cells)) if cells[i]})
-    return named
+def _pending(hub: Hub, event_ids: set[int]) -> list[int]:
+    if not event_ids:
+        return []
+    with hub.store.sessions() as session:
+        return sorted(session.execute(select(RawEventRow.id).where(RawEventRow.id.in_(event_ids),
+                                                                   RawEventRow.status == "pending")).scalars())
 
 
 def _outcomes(hub: Hub, event_ids: list[int]) -> dict[int, tuple[str, str | None]]:
+    if not event_ids:
+        return {}
     with hub.store.sessions() as session:
         rows = session.execute(select(RawEventRow.id, RawEventRow.status, RawEventRow.last_error)
                                .where(RawEventRow.id.in_(set(event_ids))))

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -17,7 +18,7 @@ from tests.helpers import rows
 from tests.importer.files import write_csv
 
 
-def one_by_one(hub: Hub, event_ids: list[int]) -> dict[int, str]:
+def one_by_one(hub: Hub, event_ids: list[int], *batch_args: object) -> dict[int, str]:
     return {event_id: pipeline.run(hub, event_id) for event_id in event_ids}
 
 
@@ -66,17 +67,27 @@ def stored(hub: Hub) -> dict[str, list[object]]:
     return found
 
 
-def assert_same_as_one_by_one(hub: Hub, path: Path, chunk: int, monkeypatch: pytest.MonkeyPatch) -> Hub:
-    """Import the file batched into hub and one by one into a reference store: the same rows."""
+def assert_same_as_one_by_one(hub: Hub, path: Path, chunk: int, monkeypatch: pytest.MonkeyPatch,
+                              between: Callable[[Hub, int], None] | None = None,
+                              before: Callable[[Hub], None] | None = None) -> Hub:
+    """Import the file batched into hub and one by one into a reference store: the same rows.
+    `before(hub)` fills both stores first; `between(hub, rows done)` runs after each chunk, in
+    both (someone else changing the store)."""
     from hub.store.migrate import upgrade
 
-    monkeypatch.setattr("hub.importer.CHUNK", chunk)
-    batched = import_file(hub, path)
+    def progress(target: Hub) -> Callable[[int, int], None] | None:
+        return None if between is None else (lambda done, total: between(target, done))
+
     reference = Hub(make_settings(f"sqlite:///{path.parent}/reference.db"))
     upgrade(reference.settings.database_url)
+    if before is not None:
+        before(hub)
+        before(reference)
+    monkeypatch.setattr("hub.importer.CHUNK", chunk)
+    batched = import_file(hub, path, progress=progress(hub))
     with monkeypatch.context() as patched:
         patched.setattr(pipeline, "run_batch", one_by_one)
-        expected = import_file(reference, path, report=path.parent / "reference.csv")
+        expected = import_file(reference, path, report=path.parent / "reference.csv", progress=progress(reference))
     assert (batched.imported, batched.rejected) == (expected.imported, expected.rejected)
     assert outcome(hub) == outcome(reference)
     batched_rows, reference_rows = stored(hub), stored(reference)
@@ -90,6 +101,25 @@ def test_a_batched_import_stores_exactly_what_one_by_one_processing_stores(hub, 
     generate(path, 300, broken=0.1, seed=3)  # includes people repeated within and across chunks
     reference = assert_same_as_one_by_one(hub, path, 64, monkeypatch)
     assert outcome(hub)["outbox"]["contact.updated"] > 0  # merges happened, inside and across batches
+    reference.store.dispose()
+
+
+def test_an_import_into_a_populated_store_stores_what_one_by_one_processing_stores(hub, tmp_path, monkeypatch):
+    """The same people again from another file: every lead lands on a stored contact, read from
+    the store by the first batch that needs it and remembered by the next ones."""
+    from openpyxl import load_workbook
+
+    first, again = tmp_path / "thang1.xlsx", tmp_path / "thang2.xlsx"
+    generate(first, 300, broken=0.1, seed=5)
+    book = load_workbook(first)
+    for row in book.active.iter_rows(min_row=2):
+        if row[0].value:
+            row[5].value = "gọi lại"  # the note column: the same people, another file
+    book.save(again)
+    reference = assert_same_as_one_by_one(hub, again, 64, monkeypatch,
+                                          before=lambda target: import_file(target, first))
+    updated = outcome(hub)["outbox"]["contact.updated"]
+    assert updated >= 270  # (nearly) every row of the second file merged into a stored contact
     reference.store.dispose()
 
 
@@ -128,6 +158,55 @@ def test_a_row_that_joins_two_stored_contacts_merges_them_as_one_by_one(hub, tmp
     assert [(log["actor"], len(log["merged_ids"])) for log in merges] == [("dedupe", 1), ("dedupe", 1)]
     names = Counter(c["name"] for c in iter_contacts(hub.store))
     assert names == {"Nguyễn Văn An": 1, "Trần Thị Cúc": 1}
+    reference.store.dispose()
+
+
+def _contact_of(hub: Hub, phone: str) -> str:
+    return next(r["contact_id"] for r in rows(hub, "contact_points") if r["value"] == phone)
+
+
+def test_what_others_change_between_batches_is_seen_by_the_next_batch(hub, tmp_path, monkeypatch):
+    """Batches remember the contacts and keys they read and wrote (hub.store.bulk.Memo); leads
+    stored by a worker, merges by ops and an undo, between two batches, must not be missed."""
+    from hub.model import LeadDraft
+    from hub.normalize import normalize
+    from hub.store.merging import merge_contacts, unmerge
+    from hub.store.repository import apply_lead
+
+    path = write_csv(tmp_path / "a.csv", [
+        ["Họ tên", "SĐT", "Email", "Tỉnh/Thành", "Ngày"],
+        ["Nguyễn Văn An", "0912345678", "", "Hà Nội", "01/01/2024"],
+        ["Lê Thị Bích", "0987654321", "", "", "02/01/2024"],
+        ["Trần Văn Cường", "0977111222", "", "", "03/01/2024"],
+        ["Nguyễn Văn An", "", "an.nguyen@gmail.com", "", "04/01/2024"],  # the email a form gave to An
+        ["Lê Thị Bích", "0987 654 321", "", "Đà Nẵng", "05/01/2024"],  # a namesake came through a form
+        ["Trần Văn Cường", "0977 111 222", "", "", "06/01/2024"],
+        ["Trần Văn Cường", "0977 111 222", "", "", "07/01/2024"],  # merged into An, then unmerged
+        ["Lê Thị Bích", "0987654321", "", "", "08/01/2024"],  # merged into An
+    ])
+
+    def form(target: Hub, ref: str, name: str, phone: str, email: str = "") -> None:
+        with target.store.transaction() as session:
+            apply_lead(session, normalize(LeadDraft(channel="form", source_ref=ref, name=name,
+                                                    phones=(phone,) if phone else (),
+                                                    emails=(email,) if email else (),
+                                                    captured_at=datetime(2024, 1, 3, tzinfo=timezone.utc))), None)
+
+    def others(target: Hub, done: int) -> None:
+        if done == 3:  # a worker stores two web forms: An's with his email, and another Bích
+            form(target, "f-1", "Nguyễn Văn An", "0912345678", "an.nguyen@gmail.com")
+            form(target, "f-2", "Lê Thị Bích", "", "bich.le@gmail.com")
+        if done == 6:  # ops merges Bích into An, and Cường into An, then undoes that one
+            an, bich, cuong = (_contact_of(target, p) for p in ("+84912345678", "+84987654321", "+84977111222"))
+            with target.store.transaction() as session:
+                merge_contacts(session, an, [bich], actor="ops")
+                undone = merge_contacts(session, an, [cuong], actor="ops")
+            with target.store.transaction() as session:
+                unmerge(session, undone, actor="ops")
+
+    reference = assert_same_as_one_by_one(hub, path, 3, monkeypatch, between=others)
+    cuong = next(c for c in iter_contacts(hub.store) if c["name"] == "Trần Văn Cường")
+    assert [lead["source_ref"].split("@")[0] for lead in cuong["leads"]] == ["a.csv#4", "a.csv#7", "a.csv#8"]
     reference.store.dispose()
 
 

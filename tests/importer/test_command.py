@@ -73,3 +73,39 @@ def test_a_report_that_cannot_be_written_is_an_error_after_the_rows_are_in(tmp_p
     result = run_hub(tmp_path, "import", str(path), "--report", str(tmp_path / "no" / "such" / "dir.csv"))
     assert result.returncode == 1 and "cannot write the report" in result.stderr
     assert count(tmp_path, "leads") == 1
+
+
+def test_an_import_killed_midway_then_run_again_stores_each_row_exactly_once(tmp_path: Path):
+    """SIGKILL of `hub import` (its second process too, which notices) after some batches are
+    committed; the next `hub import` of the file finishes: every good row once, the exact report."""
+    import signal
+    import time
+
+    path = tmp_path / "khach_hang.xlsx"
+    expected = generate(path, 30000, broken=0.10, seed=12)  # big enough for the second process
+    env = {k: v for k, v in os.environ.items() if not k.startswith("HUB_")}
+    env.update({"HUB_DATABASE_URL": f"sqlite:///{tmp_path}/hub.db", "HUB_SECRET_KEY": "test", "PYTHONPATH": str(ROOT)})
+    first = subprocess.Popen([HUB, "import", str(path), "--quiet"], cwd=tmp_path, env=env,
+                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 600
+    while time.monotonic() < deadline and first.poll() is None:
+        time.sleep(0.5)
+        try:
+            if count(tmp_path, "leads") >= 1000:
+                break
+        except sqlite3.OperationalError:  # not created yet, or busy
+            continue
+    first.send_signal(signal.SIGKILL)
+    first.wait()
+    stored = count(tmp_path, "leads")
+    assert 0 < stored < expected.imported, "killed before or after the import, not midway"
+    again = run_hub(tmp_path, "import", str(path), "--quiet")
+    assert again.returncode == 0, again.stderr
+    assert f"{expected.imported - stored} nhập / imported, {stored} trùng bỏ qua / duplicates skipped" in again.stdout
+    assert count(tmp_path, "leads") == expected.imported
+    with sqlite3.connect(tmp_path / "hub.db") as db:
+        assert db.execute("SELECT count(*) FROM (SELECT channel, source_ref FROM leads GROUP BY 1, 2 "
+                          "HAVING count(*) > 1)").fetchone()[0] == 0
+        assert db.execute("SELECT count(*) FROM raw_events WHERE status NOT IN ('done', 'ignored')").fetchone()[0] == 0
+    with (tmp_path / "khach_hang.xlsx.rejects.csv").open(encoding="utf-8-sig", newline="") as report:
+        assert {int(line[0]): line[1] for line in list(csv.reader(report))[1:]} == expected.rejects

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import codecs
 import unicodedata
-from datetime import datetime
+from datetime import datetime, time, timedelta
 from pathlib import Path
 
 import pytest
@@ -107,3 +107,89 @@ def test_files_that_cannot_be_read_say_why(tmp_path: Path, name, content, messag
 def test_a_missing_file_is_unreadable(tmp_path: Path):
     with pytest.raises(UnreadableFile, match="cannot read the file"):
         read_table(tmp_path / "missing.csv")
+
+
+# --- XLSX through python-calamine: exactly what openpyxl reads, or openpyxl itself ---------------
+
+DATE_FORMATS = ["yyyy-mm-dd h:mm:ss", "dd/mm/yyyy", "dd/mm/yyyy hh:mm", "h:mm", "[h]:mm:ss", "[mm]:ss", "d-mmm-yy",
+                "[$-409]mmmm d, yyyy;@", "[Red]dd/mm/yyyy", "mm:ss.0", "yyyy-mm-dd hh:mm:ss.000"]
+VALUES: list[tuple[object, str | None]] = [
+    (912345678, None), (84912345678, None), (1.5, None), (0.1 + 0.2, None), (-5, None), (-0.0, None), (True, None),
+    (False, None), ("=1+1", None), ("  Nguyễn  Văn An ", None), ("", None), (datetime(2025, 1, 5), None),
+    (datetime(2025, 1, 5, 13, 7, 9, 123456), None), (time(13, 7, 9), None), (timedelta(hours=30), "[h]:mm:ss"),
+    (45000, "0.00"), (45000, "@"), (45000, "General"), (1, "General"),
+    *[(value, fmt) for fmt in DATE_FORMATS for value in (0.5, 1.5, 59, 60, 61, 45000, 45000.999999, 45000.123456789)],
+]
+
+
+def _openpyxl_reading(path: Path) -> list[tuple[str, ...]]:
+    from hub.importer.read import _openpyxl_rows, cell_text
+
+    return [tuple(cell_text(v) for v in row) for row in _openpyxl_rows(path)]
+
+
+def _calamine_reading(path: Path) -> list[tuple[str, ...]] | None:
+    from hub.importer.read import _calamine_rows, cell_text
+
+    rows = _calamine_rows(path)
+    return None if rows is None else [tuple(cell_text(v) for v in row) for row in rows]
+
+
+def _typed_workbook(path: Path, write_only: bool) -> Path:
+    """Every kind of cell, from column B on, after an empty first row; a styled empty cell past
+    the data (it widens openpyxl's rows: the <dimension> counts it, or it is a row's last <c>)."""
+    book = Workbook(write_only=write_only)
+    sheet = book.create_sheet("Khách") if write_only else book.active
+    if write_only:
+        from openpyxl.cell import WriteOnlyCell
+
+        sheet.append([])
+        for value, fmt in VALUES:
+            cell = WriteOnlyCell(sheet, value=value)
+            if fmt:
+                cell.number_format = fmt
+            styled = WriteOnlyCell(sheet, value=None)
+            styled.number_format = "0.00"
+            sheet.append([None, cell, "", styled] if value == 45000 else [None, cell, ""])
+    else:
+        for row, (value, fmt) in enumerate(VALUES, start=2):
+            cell = sheet.cell(row=row, column=2, value=value)
+            if fmt:
+                cell.number_format = fmt
+        sheet.cell(row=3, column=6).number_format = "0.00"
+        sheet.cell(row=4, column=3, value="ghi chú")
+    book.save(path)
+    return path
+
+
+@pytest.mark.parametrize("write_only", [False, True], ids=["with dimension", "without dimension"])
+def test_calamine_reads_every_kind_of_cell_as_openpyxl_does(tmp_path: Path, write_only: bool):
+    path = _typed_workbook(tmp_path / "a.xlsx", write_only)
+    found = _calamine_reading(path)
+    assert found is not None  # calamine was used
+    assert found == _openpyxl_reading(path)  # values, row lengths and row numbers alike
+
+
+def test_the_generated_benchmark_file_reads_the_same_with_both(tmp_path: Path):
+    from benchmarks.import_data import generate
+
+    path = tmp_path / "khach.xlsx"
+    generate(path, 400, broken=0.1, seed=3)
+    assert _calamine_reading(path) == _openpyxl_reading(path)
+
+
+@pytest.mark.parametrize("value", ["#N/A", "dòng 1_x000D_dòng 2", 2 ** 53 + 1], ids=["error", "escape", "big int"])
+def test_files_calamine_would_read_otherwise_are_read_by_openpyxl(tmp_path: Path, value: object):
+    book = Workbook()
+    book.active.append(["Họ tên", "SĐT", "Ghi chú"])
+    book.active.append(["Nguyễn Văn An", "0912345678", value])
+    book.save(tmp_path / "a.xlsx")
+    assert _calamine_reading(tmp_path / "a.xlsx") is None
+    assert read_table(tmp_path / "a.xlsx").rows == [(2, _openpyxl_reading(tmp_path / "a.xlsx")[1])]
+
+
+def test_an_xlsx_digests_the_same_whichever_library_read_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    path = _typed_workbook(tmp_path / "a.xlsx", write_only=False)
+    fast = read_table(path)
+    monkeypatch.setattr("hub.importer.read._calamine_rows", lambda path: None)
+    assert read_table(path) == fast and read_table(path).digest == fast.digest
