@@ -20,6 +20,7 @@ import random
 import sys
 import threading
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -82,13 +83,34 @@ class Load(threading.Thread):
                 self.stopped.wait(pause)
 
 
-def run(minutes: float, rate: float, sample_seconds: float, ingest_workers: int, workers: int) -> None:
+@dataclass
+class Soak:
+    """What a soak measured: RSS samples (MB) per role, and what the load sent and got done."""
+
+    roles: list[str]
+    samples: list[list[float]]
+    sent: int
+    ok: int
+    processed: int
+    statuses: list[tuple]
+
+    def growth(self) -> dict[str, tuple[float, float]]:
+        """Per role: RSS after warm-up (the first fifth of the run) and at the end."""
+        first = self.samples[min(len(self.samples) - 1, max(1, len(self.samples) // 5))]
+        return {role: (start, end) for role, start, end in zip(self.roles, first, self.samples[-1])}
+
+
+def soak(minutes: float, rate: float, sample_seconds: float, ingest_workers: int, workers: int,
+         show: bool = True) -> Soak:
+    """Run the stack under `rate` form POSTs a second for `minutes`, sampling RSS; then wait
+    for the workers while they make progress (a stall of 2 minutes ends the wait)."""
     with scratch_database() as url, stack(url) as hub:
         hub.start_ingest(ingest_workers)
         hub.start_workers(workers)
         time.sleep(2)
         roles = processes(hub)
-        print("elapsed  " + "  ".join(f"{role:>13}" for role in roles) + "   (RSS, MB)", flush=True)
+        if show:
+            print("elapsed  " + "  ".join(f"{role:>13}" for role in roles) + "   (RSS, MB)", flush=True)
         load = Load(hub.base_url, rate, seed=11)
         load.start()
         samples: list[list[float]] = []
@@ -96,7 +118,8 @@ def run(minutes: float, rate: float, sample_seconds: float, ingest_workers: int,
         while (elapsed := time.monotonic() - started) < minutes * 60:
             row = [rss_mb(pid) for pid in roles.values()]
             samples.append(row)
-            print(f"{elapsed / 60:5.1f} m  " + "  ".join(f"{mb:13.1f}" for mb in row), flush=True)
+            if show:
+                print(f"{elapsed / 60:5.1f} m  " + "  ".join(f"{mb:13.1f}" for mb in row), flush=True)
             time.sleep(sample_seconds)
         load.stopped.set()
         load.join()
@@ -110,12 +133,17 @@ def run(minutes: float, rate: float, sample_seconds: float, ingest_workers: int,
             if now_done > processed:
                 processed, progress_at = now_done, time.monotonic()
         statuses = scalar_rows(url, "SELECT status, count(*) FROM raw_events GROUP BY status ORDER BY status")
-    first = samples[min(len(samples) - 1, max(1, len(samples) // 5))]
-    print(f"\nload: {load.sent} POSTs over {minutes:g} min ({load.sent / (minutes * 60):.1f}/s), "
-          f"{load.ok} answered 200, {processed} processed" + ("" if processed >= load.ok else "  <- NOT ALL PROCESSED"))
+    return Soak(list(roles), samples, load.sent, load.ok, processed, statuses)
+
+
+def run(minutes: float, rate: float, sample_seconds: float, ingest_workers: int, workers: int) -> None:
+    result = soak(minutes, rate, sample_seconds, ingest_workers, workers)
+    print(f"\nload: {result.sent} POSTs over {minutes:g} min ({result.sent / (minutes * 60):.1f}/s), "
+          f"{result.ok} answered 200, {result.processed} processed"
+          + ("" if result.processed >= result.ok else "  <- NOT ALL PROCESSED"))
     # Stored but not processed yet is a backlog (workers slower than the load), not a loss: say which.
-    print("raw events by status: " + ", ".join(f"{status} {count}" for status, count in statuses))
-    for (role, _), start, end in zip(roles.items(), first, samples[-1]):
+    print("raw events by status: " + ", ".join(f"{status} {count}" for status, count in result.statuses))
+    for role, (start, end) in result.growth().items():
         print(f"{role:>13}: {start:7.1f} MB after warm-up -> {end:7.1f} MB at the end ({end - start:+.1f} MB)")
 
 
