@@ -85,15 +85,14 @@ SIGNATURE_REASONS = frozenset({"auth", "bad_signature", "missing_signature"})
 
 
 def rejected_by_channel(metrics: Any) -> dict[str, dict[str, int]]:
-    """This process's refused webhook requests by channel: signature / token failures, and all."""
+    """Refused webhook requests by channel, of every ingest process (hub.metrics.SharedCounts):
+    signature / token failures, and all."""
     totals: dict[str, dict[str, int]] = defaultdict(lambda: {"signature": 0, "all": 0})
-    for family in metrics.rejections.collect():
-        for sample in family.samples:
-            if sample.name.endswith("_total"):
-                counts = totals[sample.labels["channel"]]
-                counts["all"] += int(sample.value)
-                if sample.labels["reason"] in SIGNATURE_REASONS:
-                    counts["signature"] += int(sample.value)
+    for (kind, channel, reason), n in metrics.counts.totals().items():
+        if kind == "rejected":
+            totals[channel]["all"] += n
+            if reason in SIGNATURE_REASONS:
+                totals[channel]["signature"] += n
     return dict(totals)
 
 
