@@ -120,3 +120,31 @@ def test_the_command_purges_with_the_retention_setting_and_dry_run(events, monke
     done = runner.invoke(main, ["purge"])
     assert done.exit_code == 0 and "purged 3 raw events, deleted 1 webhook deliveries" in done.output
     assert sum(r["purged_at"] is not None for r in rows(events, "raw_events")) == 3
+
+
+def test_the_command_deletes_import_folders_older_than_the_cutoff(events, monkeypatch, tmp_path):
+    """The console's import folders hold rejects reports (personal data): `hub purge` deletes
+    those last changed before the cutoff, and nothing that is not an import folder."""
+    import os
+
+    from hub.cli import main
+
+    imports = tmp_path / "imports"
+    old, recent, foreign = imports / ("a" * 32), imports / ("b" * 32), imports / "keep-me"
+    for folder in (old, recent, foreign):
+        folder.mkdir(parents=True)
+        (folder / "Khách hàng.csv.rejects.csv").write_text("dòng / row,lý do / reason\n", encoding="utf-8")
+    long_ago = (datetime.now(timezone.utc) - timedelta(days=120)).timestamp()
+    for path in (old / "Khách hàng.csv.rejects.csv", old, foreign / "Khách hàng.csv.rejects.csv", foreign):
+        os.utime(path, (long_ago, long_ago))
+    (tmp_path / "hub.toml").write_text(f"[ops]\nimport_dir = '{imports}'\n", encoding="utf-8")
+    monkeypatch.setenv("HUB_DATABASE_URL", events.settings.database_url)
+    monkeypatch.setenv("HUB_SECRET_KEY", "test")
+    monkeypatch.setenv("HUB_CONFIG", str(tmp_path / "hub.toml"))
+    runner = CliRunner()
+    dry = runner.invoke(main, ["purge", "--older-than", "90d", "--dry-run"])
+    assert dry.exit_code == 0 and dry.output.rstrip().endswith("and 1 import folders")
+    assert old.exists()
+    done = runner.invoke(main, ["purge", "--older-than", "90d"])
+    assert done.exit_code == 0 and done.output.rstrip().endswith("and 1 import folders")
+    assert not old.exists() and recent.exists() and foreign.exists()

@@ -6,11 +6,16 @@ rows inline (no worker needed). Progress goes to hub_state under `import:<id>` (
 process behind the load balancer can show it. A process that dies mid-import leaves a state
 that stops moving; after STALE it is shown as interrupted. Importing the same file again adds
 nothing, so the remedy is to upload it again.
+
+The uploaded spreadsheet is personal data the inbox already holds row by row (each row is a
+raw event), so it is deleted as soon as its import ends, whatever the outcome; the rejects
+report stays for ops to download until `hub purge` removes import folders older than its cutoff.
 """
 from __future__ import annotations
 
 import json
 import logging
+import shutil
 import threading
 import time
 import unicodedata
@@ -136,9 +141,36 @@ def run(hub: Hub, import_id: str, path: Path, state: dict[str, Any], actor: str,
                      rate=round(result.read / max(time.monotonic() - started, 1e-6), 1))
     state["finished_at"] = _now().isoformat()
     try:
+        path.unlink(missing_ok=True)  # the rows are in the inbox now (see the module's doc)
+    except OSError as exc:
+        log.warning("import %s: cannot delete the uploaded file: %s", import_id, exc)
+    try:
         save(hub, import_id, state)
         with hub.store.transaction() as session:
             audit.record(session, actor, f"import.{state['status']}", f"import:{import_id}",
                          {k: state[k] for k in ("file", "total", "imported", "duplicates", "rejected", "error")}, ip)
     except Exception:  # noqa: BLE001
         log.exception("import %s: cannot record its outcome", import_id)
+
+
+def old_folders(hub: Hub, cutoff: datetime) -> list[Path]:
+    """Import folders (upload and rejects report) untouched since before `cutoff`."""
+    root = Path(hub.settings.ops.import_dir)
+    if not root.is_dir():
+        return []
+    found = []
+    for entry in root.iterdir():
+        if not entry.is_dir() or len(entry.name) != 32 or not entry.name.isalnum():
+            continue  # not one of ours: left alone
+        newest = max([entry.stat().st_mtime, *(f.stat().st_mtime for f in entry.iterdir())])
+        if datetime.fromtimestamp(newest, timezone.utc) < cutoff:
+            found.append(entry)
+    return found
+
+
+def purge_folders(hub: Hub, cutoff: datetime) -> int:
+    """Delete the import folders untouched since before `cutoff` (part of `hub purge`)."""
+    folders = old_folders(hub, cutoff)
+    for entry in folders:
+        shutil.rmtree(entry, ignore_errors=True)
+    return len(folders)

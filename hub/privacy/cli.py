@@ -37,8 +37,10 @@ def parse_age(value: str) -> timedelta:
 @click.option("--dry-run", is_flag=True, help="Only count what would be purged.")
 def purge_cmd(older_than: str | None, dry_run: bool) -> None:
     """Empty the raw bodies and headers of processed events older than the cutoff, and delete
-    old batched deliveries. Rows that leads and redelivery checks use are kept; pending,
-    failed and needs_token events are never touched."""
+    old batched deliveries and the console's import folders (rejects reports) last changed
+    before it. Rows that leads and redelivery checks use are kept; pending, failed and
+    needs_token events are never touched."""
+    from hub.ops import imports
     from hub.privacy import purge
 
     settings = _settings()
@@ -50,11 +52,13 @@ def purge_cmd(older_than: str | None, dry_run: bool) -> None:
     else:
         age = parse_age(older_than)
     cutoff = datetime.now(timezone.utc) - age
-    store = Hub(settings).store
+    hub = Hub(settings)
+    store = hub.store
     if dry_run:
         counts = purge.count(store, cutoff)
         click.echo(f"would purge {counts.raw_events} raw events and delete {counts.webhook_deliveries} "
-                   f"webhook deliveries received before {cutoff.isoformat(timespec='seconds')}")
+                   f"webhook deliveries received before {cutoff.isoformat(timespec='seconds')}, "
+                   f"and {len(imports.old_folders(hub, cutoff))} import folders")
         return
     totals: dict[str, int] = {}
 
@@ -65,8 +69,9 @@ def purge_cmd(older_than: str | None, dry_run: bool) -> None:
     counts = purge.purge(store, cutoff, batch=settings.retention.batch_size, progress=progress)
     if totals:
         click.echo("", err=True)
+    folders = imports.purge_folders(hub, cutoff)
     click.echo(f"purged {counts.raw_events} raw events, deleted {counts.webhook_deliveries} webhook "
-               f"deliveries received before {cutoff.isoformat(timespec='seconds')}")
+               f"deliveries received before {cutoff.isoformat(timespec='seconds')}, and {folders} import folders")
 
 
 @click.group("contacts")
