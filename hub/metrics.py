@@ -102,9 +102,13 @@ class SharedCounts:
                 return
             self.pending[key] += n
             if self.timer is None:
-                self.timer = threading.Timer(self.flush_seconds, self.flush)
-                self.timer.daemon = True
-                self.timer.start()
+                timer = threading.Timer(self.flush_seconds, self.flush)
+                timer.daemon = True
+                try:
+                    timer.start()
+                except RuntimeError:  # no thread to be had now: the next count tries again
+                    return
+                self.timer = timer
             if not self.exit_hooked:
                 self.exit_hooked = True
                 atexit.register(self.flush)
