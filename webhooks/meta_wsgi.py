@@ -1,8 +1,8 @@
 """POST /webhooks/facebook and /webhooks/whatsapp straight on WSGI, in front of the Flask app.
 
 Meta sends its deliveries in bursts, and Flask's work around each request (request context,
-URL matching, before/after hooks, a Response object) cost the ingest about a third of its CPU
-per delivery (benchmarks/ingest_facebook.py). This layer serves the one common case itself:
+URL matching, before/after hooks, reading the body through werkzeug, a Response object) cost
+the ingest process about a quarter of its CPU per delivery (benchmarks/ingest_facebook.py). This layer serves the one common case itself:
 a POST with a Content-Length within `ingest.max_body_bytes`, correctly signed, that parses,
 and that the rate limit lets through. It runs the same code as the Flask view
 (webhooks/meta.py's Delivery, edge.store_batch), so what is stored, counted and answered is
@@ -14,7 +14,6 @@ limit is counted here once (ratelimit.COUNTED tells the Flask check what it deci
 from __future__ import annotations
 
 import io
-import logging
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -23,8 +22,6 @@ from flask import Flask
 from hub import ratelimit
 from hub.config import Settings
 from webhooks import edge, facebook, meta, whatsapp
-
-log = logging.getLogger(__name__)
 
 WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 # path -> (channel, that is also the blueprint the rate limit counts, its app secrets)
@@ -35,12 +32,18 @@ ROUTES: dict[str, tuple[str, Callable[[Settings], tuple[str, ...]]]] = {
 _JSON = "application/json"
 
 
+class _ToView(Exception):
+    """The Flask view is to answer this request (a refusal)."""
+
+
 def init_app(app: Flask) -> None:
     """Put the layer in front of the app's WSGI callable (before any ProxyFix wraps both)."""
     app.wsgi_app = MetaIngest(app, app.wsgi_app)  # type: ignore[method-assign]
 
 
 class MetaIngest:
+    """The WSGI callable: serves the common case (see the module's doc), else calls `next_app`."""
+
     def __init__(self, app: Flask, next_app: WSGIApp) -> None:
         self.app = app
         self.next = next_app
@@ -59,23 +62,35 @@ class MetaIngest:
             over = environ[ratelimit.COUNTED] = self.limiter.hit(channel, environ.get("REMOTE_ADDR"))
             if over is not None:  # the Flask check answers the 429
                 return self.next(environ, start_response)
-        body = environ["wsgi.input"].read(length) if length else b""
         try:
-            delivery = meta.Delivery.read(body, environ.get("HTTP_X_HUB_SIGNATURE_256", ""),
-                                          secrets(self.hub.settings), channel)
-        except meta.Refused:  # the view refuses it again, with its answer and count
-            environ["wsgi.input"] = io.BytesIO(body)
+            answer = self._serve(environ, channel, secrets, length)
+        except _ToView:  # the view refuses it again, with its answer and count
             return self.next(environ, start_response)
-        try:
-            delivery.count_skipped(self.metrics)
-            answer = edge.store_batch(self.hub, self.metrics, channel, delivery.items,
-                                      delivery.row(edge.kept_headers(environ)), delivery.skipped)
         except Exception as exc:  # noqa: BLE001 - answered as the app answers any: a JSON 500
             return self._flask_answer(environ, start_response, lambda: self.app.handle_user_exception(exc))
         if answer is None:
             return self._flask_answer(environ, start_response, edge.store_down)
         start_response("200 OK", [("Content-Type", _JSON), ("Content-Length", str(len(answer)))])
         return [answer]
+
+    def _serve(self, environ: dict[str, Any], channel: str, secrets: Callable[[Settings], tuple[str, ...]],
+               length: int) -> bytes | None:
+        """Read, verify, split and store the delivery: the 200's body, or None when the database
+        is down. Raises _ToView, the body read put back for the view, when it is refused."""
+        body = environ["wsgi.input"].read(length) if length else b""
+        delivery = None
+        if len(body) == length:  # else the sender went away: werkzeug's own rules apply
+            try:
+                delivery = meta.Delivery.read(body, environ.get("HTTP_X_HUB_SIGNATURE_256", ""),
+                                              secrets(self.hub.settings), channel)
+            except meta.Refused:
+                pass
+        if delivery is None:
+            environ["wsgi.input"] = io.BytesIO(body)
+            raise _ToView
+        delivery.count_skipped(self.metrics)
+        return edge.store_batch(self.hub, self.metrics, channel, delivery.items,
+                                delivery.row(edge.kept_headers(environ)), delivery.skipped)
 
     def _length(self, environ: dict[str, Any]) -> int | None:
         """The body's length when this layer may read it: given, plain digits, within the limit."""

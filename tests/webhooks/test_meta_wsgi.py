@@ -101,6 +101,18 @@ def test_a_streamed_body_goes_to_the_view(hub):
     assert row_count(hub, "raw_events") == 2
 
 
+def test_a_body_shorter_than_its_content_length_goes_to_the_view(hub):
+    layered, view_only, seen = _apps(hub)
+    body = _body(1)
+    answers = [_answer(client.post(URL, input_stream=io.BytesIO(body[:100]), headers=signed(body),
+                                   environ_overrides={"CONTENT_LENGTH": str(len(body))}))
+               for client in (layered, view_only)]
+    assert answers[0] == answers[1]
+    assert answers[0][0] == 400
+    assert seen == ["flask", "flask"]
+    assert row_count(hub, "raw_events") == 0
+
+
 def test_whatsapp_is_served_by_the_layer_with_its_own_secret(hub):
     layered, _, seen = _apps(hub)
     body = meta_bytes(page_delivery({"id": "1", "time": 1, "changes": []}, obj="whatsapp_business_account"))
