@@ -35,19 +35,30 @@ def create_app(settings: Settings | None = None, role: Role = "embedded", hub: H
     if role == "ingest":  # webhooks only: no cookie session to read and sign on every request
         app.session_interface = _NoSessions()
     if role in ("embedded", "ingest"):
-        import webhooks
-
-        webhooks.init_app(app)
-        from hub import ratelimit
-
-        ratelimit.init_app(app, hub.settings)
+        _init_webhooks(app, hub.settings)
     if role in ("embedded", "ops"):
         from hub import ops
 
         ops.init_app(app)
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(Exception, _unexpected_error)
+    if role in ("embedded", "ingest"):
+        from hub import ratelimit
+
+        ratelimit.trust_proxies(app, hub.settings)  # last: around every other WSGI layer
     return app
+
+
+def _init_webhooks(app: Flask, settings: Settings) -> None:
+    """The webhook blueprints, their rate limit, and the WSGI layer serving Meta deliveries
+    in front of Flask (webhooks/meta_wsgi.py; it counts the rate limit too)."""
+    import webhooks
+    from hub import ratelimit
+    from webhooks import meta_wsgi
+
+    webhooks.init_app(app)
+    ratelimit.init_app(app, settings)
+    meta_wsgi.init_app(app)
 
 
 class _NoSessions(SessionInterface):

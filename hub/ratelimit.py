@@ -42,11 +42,13 @@ MEMORY_KEYS = 10_000  # counters kept in memory are pruned of ended windows past
 SYNC_SECONDS = 0.2  # how late a process may add its hits to the shared counters, far below a limit
 
 
+# Where a WSGI layer in front of Flask (webhooks/meta_wsgi.py) leaves the outcome of the hit it
+# counted, so that Limiter.check counts the request once: None, or the limit it is over.
+COUNTED = "hub.ratelimit.counted"
+
+
 def init_app(app: Flask, settings: Settings) -> None:
-    """Limit every webhook blueprint; trust X-Forwarded-For from the configured proxies."""
-    if settings.server.trusted_proxies:
-        hops = settings.server.trusted_proxies
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)  # type: ignore[method-assign]
+    """Limit every webhook blueprint (the limiter is also app.extensions["hub.limiter"])."""
     if not settings.ingest.rate_limit:
         return
     import webhooks
@@ -57,7 +59,16 @@ def init_app(app: Flask, settings: Settings) -> None:
     limiter = Limiter(parse_many(settings.ingest.rate_limit), counters,
                       prefix=f"lead-hub-limits:{settings.queue.rq_queue}",
                       blueprints=frozenset(bp.name for bp in webhooks.BLUEPRINTS))
+    app.extensions["hub.limiter"] = limiter
     app.before_request(limiter.check)
+
+
+def trust_proxies(app: Flask, settings: Settings) -> None:
+    """Take the client's address from X-Forwarded-For as set by the configured proxies. Wraps
+    the whole WSGI app (call it last), so every layer in it sees the client's address."""
+    if settings.server.trusted_proxies:
+        hops = settings.server.trusted_proxies
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)  # type: ignore[method-assign]
 
 
 class Limiter:
@@ -69,24 +80,32 @@ class Limiter:
         self.counters = counters
         self.prefix = prefix
         self.blueprints = blueprints
+        self.expiries = [limit.get_expiry() for limit in self.limits]
+        self.amounts = [limit.amount for limit in self.limits]
+        self.names = [f"{limit.amount}/{expiry}s" for limit, expiry in zip(self.limits, self.expiries)]
 
     def check(self) -> Response | None:
         """Flask before_request: None lets the request through."""
         channel = request.blueprint
         if channel not in self.blueprints:
             return None
+        environ = request.environ
+        over = environ[COUNTED] if COUNTED in environ else self.hit(channel, request.remote_addr)
+        return None if over is None else _refuse(channel, *over)
+
+    def hit(self, channel: str, address: str | None) -> tuple[RateLimitItem, int] | None:
+        """Count one request of `channel` from `address`: None when it may go through, else the
+        limit it is over and when that limit's window ends (Unix time)."""
         now = time.time()
-        windows = [int(now // limit.get_expiry()) for limit in self.limits]
-        keys = [f"{self.prefix}:{channel}:{request.remote_addr or '127.0.0.1'}:"
-                f"{limit.amount}/{limit.get_expiry()}s:{window}"
-                for limit, window in zip(self.limits, windows)]
-        counts = self.counters.hit(keys, [limit.get_expiry() for limit in self.limits],
-                                   [limit.amount for limit in self.limits])
+        windows = [int(now // expiry) for expiry in self.expiries]
+        keys = [f"{self.prefix}:{channel}:{address or '127.0.0.1'}:{name}:{window}"
+                for name, window in zip(self.names, windows)]
+        counts = self.counters.hit(keys, self.expiries, self.amounts)
         if counts is None:  # Redis is down: never refuse a lead for that
             return None
-        for limit, window, count in zip(self.limits, windows, counts):
-            if count > limit.amount:
-                return _refuse(channel, limit, (window + 1) * limit.get_expiry())
+        for limit, amount, expiry, window, count in zip(self.limits, self.amounts, self.expiries, windows, counts):
+            if count > amount:
+                return limit, (window + 1) * expiry
         return None
 
 

@@ -5,13 +5,16 @@ import json
 import logging
 from collections import Counter
 from collections.abc import Mapping, Sequence
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from flask import Response, abort, current_app, jsonify, request
 from sqlalchemy.exc import SQLAlchemyError
 
 from hub import inbox
 from hub.runtime import Hub
+
+if TYPE_CHECKING:
+    from hub.metrics import Metrics
 
 log = logging.getLogger(__name__)
 
@@ -74,7 +77,7 @@ def accept(channel: str, delivery_key: str, route: str = "",
         )
     except SQLAlchemyError:
         log.exception("%s: could not store the event; answering 503", channel)
-        return _store_down()
+        return store_down()
     if not accepted.duplicate:
         hub().enqueue_new([accepted.event_id])
     current_app.extensions["hub.metrics"].received(channel, duplicate=accepted.duplicate)
@@ -84,8 +87,10 @@ def accept(channel: str, delivery_key: str, route: str = "",
     return _ok(body)
 
 
-def kept_headers() -> dict[str, str]:
-    environ = request.environ
+def kept_headers(environ: Mapping[str, Any] | None = None) -> dict[str, str]:
+    """The request's KEPT_HEADERS (this request's, or those of a WSGI environ)."""
+    if environ is None:
+        environ = request.environ
     return {name: environ[key] for name, key in _KEPT_ENVIRON if key in environ}
 
 
@@ -95,18 +100,25 @@ def accept_batch(channel: str, items: Sequence[inbox.Item], delivery: Mapping[st
 
     Answers 503 when the database is down, like accept(): nothing was acknowledged.
     """
+    answer = store_batch(hub(), current_app.extensions["hub.metrics"], channel, items, delivery, ignored)
+    return store_down() if answer is None else Response(answer, mimetype="application/json")
+
+
+def store_batch(hub: Hub, metrics: Metrics, channel: str, items: Sequence[inbox.Item],
+                delivery: Mapping[str, Any] | None, ignored: int = 0) -> bytes | None:
+    """accept_batch() without Flask: the 200's JSON body, or None when the database is down
+    (logged; nothing was stored, so the sender must be told to retry)."""
     try:
-        accepted = inbox.put_batch(hub().store, items, delivery=delivery, queue=hub().settings.queue)
+        accepted = inbox.put_batch(hub.store, items, delivery=delivery, queue=hub.settings.queue)
     except SQLAlchemyError:
         log.exception("%s: could not store a delivery of %d items; answering 503", channel, len(items))
-        return _store_down()
-    metrics = current_app.extensions["hub.metrics"]
+        return None
     for (channel, duplicate), count in Counter(
             (item.channel, result.duplicate) for item, result in zip(items, accepted)).items():
         metrics.received(channel, duplicate=duplicate, count=count)
     new = [a.event_id for a in accepted if not a.duplicate]
-    hub().enqueue_new(new)
-    return _ok({
+    hub.enqueue_new(new)
+    return _json({
         "status": "accepted",
         "event_ids": new,
         "duplicates": sum(a.duplicate for a in accepted),
@@ -116,7 +128,11 @@ def accept_batch(channel: str, items: Sequence[inbox.Item], delivery: Mapping[st
 
 def _ok(body: dict[str, Any]) -> Response:
     """A 200 with a JSON body: what jsonify() makes, without the app's JSON provider in between."""
-    return Response(json.dumps(body, ensure_ascii=False, separators=(",", ":")), mimetype="application/json")
+    return Response(_json(body), mimetype="application/json")
+
+
+def _json(body: dict[str, Any]) -> bytes:
+    return json.dumps(body, ensure_ascii=False, separators=(",", ":")).encode()
 
 
 def ignore(channel: str, reason: str) -> Response:
@@ -125,7 +141,8 @@ def ignore(channel: str, reason: str) -> Response:
     return jsonify({"status": "ignored", "reason": reason})
 
 
-def _store_down() -> Response:
+def store_down() -> Response:
+    """503 + Retry-After: the database is down, nothing was stored (needs an app context)."""
     response = jsonify({"error": "temporarily unavailable, retry later", "reason": "store_down"})
     response.status_code = 503
     response.headers["Retry-After"] = "30"

@@ -11,12 +11,17 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from flask import Response, current_app, request
 
 from hub import inbox
 from hub.connectors.meta import split
 from webhooks.edge import accept_batch, kept_headers, raw_body, reject
+
+if TYPE_CHECKING:
+    from hub.metrics import Metrics
 
 SIGNATURE_HEADER = "X-Hub-Signature-256"
 # An item's only headers: the delivery it came in (webhook_deliveries.sha256, whose row keeps the
@@ -42,41 +47,78 @@ def receive(app_secrets: tuple[str, ...], channel: str) -> Response:
     stored then. Items that are not leads are answered 200 and counted, not stored.
     """
     body = raw_body()
-    _verify(body, app_secrets, channel)
     try:
-        payload = json.loads(body)
-    except (UnicodeDecodeError, ValueError, RecursionError):  # RecursionError: deep nesting
-        reject(400, "body is not JSON", reason="malformed", channel=channel)
-    digest = hashlib.sha256(body).hexdigest()
-    parts = list(split(payload))
-    try:  # each item names its delivery, whose row keeps the signed bytes and their headers
-        items = [inbox.Item(channel=part.channel, delivery_key=part.key, route=part.route, body=part.body(),
-                            headers={DELIVERY_HEADER: digest, ITEM_HEADER: str(index)})
-                 for index, part in enumerate(parts) if part.skipped is None]
-    except UnicodeEncodeError:  # "\\ud800": JSON can escape a lone surrogate, which no UTF-8 text holds
-        reject(400, "body is not valid Unicode text", reason="malformed", channel=channel)
+        delivery = Delivery.read(body, request.headers.get(SIGNATURE_HEADER, ""), app_secrets, channel)
+    except Refused as refused:
+        reject(refused.status, refused.message, reason=refused.reason, channel=channel)
     metrics = current_app.extensions["hub.metrics"]
-    for part in parts:
-        if part.skipped is not None:
-            metrics.ignored(part.channel, part.skipped)
-    delivery = None
-    if items:  # kept whole once, so every item's signature can be checked again later
-        delivery = {"channel": channel, "sha256": digest, "headers": kept_headers(),
-                    "body": body, "items": len(items)}
-    return accept_batch(channel, items, delivery, len(parts) - len(items))
+    delivery.count_skipped(metrics)
+    return accept_batch(channel, delivery.items, delivery.row(kept_headers()), delivery.skipped)
 
 
-def _verify(body: bytes, app_secrets: tuple[str, ...], channel: str) -> None:
+class Refused(Exception):
+    """A delivery refused before anything is stored: the status, message and reason to answer."""
+
+    def __init__(self, status: int, message: str, reason: str) -> None:
+        super().__init__(message)
+        self.status, self.message, self.reason = status, message, reason
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """A verified delivery split into its items (Flask-free: webhooks/meta_wsgi.py shares it)."""
+
+    channel: str
+    body: bytes
+    digest: str
+    items: list[inbox.Item]
+    ignored: list[tuple[str, str]]  # (channel, reason) of each item that is not a lead
+
+    @classmethod
+    def read(cls, body: bytes, signature: str, app_secrets: tuple[str, ...], channel: str) -> Delivery:
+        """Verify the signature header over the raw bytes, parse, split. Raises Refused."""
+        _verify(body, signature, app_secrets, channel)
+        try:
+            payload = json.loads(body)
+        except (UnicodeDecodeError, ValueError, RecursionError):  # RecursionError: deep nesting
+            raise Refused(400, "body is not JSON", "malformed") from None
+        digest = hashlib.sha256(body).hexdigest()
+        parts = list(split(payload))
+        try:  # each item names its delivery, whose row keeps the signed bytes and their headers
+            items = [inbox.Item(channel=part.channel, delivery_key=part.key, route=part.route, body=part.body(),
+                                headers={DELIVERY_HEADER: digest, ITEM_HEADER: str(index)})
+                     for index, part in enumerate(parts) if part.skipped is None]
+        except UnicodeEncodeError:  # "\\ud800": JSON can escape a lone surrogate, which no UTF-8 text holds
+            raise Refused(400, "body is not valid Unicode text", "malformed") from None
+        ignored = [(part.channel, part.skipped) for part in parts if part.skipped is not None]
+        return cls(channel, body, digest, items, ignored)
+
+    @property
+    def skipped(self) -> int:
+        return len(self.ignored)
+
+    def count_skipped(self, metrics: Metrics) -> None:
+        for channel, reason in self.ignored:
+            metrics.ignored(channel, reason)
+
+    def row(self, headers: dict[str, str]) -> dict[str, Any] | None:
+        """The webhook_deliveries row: kept whole once, so every item's signature can be checked
+        again later (None when no item is stored)."""
+        if not self.items:
+            return None
+        return {"channel": self.channel, "sha256": self.digest, "headers": headers,
+                "body": self.body, "items": len(self.items)}
+
+
+def _verify(body: bytes, header: str, app_secrets: tuple[str, ...], channel: str) -> None:
     if not app_secrets:
-        reject(404, f"{channel} webhooks are not configured (no app secret)",
-               reason="not_configured", channel=channel)
-    header = request.headers.get(SIGNATURE_HEADER, "")
+        raise Refused(404, f"{channel} webhooks are not configured (no app secret)", "not_configured")
     if not header:
-        reject(401, f"missing {SIGNATURE_HEADER}", reason="missing_signature", channel=channel)
+        raise Refused(401, f"missing {SIGNATURE_HEADER}", "missing_signature")
     given = header.removeprefix("sha256=").strip().lower()
     ok = False
     for secret in app_secrets:  # every secret is tried: no early exit reveals which matched
         expected = hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
         ok |= hmac.compare_digest(expected.encode(), given.encode())  # bytes: any header text
     if not (ok and header.startswith("sha256=")):
-        reject(403, f"bad {SIGNATURE_HEADER}", reason="bad_signature", channel=channel)
+        raise Refused(403, f"bad {SIGNATURE_HEADER}", "bad_signature")

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Response
 
+from hub.config import Settings
 from webhooks import meta
 from webhooks.edge import hub
 
@@ -20,4 +21,8 @@ def verify() -> Response:
 
 @bp.post("/webhooks/whatsapp")
 def receive() -> Response:
-    return meta.receive(hub().settings.whatsapp_app_secrets, CHANNEL)
+    return meta.receive(app_secrets(hub().settings), CHANNEL)
+
+
+def app_secrets(settings: Settings) -> tuple[str, ...]:
+    return settings.whatsapp_app_secrets

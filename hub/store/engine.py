@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import threading
+import weakref
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -68,8 +70,9 @@ class Store:
     def __init__(self, url: str) -> None:
         self.engine = make_engine(url)
         self.sessions = sessionmaker(self.engine, expire_on_commit=False)
-        self._autocommit_engine: Engine | None = None
-        self._autocommit_lock = threading.Lock()
+        self._own = threading.local()  # each thread's autocommit connection (see autocommitted)
+        self._owned: weakref.WeakSet[_Own] = weakref.WeakSet()
+        self._own_lock = threading.Lock()
 
     @property
     def is_postgres(self) -> bool:
@@ -88,48 +91,96 @@ class Store:
 
     def dispose(self) -> None:
         self.engine.dispose()
-        if self._autocommit_engine is not None:
-            self._autocommit_engine.dispose()
+        with self._own_lock:
+            owned, self._owned = list(self._owned), weakref.WeakSet()
+        for own in owned:
+            own.close()
 
     def autocommitted(self, work: Callable[[Any], T]) -> T:
         """work(cursor) on a raw psycopg cursor (PostgreSQL only) whose every statement commits
         on its own: the webhook path, one statement and one round trip per request.
 
-        Its connections come from a pool of their own that does not ping them before use (a
-        round trip each time). Instead, when one turns out dead (PostgreSQL restarted, the
-        network cut), every connection of that pool is dropped and `work` runs once more on a
-        new one: so `work` must be safe to run twice (idempotent statements). Any database error
-        is raised as SQLAlchemy's (sqlalchemy.exc.OperationalError when it cannot be reached).
+        Each thread keeps one connection of its own for this, open from one call to the next:
+        no pool checkout and return per request, and no ping before use (a round trip each
+        time). Instead, when the connection turns out dead (PostgreSQL restarted, the network
+        cut), a new one is made and `work` runs once more on it: so `work` must be safe to run
+        twice (idempotent statements). Any database error is raised as SQLAlchemy's
+        (sqlalchemy.exc.OperationalError when the database cannot be reached).
         """
-        engine = self._autocommit_pool()
-        error = engine.dialect.loaded_dbapi.Error
+        dialect = self.engine.dialect
+        error = dialect.loaded_dbapi.Error
         for attempt in (1, 2):
-            try:
-                pooled = engine.raw_connection()
-            except error as exc:  # cannot connect
-                raise DBAPIError.instance(None, None, exc, error) from exc
-            connection = pooled.driver_connection
+            own = self._own_connection(error)
+            connection = own.connection
             try:
                 with connection.cursor() as cursor:
                     return work(cursor)
             except error as exc:
-                if attempt == 1 and engine.dialect.is_disconnect(exc, connection, None):
-                    pooled.invalidate(exc)
-                    engine.dispose()  # the pool's other connections are as dead
+                dead = dialect.is_disconnect(exc, connection, None)
+                if dead or connection.info.transaction_status != _IDLE:
+                    self._forget(own)
+                if attempt == 1 and dead:
                     continue
                 raise DBAPIError.instance(None, None, exc, error) from exc
-            finally:
-                pooled.close()
+            except BaseException:
+                if connection.info.transaction_status != _IDLE:  # interrupted mid-statement
+                    self._forget(own)
+                raise
         raise AssertionError("unreachable")
 
-    def _autocommit_pool(self) -> Engine:
-        if self._autocommit_engine is None:
-            with self._autocommit_lock:
-                if self._autocommit_engine is None:
-                    self._autocommit_engine = create_engine(
-                        self.engine.url, isolation_level="AUTOCOMMIT", pool_size=10, max_overflow=10,
-                        pool_reset_on_return=None, hide_parameters=True)  # no transaction to end
-        return self._autocommit_engine
+    def _own_connection(self, error: type[Exception]) -> _Own:
+        """This thread's autocommit connection, made on first use (and after a fork or a
+        dead one). Raises DBAPIError when the database cannot be reached."""
+        own: _Own | None = getattr(self._own, "value", None)
+        if own is not None and own.pid == os.getpid() and not own.connection.closed:
+            return own
+        dialect = self.engine.dialect
+        cargs, cparams = dialect.create_connect_args(self.engine.url)
+        try:
+            connection = dialect.connect(*cargs, **cparams)
+        except error as exc:  # cannot connect
+            raise DBAPIError.instance(None, None, exc, error) from exc
+        connection.autocommit = True
+        own = _Own(connection)
+        self._own.value = own
+        with self._own_lock:
+            self._owned.add(own)
+        return own
+
+    def _forget(self, own: _Own) -> None:
+        if getattr(self._own, "value", None) is own:
+            del self._own.value
+        own.close()
+
+
+_IDLE = 0  # psycopg.pq.TransactionStatus.IDLE: no transaction open, nothing running
+_INHERITED: list[Any] = []  # a parent's connections found after a fork: never closed here
+
+
+class _Own:
+    """A thread's autocommit connection; closed when the thread ends or the store is disposed.
+
+    A forked child must neither use nor close its parent's connections (closing one ends the
+    parent's session on the server): they are kept, untouched, in _INHERITED.
+    """
+
+    __slots__ = ("connection", "pid", "__weakref__")
+
+    def __init__(self, connection: Any) -> None:
+        self.connection = connection
+        self.pid = os.getpid()
+
+    def close(self) -> None:
+        if self.pid == os.getpid():
+            try:
+                self.connection.close()
+            except Exception:  # noqa: BLE001 - a connection that cannot close cleanly is gone anyway
+                pass
+        else:
+            _INHERITED.append(self.connection)
+
+    def __del__(self) -> None:  # the thread ended
+        self.close()
 
 
 LOCK = "SELECT pg_advisory_xact_lock(k) FROM (SELECT unnest(CAST(%s AS bigint[])) AS k ORDER BY 1) AS s"
