@@ -15,6 +15,7 @@ from typing import Any, Callable, NamedTuple
 
 from sqlalchemy import Connection, Table, bindparam
 from sqlalchemy.dialects import sqlite
+from sqlalchemy.exc import DBAPIError
 
 
 class _Plan(NamedTuple):
@@ -79,6 +80,8 @@ def insert_rows(connection: Connection, table: Table, rows: Sequence[Mapping[str
     cursor = connection.connection.cursor()
     try:
         cursor.executemany(plan.sql, _bound(plan, rows))
+    except connection.dialect.loaded_dbapi.Error as exc:
+        raise _wrapped(connection, plan, exc) from exc
     finally:
         cursor.close()
 
@@ -99,6 +102,15 @@ def insert_rows_ids(connection: Connection, table: Table, rows: Sequence[Mapping
         for values in _bound(plan, rows):
             cursor.execute(plan.sql, values)
             ids.append(cursor.lastrowid if cursor.rowcount == 1 else None)
+    except connection.dialect.loaded_dbapi.Error as exc:
+        raise _wrapped(connection, plan, exc) from exc
     finally:
         cursor.close()
     return ids
+
+
+def _wrapped(connection: Connection, plan: _Plan, error: Exception) -> Exception:
+    """The driver's error as SQLAlchemy raises it (sqlalchemy.exc.OperationalError, IntegrityError...):
+    callers handle those, as they did when SQLAlchemy ran the statement."""
+    return DBAPIError.instance(plan.sql, None, error, connection.dialect.loaded_dbapi.Error,
+                               hide_parameters=True, dialect=connection.dialect)

@@ -94,3 +94,18 @@ def test_rows_leaving_out_a_defaulted_column_go_through_sqlalchemy(tmp_path: Pat
             insert_rows_ids(session.connection(), RawEventRow.__table__, [{**event, "delivery_key": "k2"}])
     stored = _rows(path, "raw_events")
     assert len(stored) == 1 and "pending" in stored[0]  # SQLAlchemy filled in the defaults
+
+
+def test_driver_errors_are_raised_as_sqlalchemy_raises_them(tmp_path: Path) -> None:
+    """Callers catch sqlalchemy.exc errors (the ingest answers 503 on an OperationalError)."""
+    from sqlalchemy.exc import IntegrityError, OperationalError
+
+    store, path = _store(tmp_path, "hub")
+    with pytest.raises(IntegrityError):
+        with store.transaction() as session:
+            insert_rows(session.connection(), ContactRow.__table__, _contacts() + _contacts())
+    with sqlite3.connect(path) as connection:
+        connection.execute("ALTER TABLE leads RENAME TO leads_away")
+    with pytest.raises(OperationalError):
+        with store.transaction() as session:
+            insert_rows_ids(session.connection(), LeadRow.__table__, _leads())
