@@ -10,7 +10,7 @@ from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import Connection, bindparam, func, select, text, update
 from sqlalchemy.dialects import sqlite
@@ -20,6 +20,7 @@ from hub.config import QueueSettings
 from hub.model import RawEvent
 from hub.store import Store
 from hub.store.schema import Base, RawEventRow, WebhookDeliveryRow
+from hub.store.sqlite_rows import insert_rows_ids
 
 MAX_ERROR_CHARS = 2000
 
@@ -169,14 +170,22 @@ def _insert_new(session: Session, table: type[Base], values: list[dict[str, Any]
     """INSERT ... ON CONFLICT DO NOTHING; the inserted rows' keys."""
     if not values:
         return []
-    columns = table.__table__.c  # type: ignore[attr-defined]
     statement = sqlite.insert(table.__table__).on_conflict_do_nothing(index_elements=unique)
     connection = session.connection()
     if table is not RawEventRow:
         connection.execute(statement, values)
         return []
-    returning = statement.returning(columns.id, columns.channel, columns.delivery_key)
-    return list(connection.execute(returning, values))
+    # Row by row on the driver's cursor (hub.store.sqlite_rows): the id of each row stored, none
+    # for one already there; what RETURNING gave, at a fraction of SQLAlchemy's CPU per row.
+    ids = insert_rows_ids(connection, table.__table__, values, tuple(unique))  # type: ignore[attr-defined]
+    return [_Inserted(event_id, row["channel"], row["delivery_key"])
+            for event_id, row in zip(ids, values) if event_id is not None]
+
+
+class _Inserted(NamedTuple):
+    id: int
+    channel: str
+    delivery_key: str
 
 
 def _existing_ids(connection: Session | Connection, keys: list[tuple[str, str]]) -> Ids:

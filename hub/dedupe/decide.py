@@ -19,7 +19,7 @@ from hub.dedupe.merge import NameValue, choose_name
 from hub.dedupe.phones import subscriber
 from hub.dedupe.score import (EXACT, FIELDS, GIVEN_CONFLICTS, Comparison, LeadSide, Levels, compare, compare_contacts,
                               compare_names, lead_phones)
-from hub.model import Contact, Decision, Lead, PersonName, Suggestion
+from hub.model import Contact, Decision, Lead, PersonName, Suggestion, quick_init
 
 MAX_CANDIDATES = 100
 THRESHOLDS = {"merge": weights.MERGE_AT, "suggest": weights.SUGGEST_AT, "name_only": weights.NAME_ONLY_AT}
@@ -30,6 +30,7 @@ SHARED_PHONE_OTHER_GIVEN = "shared_phone_other_given"  # family members share ph
 NAME_ONLY = "name_only"  # names alone never prove a person: at most a suggestion
 
 
+@quick_init
 @dataclass(frozen=True)
 class Scored:
     lead: Lead
@@ -226,7 +227,11 @@ def _also_merged(target: Scored, scored: list[Scored]) -> list[Suggestion]:
 def decide(lead: Lead, candidates: Sequence[Contact]) -> Decision:
     """Merge into the best candidate above the merge band (or sharing the lead's identity);
     otherwise suggest the candidates above the suggestion band; otherwise a new contact."""
-    return decide_scored(score_all(lead, candidates))
+    side = LeadSide.of(lead)
+    unique = list({c.id: c for c in candidates}.values())
+    if len(unique) > MAX_CANDIDATES:  # else all are considered, and decide_scored orders them
+        unique = _considered(side, unique)  # (by score, then age and id: a total order)
+    return decide_scored([_scored(lead, c, side.levels(c)) for c in unique])
 
 
 def decide_scored(scored: list[Scored]) -> Decision:

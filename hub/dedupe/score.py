@@ -10,7 +10,7 @@ import re
 from collections import Counter
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from rapidfuzz.distance import OSA
 
@@ -139,13 +139,22 @@ _DIGITS = re.compile(r"\D")
 
 
 def _near_email(a: str, b: str) -> bool:
-    local_a, _, domain_a = a.rpartition("@")
-    local_b, _, domain_b = b.rpartition("@")
-    if local_a == local_b:
-        return _typo(domain_a, domain_b, 5)  # gmial.com, gmail.con
+    return _near_parts(_email_parts(a), _email_parts(b))
+
+
+EmailParts = tuple[str, str, str]  # local part, domain, the local part's digits
+
+
+def _email_parts(key: str) -> EmailParts:
+    local, _, domain = key.rpartition("@")
+    return local, domain, _DIGITS.sub("", local)
+
+
+def _near_parts(a: EmailParts, b: EmailParts) -> bool:
+    if a[0] == b[0]:
+        return _typo(a[1], b[1], 5)  # gmial.com, gmail.con
     # lannguyen91 and lannguyen92 are two people: digits must agree exactly.
-    same_digits = _DIGITS.sub("", local_a) == _DIGITS.sub("", local_b)
-    return domain_a == domain_b and same_digits and _typo(local_a, local_b, 6)
+    return a[1] == b[1] and a[2] == b[2] and _typo(a[0], b[0], 6)
 
 
 def compare_emails(a: Collection[str], b: Collection[str]) -> Comparison:
@@ -215,6 +224,31 @@ def compare_contacts(a: Contact, b: Contact) -> dict[str, Comparison]:
     }
 
 
+class ContactSide(NamedTuple):
+    """A candidate's half of every comparison (what LeadSide compares with), worked out once per
+    Contact object and kept on it (contact_side): the same contacts are candidates of lead after
+    lead, and their name parts (an lru_cache keyed by the whole PersonName) and subscribers were
+    most of what a comparison cost."""
+
+    name: NameParts | None
+    subscribers: frozenset[str]
+    emails: tuple[EmailParts, ...]
+    scopes: frozenset[str]
+
+
+def contact_side(contact: Contact) -> ContactSide:
+    """The contact's ContactSide, kept in the (frozen) instance's dict: fields, equality and hash
+    are untouched, and a Contact never changes."""
+    side: ContactSide | None = contact.__dict__.get("_side")
+    if side is None:
+        side = contact.__dict__["_side"] = ContactSide(
+            name_parts(contact.name) if contact.name is not None else None,
+            frozenset(subscriber(p) for p in contact.phones),
+            tuple(_email_parts(e) for e in contact.emails),
+            frozenset(_scope(i) for i in contact.identities))
+    return side
+
+
 @dataclass(frozen=True)
 class LeadSide:
     """The lead's half of every comparison, worked out once per decision.
@@ -231,6 +265,7 @@ class LeadSide:
     province: str | None
     identities: frozenset[str]
     scopes: frozenset[str]
+    email_parts: tuple[EmailParts, ...] = ()
 
     @classmethod
     def of(cls, lead: Lead) -> LeadSide:
@@ -244,6 +279,7 @@ class LeadSide:
             province=lead.province.code if lead.province is not None else None,
             identities=identities,
             scopes=frozenset(_scope(i) for i in identities),
+            email_parts=tuple(_email_parts(e.key) for e in lead.emails),
         )
 
     def shares_a_strong_key(self, contact: Contact) -> bool:
@@ -251,40 +287,40 @@ class LeadSide:
         return bool(
             not self.emails.isdisjoint(contact.emails)
             or not self.identities.isdisjoint(contact.identities)
-            or (self.subscribers and not self.subscribers.isdisjoint(subscriber(p) for p in contact.phones))
+            or (self.subscribers and not self.subscribers.isdisjoint(contact_side(contact).subscribers))
         )
 
     def levels(self, contact: Contact) -> Levels:
         """The level of every field against the contact, in FIELDS order (what compare() finds)."""
-        return (self._name(contact), self._phone(contact), self._email(contact),
-                self._province(contact), self._identity(contact))
+        other = contact_side(contact)
+        return (self._name(other), self._phone(contact, other), self._email(contact, other),
+                self._province(contact), self._identity(contact, other))
 
-    def _name(self, contact: Contact) -> str:
-        other = name_parts(contact.name) if contact.name is not None else None
-        return "unknown" if self.name is None or other is None else _name_level(self.name, other)
+    def _name(self, other: ContactSide) -> str:
+        return "unknown" if self.name is None or other.name is None else _name_level(self.name, other.name)
 
-    def _phone(self, contact: Contact) -> str:
+    def _phone(self, contact: Contact, other: ContactSide) -> str:
         if not self.phones or not contact.phones:
             return "unknown"
         if not self.phones.isdisjoint(contact.phones):
             return "exact"
-        return "converted" if not self.subscribers.isdisjoint(subscriber(p) for p in contact.phones) else "different"
+        return "converted" if not self.subscribers.isdisjoint(other.subscribers) else "different"
 
-    def _email(self, contact: Contact) -> str:
+    def _email(self, contact: Contact, other: ContactSide) -> str:
         if not self.emails or not contact.emails:
             return "unknown"
         if not self.emails.isdisjoint(contact.emails):
             return "exact"
-        return "near" if any(_near_email(x, y) for x in self.emails for y in contact.emails) else "different"
+        return "near" if any(_near_parts(x, y) for x in self.email_parts for y in other.emails) else "different"
 
     def _province(self, contact: Contact) -> str:
         if self.province is None or contact.province_code is None:
             return "unknown"
         return "same" if self.province == contact.province_code else "different"
 
-    def _identity(self, contact: Contact) -> str:
+    def _identity(self, contact: Contact, other: ContactSide) -> str:
         if not self.identities.isdisjoint(contact.identities):
             return "same"
-        if self.scopes and not self.scopes.isdisjoint(_scope(i) for i in contact.identities):
+        if self.scopes and not self.scopes.isdisjoint(other.scopes):
             return "different"
         return "unknown"

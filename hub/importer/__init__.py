@@ -12,7 +12,10 @@ there.
 """
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+import gc
+import threading
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -67,7 +70,7 @@ def import_file(hub: Hub, path: Path, mapping: Mapping[str, str] | None = None,
     """
     rejects: list[Reject] = []
     memo = Memo()  # what each batch learns of the store, for the next ones
-    with Feed(path, mapping, hub.settings, CHUNK, parallel) as feed:
+    with _few_full_collections(), Feed(path, mapping, hub.settings, CHUNK, parallel) as feed:
         messages = iter(feed)
         header = next(messages)
         assert isinstance(header, Header)
@@ -85,6 +88,35 @@ def import_file(hub: Hub, path: Path, mapping: Mapping[str, str] | None = None,
     result.rejected = len(rejects)
     result.report = write_report(report or path.with_name(path.name + ".rejects.csv"), header.headers, rejects)
     return result
+
+
+# While an import runs, Python's cycle collector goes through the whole heap (the memo's hundred
+# thousand contacts, documents and keys included) once every FULL_COLLECTION_EVERY collections of
+# the middle generation instead of every 10: at 100,000 rows the full collections were 0.3 ms of
+# CPU per row, a third of the import, and found next to nothing (the import's garbage is freed as
+# soon as it is dropped: it makes no reference cycles). Young objects are collected as usual.
+FULL_COLLECTION_EVERY = 1000
+_collector_lock = threading.Lock()
+_imports_running = 0
+_threshold_before = 10
+
+
+@contextmanager
+def _few_full_collections() -> Iterator[None]:
+    global _imports_running, _threshold_before
+    with _collector_lock:
+        if _imports_running == 0:
+            young, middle, _threshold_before = gc.get_threshold()
+            gc.set_threshold(young, middle, max(_threshold_before, FULL_COLLECTION_EVERY))
+        _imports_running += 1
+    try:
+        yield
+    finally:
+        with _collector_lock:
+            _imports_running -= 1
+            if _imports_running == 0:
+                young, middle, _ = gc.get_threshold()
+                gc.set_threshold(young, middle, _threshold_before)
 
 
 def _import_chunk(hub: Hub, chunk: Chunk, result: ImportResult, rejects: list[Reject], memo: Memo) -> None:

@@ -19,6 +19,7 @@ import os
 import pickle
 import queue as queues
 import signal
+import struct
 import subprocess
 import sys
 import threading
@@ -27,7 +28,7 @@ import traceback
 from collections.abc import Iterator, Mapping
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import NamedTuple
+from typing import BinaryIO, NamedTuple
 
 from hub.config import Settings
 from hub.connectors.import_row import row_id
@@ -147,22 +148,35 @@ class Feed:
         return self.iterator
 
     def _read(self) -> None:
-        """The thread: unpickle each message into self.received, then None at the end."""
+        """The thread: each message's pickled bytes into self.received, then None at the end.
+
+        Read whole (one read, the GIL released while it waits) and unpickled by the importing
+        thread: unpickling here, from the pipe a few bytes at a time, had the two threads
+        trading the GIL all along."""
         assert self.process is not None and self.process.stdout is not None
+        stdout = self.process.stdout
         try:
             while True:
-                message = pickle.load(self.process.stdout)
-                self.received.put(message)
-                if isinstance(message, (End, Failed)):
+                head = stdout.read(_FRAME.size)
+                if len(head) < _FRAME.size:
                     break
-        except (EOFError, OSError, pickle.UnpicklingError):
+                (size,) = _FRAME.unpack(head)
+                frame = stdout.read(size)
+                if len(frame) < size:
+                    break
+                self.received.put(frame)
+        except OSError:
             pass
         self.received.put(None)
 
     def _received(self) -> Iterator[Header | Chunk | End]:
         assert self.process is not None
         while True:
-            message = self.received.get()
+            frame = self.received.get()
+            try:
+                message = pickle.loads(frame) if frame is not None else None
+            except pickle.UnpicklingError:
+                message = None
             if message is None:
                 raise RuntimeError(f"the process reading the file stopped (exit code {self.process.wait()})")
             if isinstance(message, Failed):
@@ -209,13 +223,22 @@ def serve() -> None:
     try:
         try:
             for message in messages(path, mapping, settings, chunk):
-                pickle.dump(message, out, protocol=pickle.HIGHEST_PROTOCOL)
+                _send(out, message)
             message = End(time.process_time())
         except (UnreadableFile, ColumnError) as exc:
             message = Failed(exc)
         except Exception:  # noqa: BLE001  (the importing process reports it)
             message = Failed(RuntimeError(f"reading {path.name} failed:\n{traceback.format_exc()}"))
-        pickle.dump(message, out, protocol=pickle.HIGHEST_PROTOCOL)
+        _send(out, message)
         out.flush()
     except BrokenPipeError:  # the importing process is gone
         pass
+
+
+_FRAME = struct.Struct("<Q")  # each message on the pipe: its pickle's length, then the pickle
+
+
+def _send(out: BinaryIO, message: object) -> None:
+    data = pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
+    out.write(_FRAME.pack(len(data)))
+    out.write(data)

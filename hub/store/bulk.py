@@ -23,6 +23,7 @@ merge, an undo or an erasure, everything).
 """
 from __future__ import annotations
 
+import itertools
 import logging
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
@@ -30,7 +31,7 @@ from datetime import datetime, timezone
 from types import SimpleNamespace
 from typing import Any, NamedTuple
 
-from sqlalchemy import Table, bindparam, func, select, text, update
+from sqlalchemy import Connection, Table, bindparam, func, select, text, update
 from sqlalchemy.orm import Session
 
 from hub import dedupe
@@ -44,6 +45,7 @@ from hub.store.engine import lock_keys
 from hub.store.repository import OUTBOX_LOCK, _absorb, _decision_record, apply_lead, pair_known
 from hub.store.schema import (ContactPointRow, ContactRow, LeadRow, MatchKeyRow, MergeSuggestionRow,
                               OutboxRow)
+from hub.store.sqlite_rows import insert_rows, insert_rows_ids
 
 log = logging.getLogger(__name__)
 _CONTACT_COLUMNS = [c.key for c in ContactRow.__table__.columns]
@@ -162,11 +164,14 @@ class Memo:
 
     def key_rows(self, session: Session, keys: set[str]) -> tuple[set[str], dict[str, list[str]]]:
         """prefetch.key_rows, reading only the keys not known yet (none when the memo has every key)."""
-        hot, found = (set(), {}) if self.complete else key_rows(session, keys - self.hot - self.keys.keys())
-        self.hot |= hot
-        self.keys.update(found)
-        self.keys.update((key, []) for key in keys - self.hot - self.keys.keys())
-        return hot | (keys & self.hot), {key: list(self.keys[key]) for key in keys if key in self.keys}
+        # Membership tests key by key: `set - dict.keys()` would walk the whole memo every batch.
+        known, hot_ones = self.keys, self.hot
+        hot, found = (set(), {}) if self.complete else key_rows(
+            session, {key for key in keys if key not in hot_ones and key not in known})
+        hot_ones |= hot
+        known.update(found)
+        known.update((key, []) for key in keys if key not in hot_ones and key not in known)
+        return hot | (keys & hot_ones), {key: list(known[key]) for key in keys if key in known}
 
     def indexed(self, rows: list[dict[str, str]]) -> None:
         """Key rows written: added to the keys known (a key past HOT_KEY_LIMIT becomes hot)."""
@@ -182,8 +187,9 @@ class Memo:
         self.complete = self.complete and len(self.keys) <= self.max_keys
         for entries, limit in ((self.contacts, self.max_contacts), (self.groups, self.max_groups),
                                (self.keys, self.max_keys)):
-            for key in list(entries)[:max(len(entries) - limit, 0)]:
-                del entries[key]
+            if len(entries) > limit:  # (listing the entries walks them all: only when over)
+                for key in list(itertools.islice(entries, len(entries) - limit)):
+                    del entries[key]
 
 
 def apply_batch(session: Session, events: Sequence[tuple[int, Sequence[Lead]]],
@@ -413,10 +419,11 @@ class _Batch:
         if not landed:
             return
         connection = self.session.connection()
+        on_sqlite = connection.dialect.name == "sqlite"
+        insert = insert_rows if on_sqlite else _insert
         created = [g.row for g in groups.values() if not g.stored]
         if created:
-            connection.execute(_table(ContactRow).insert(),
-                               [{k: getattr(row, k) for k in _CONTACT_COLUMNS} for row in created])
+            insert(connection, _table(ContactRow), [{k: getattr(row, k) for k in _CONTACT_COLUMNS} for row in created])
         updated = [g.row for g in groups.values() if g.stored]
         if updated:
             contacts = _table(ContactRow)
@@ -426,20 +433,23 @@ class _Batch:
                                 for row in updated])
         for table, rows in ((MatchKeyRow, self.keys), (ContactPointRow, self.points)):
             if rows:
-                connection.execute(_table(table).insert(), rows)
+                insert(connection, _table(table), rows)
         self.written_keys += self.keys
         leads = _table(LeadRow)
-        lead_ids = connection.execute(leads.insert().returning(leads.c.id, sort_by_parameter_order=True),
-                                      [item.values for item in landed]).scalars().all()
+        if on_sqlite:
+            lead_ids: Sequence[int | None] = insert_rows_ids(connection, leads, [item.values for item in landed])
+        else:
+            lead_ids = connection.execute(leads.insert().returning(leads.c.id, sort_by_parameter_order=True),
+                                          [item.values for item in landed]).scalars().all()
         for item, lead_id in zip(landed, lead_ids):
             item.lead_row.id = lead_id
         if self.suggestions:
-            connection.execute(_table(MergeSuggestionRow).insert(), self.suggestions)
+            insert(connection, _table(MergeSuggestionRow), self.suggestions)
         self.points, self.keys, self.suggestions = [], [], []
         lock_keys(self.session, [OUTBOX_LOCK])
         if self.tracked:  # what others committed before the lock, while this batch ran
             self.memo.sync(self.session)
-        connection.execute(_table(OutboxRow).insert(), [_outbox_values(item) for item in landed])
+        insert(connection, _table(OutboxRow), [_outbox_values(item) for item in landed])
         if self.tracked:  # the lock is held to the commit: nobody else's event comes before these
             outbox = _table(OutboxRow).c
             self.memo.seq = self.session.execute(select(func.max(outbox.seq))).scalar_one()
@@ -487,6 +497,10 @@ def _lead_values(lead: Lead, data: dict[str, Any], decision: Decision, event_id:
     return {"raw_event_id": event_id, "contact_id": None, "channel": lead.channel, "source_ref": lead.source_ref,
             "captured_at": lead.captured_at, "data": data, "attribution": lead.attribution.as_dict(),
             "decision": _decision_record(decision), "created_at": now}
+
+
+def _insert(connection: Connection, table: Table, rows: list[dict[str, Any]]) -> None:
+    connection.execute(table.insert(), rows)
 
 
 def _table(row: type) -> Table:
