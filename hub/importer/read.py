@@ -100,29 +100,37 @@ def sniff_delimiter(text: str) -> str:
 def _xlsx_rows(path: Path) -> Iterator[tuple[Any, ...]]:
     """The first worksheet's rows as openpyxl (read-only, values only) gives them, read with
     python-calamine (about ten times faster) where it gives the same values, else openpyxl."""
-    from zipfile import BadZipFile
-
     try:
         rows = _calamine_rows(path)
-    except (BadZipFile, KeyError, ValueError, OSError):
-        rows = None  # openpyxl says what is wrong with the file
+    except Exception:  # noqa: BLE001 - a damaged file (python_calamine.ZipError, XmlError...):
+        rows = None  # the fast path only; openpyxl reads it again and says what is wrong with it
     return iter(rows) if rows is not None else _openpyxl_rows(path)
 
 
 def _openpyxl_rows(path: Path) -> Iterator[tuple[Any, ...]]:
-    from zipfile import BadZipFile
-
+    """openpyxl's rows; a damaged file, found on opening it or halfway through (a zip member
+    that does not inflate, XML cut short, a bad CRC: openpyxl lets zipfile's, zlib's and the
+    XML parser's exceptions through), is UnreadableFile."""
     from openpyxl import load_workbook
 
     try:
         workbook = load_workbook(path, read_only=True, data_only=True)
-    except (BadZipFile, KeyError, ValueError) as exc:
-        raise UnreadableFile(f"{path.name}: không phải tệp Excel .xlsx hợp lệ / not a valid .xlsx file ({exc})") from None
+    except OSError:
+        raise  # read_table: "cannot read the file"
+    except Exception as exc:  # noqa: BLE001 - see the docstring
+        raise _not_xlsx(path, exc) from None
     try:
         sheet = workbook.worksheets[0]
         yield from sheet.iter_rows(values_only=True)
+    except Exception as exc:  # noqa: BLE001 - see the docstring (OSError included: the file is damaged)
+        raise _not_xlsx(path, exc) from None
     finally:
         workbook.close()
+
+
+def _not_xlsx(path: Path, exc: Exception) -> UnreadableFile:
+    return UnreadableFile(f"{path.name}: không phải tệp Excel .xlsx hợp lệ / not a valid .xlsx file "
+                          f"({type(exc).__name__}: {exc})")
 
 
 # Numbers calamine hands over as floats, which lose digits openpyxl's int keeps from here on.
@@ -240,7 +248,8 @@ def _table(name: str, rows: Iterable[Iterable[Any]], encoding: str, delimiter: s
 
 def cell_text(value: Any) -> str:
     """A cell as text. XLSX numbers keep their digits (a phone 912345678 stays "912345678"),
-    dates become ISO 8601."""
+    dates become ISO 8601. NUL characters are dropped (PostgreSQL text cannot hold them: a row
+    with one would be imported on SQLite and rejected on PostgreSQL)."""
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -249,7 +258,8 @@ def cell_text(value: Any) -> str:
         return str(int(value))
     if isinstance(value, (datetime, date, time)):
         return value.isoformat()
-    return _nfc(str(value)).strip()
+    text = str(value)
+    return _nfc(text.replace("\x00", "") if "\x00" in text else text).strip()
 
 
 def unique_headers(cells: tuple[str, ...]) -> tuple[str, ...]:

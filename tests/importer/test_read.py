@@ -193,3 +193,9 @@ def test_an_xlsx_digests_the_same_whichever_library_read_it(tmp_path: Path, monk
     fast = read_table(path)
     monkeypatch.setattr("hub.importer.read._calamine_rows", lambda path: None)
     assert read_table(path) == fast and read_table(path).digest == fast.digest
+
+
+def test_nul_characters_are_dropped_from_cells(tmp_path: Path):
+    path = tmp_path / "nul.csv"
+    path.write_bytes("Họ tên,SĐT\nNguyễn\x00 Thị Lan,0912\x00345678\n".encode())
+    assert read_table(path).rows == [(2, ("Nguyễn Thị Lan", "0912345678"))]
