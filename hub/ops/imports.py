@@ -162,7 +162,10 @@ def old_folders(hub: Hub, cutoff: datetime) -> list[Path]:
     for entry in root.iterdir():
         if not entry.is_dir() or len(entry.name) != 32 or not entry.name.isalnum():
             continue  # not one of ours: left alone
-        newest = max([entry.stat().st_mtime, *(f.stat().st_mtime for f in entry.iterdir())])
+        try:
+            newest = max([entry.stat().st_mtime, *(f.stat().st_mtime for f in entry.iterdir())])
+        except FileNotFoundError:  # an import ending right now deleted its upload: not old
+            continue
         if datetime.fromtimestamp(newest, timezone.utc) < cutoff:
             found.append(entry)
     return found
