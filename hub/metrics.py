@@ -26,7 +26,7 @@ from redis.exceptions import RedisError
 
 from hub import inbox
 from hub.enrich.metrics import EnrichmentCollector
-from hub.queue import QueueUnavailable
+from hub.queue import QueueUnavailable, redis_connection
 from hub.sinks.webhooks_out import WebhooksCollector
 
 if TYPE_CHECKING:
@@ -51,8 +51,7 @@ class Metrics:
     def __init__(self, hub: Hub) -> None:
         disable_created_metrics()  # the *_created series only add noise to every scrape
         self.counts = SharedCounts(
-            Redis.from_url(hub.settings.redis_url, socket_connect_timeout=0.5, socket_timeout=2)
-            if hub.settings.redis_url else None,
+            redis_connection(hub.settings.redis_url) if hub.settings.redis_url else None,
             f"{hub.settings.queue.rq_queue}:webhook-counts",
         )
         self.registry = CollectorRegistry()
@@ -93,7 +92,8 @@ class SharedCounts:
         self.mine: Tally[Key] = Tally()  # everything this process counted
         self.timer: threading.Timer | None = None
         self.down_until = 0.0
-        self.exit_hooked = False
+        if redis is not None:
+            atexit.register(self.flush)  # what the last second counted
 
     def add(self, key: Key, n: int = 1) -> None:
         with self.lock:
@@ -109,9 +109,6 @@ class SharedCounts:
                 except RuntimeError:  # no thread to be had now: the next count tries again
                     return
                 self.timer = timer
-            if not self.exit_hooked:
-                self.exit_hooked = True
-                atexit.register(self.flush)
 
     def flush(self) -> None:
         """Add the pending counts to Redis (on failure they stay pending for the next time)."""
