@@ -17,7 +17,7 @@ from sqlalchemy.dialects import sqlite
 from sqlalchemy.orm import Session
 
 from hub.config import QueueSettings
-from hub.model import RawEvent
+from hub.model import RawEvent, nul_escaped
 from hub.store import Store
 from hub.store.schema import Base, RawEventRow, WebhookDeliveryRow
 from hub.store.sqlite_rows import insert_rows_ids
@@ -77,21 +77,18 @@ def put_batch(store: Store, items: Sequence[Item], *, delivery: Mapping[str, Any
     before they are stored, with this time).
     """
     now = now or utcnow()
+    keys = [(item.channel, nul_escaped(item.delivery_key)[:255]) for item in items]
     rows = {
-        (item.channel, item.delivery_key[:255]): {
-            "channel": item.channel, "route": item.route, "delivery_key": item.delivery_key[:255],
-            "headers": dict(item.headers), "body": item.body,
-        }
-        for item in items
+        key: {"channel": item.channel, "route": nul_escaped(item.route), "delivery_key": key[1],
+              "headers": dict(item.headers), "body": item.body}
+        for key, item in zip(keys, items)
     }
     due_at = now + timedelta(seconds=queue.stuck_after_seconds)
     insert = _insert_postgres if store.is_postgres else _insert_sqlite
     new, old = insert(store, list(rows.values()), delivery, now, due_at)
-    return [
-        Accepted(event_id=new[key], duplicate=False) if key in new
-        else Accepted(event_id=old[key], duplicate=True)
-        for key in ((item.channel, item.delivery_key[:255]) for item in items)
-    ]
+    return [Accepted(event_id=new[key], duplicate=False) if key in new
+            else Accepted(event_id=old[key], duplicate=True) for key in keys]
+
 
 
 Ids = dict[tuple[str, str], int]

@@ -85,6 +85,13 @@ class RawEvent:
         _require_aware("received_at", self.received_at)
 
 
+def nul_escaped(value: str) -> str:
+    """An id as a text column can hold it: PostgreSQL refuses NUL, which a JSON id can carry
+    ("\\u0000"); it is written as those six characters, the same every time, so a redelivery
+    still finds its event and a lead its stored twin."""
+    return value.replace("\x00", "\\u0000") if "\x00" in value else value
+
+
 @dataclass(frozen=True)
 class Identity:
     """A channel-scoped user id: (channel, scope, external_id), e.g. ("zalo", oa_id, user_id)."""

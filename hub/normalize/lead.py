@@ -1,7 +1,11 @@
 """normalize(draft) -> Lead: the one entry point the pipeline calls."""
 from __future__ import annotations
 
-from hub.model import Email, Lead, LeadDraft, Phone
+from collections.abc import Mapping
+from dataclasses import replace
+from typing import Any
+
+from hub.model import Email, Lead, LeadDraft, Phone, nul_escaped
 from hub.normalize.address import normalize_province
 from hub.normalize.attribution import normalize_attribution
 from hub.normalize.email import normalize_email
@@ -17,8 +21,48 @@ def _compose_name(draft: LeadDraft) -> str | None:
     return " ".join(parts) or None
 
 
+def _drop_nul(value: Any, into: str = "") -> Any:
+    if isinstance(value, str):
+        return value.replace("\x00", into)
+    if isinstance(value, Mapping):
+        return {_drop_nul(k, into): _drop_nul(v, into) for k, v in value.items()}
+    if isinstance(value, (tuple, list)):
+        return type(value)(_drop_nul(v, into) for v in value)
+    return value
+
+
+def without_nul(draft: LeadDraft) -> LeadDraft:
+    """The draft with no NUL character, which PostgreSQL refuses in text and JSON values and a
+    JSON body can carry ("\\u0000"): dropped from what people typed (as the importer's cells),
+    written as "\\u0000" in ids and attribution (the inbox's rule for delivery keys: the same id
+    every time). A draft without one (nearly all) is returned as it is, after one look at its text."""
+    identity, consent = draft.identity, draft.consent
+    typed = (f"{draft.source_ref}{draft.name}{draft.given_name}{draft.family_name}{draft.province}{draft.address}"
+             f"{draft.text}{''.join(draft.phones)}{''.join(draft.emails)}")
+    if identity is not None:
+        typed += identity.scope + identity.external_id
+    # repr() writes a NUL as the four characters \x00 (text holding them is looked at for nothing)
+    if not ("\x00" in typed or (draft.attribution and "\\x00" in repr(draft.attribution))
+            or (draft.extra and "\\x00" in repr(draft.extra))
+            or (consent is not None and "\\x00" in repr((consent.source, consent.detail)))):
+        return draft
+    changes = {name: _drop_nul(getattr(draft, name)) for name in _TYPED}
+    changes["source_ref"] = nul_escaped(draft.source_ref)
+    changes["attribution"] = _drop_nul(draft.attribution, "\\u0000")
+    if identity is not None:
+        changes["identity"] = replace(identity, scope=nul_escaped(identity.scope),
+                                      external_id=nul_escaped(identity.external_id))
+    if consent is not None:
+        changes["consent"] = replace(consent, source=_drop_nul(consent.source), detail=_drop_nul(consent.detail))
+    return replace(draft, **changes)
+
+
+_TYPED = ("name", "given_name", "family_name", "phones", "emails", "province", "address", "text", "extra")
+
+
 def normalize(draft: LeadDraft) -> Lead:
     """Turn what a connector read into clean, comparable fields. Never raises on bad text."""
+    draft = without_nul(draft)
     phones: dict[str, Phone] = {}
     unparsed: list[str] = []
     for raw in draft.phones:

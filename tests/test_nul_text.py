@@ -1,0 +1,94 @@
+"""NUL characters in what a sender writes. JSON can carry one ("\\u0000") and PostgreSQL refuses
+it in text and JSON values: a delivery key with one made the ingest answer 503 to every
+redelivery, and a name or an id with one made processing fail on every attempt (the lead lost).
+Now ids keep it as the text "\\u0000" (the same every time, so redeliveries still count once) and
+typed text drops it. Both stores."""
+from __future__ import annotations
+
+import json
+from datetime import datetime, timezone
+
+from hub.model import Consent, Identity, LeadDraft
+from hub.normalize import normalize
+from tests import zalo
+from tests.conftest import FORM_TOKEN
+from tests.helpers import FORM_URL, drain, rows
+from tests.meta import meta_bytes, message, messaging_entry, page_delivery, signed
+
+AUTH = {"Authorization": f"Bearer {FORM_TOKEN}"}
+NUL = "\u0000"
+
+
+def _with_json_nul(body: bytes) -> bytes:
+    """meta_bytes escapes the backslash of a "\\u0000" written in a str: undo it, as Meta would send it."""
+    return body.replace(b"\\\\u0000", b"\\u0000")
+
+
+def test_a_form_lead_with_nul_characters_is_stored_without_them(client, hub, queue):
+    body = {"ho_ten": f"Nguyễn{NUL} Thị Lan", "so_dien_thoai": "0912345678", "email": f"lan{NUL}@gmail.com",
+            "loi_nhan": f"tư vấn{NUL} giúp em", "ghi_chu_khac": f"a{NUL}b", "utm_source": f"face{NUL}book"}
+    response = client.post(FORM_URL, data=json.dumps(body), content_type="application/json",
+                           headers={**AUTH, "Idempotency-Key": "nul-1"})
+    assert response.status_code == 200, response.json
+    assert drain(hub, queue) == ["done"]
+    [contact] = rows(hub, "contacts")
+    assert contact["name"] == "Nguyễn Thị Lan"
+    points = {(p["kind"], p["value"]) for p in rows(hub, "contact_points")}
+    assert points == {("phone", "+84912345678"), ("email", "lan@gmail.com")}
+    [lead] = rows(hub, "leads")
+    assert lead["data"]["text"] == "tư vấn giúp em"
+    assert lead["data"]["extra"]["ghi_chu_khac"] == "ab"
+    assert lead["attribution"]["utm_source"] == "face\\u0000book"
+
+
+def test_a_messenger_item_with_nul_in_its_ids_is_stored_once_and_becomes_a_contact(client, hub, queue):
+    body = _with_json_nul(meta_bytes(page_delivery(messaging_entry(
+        message(f"m_{NUL}abc", f"Chị Lan{NUL} đây, sđt 0912345678", sender=f"600{NUL}123"),
+        message("m_plain", "em cần tư vấn, 0987654321", sender="6009999")))))
+    assert b'"m_\\u0000abc"' in body
+    first = client.post("/webhooks/facebook", data=body, headers=signed(body))
+    assert first.status_code == 200, first.json
+    assert len(first.json["event_ids"]) == 2
+    again = client.post("/webhooks/facebook", data=body, headers=signed(body))
+    assert (again.status_code, again.json["duplicates"], again.json["event_ids"]) == (200, 2, [])
+    assert drain(hub, queue) == ["done", "done"]
+    leads = {lead["source_ref"]: lead for lead in rows(hub, "leads")}
+    assert set(leads) == {"m_\\u0000abc", "m_plain"}
+    assert leads["m_\\u0000abc"]["data"]["text"] == "Chị Lan đây, sđt 0912345678"
+    identities = {p["value"] for p in rows(hub, "contact_points") if p["kind"] == "identity"}
+    assert any("600\\u0000123" in value for value in identities), identities
+
+
+def test_a_zalo_text_with_nul_in_its_msg_id_and_sender_is_processed(client, hub, queue):
+    payload = zalo.user_send_text(f"msg{NUL}1", f"sđt 0912 345 678{NUL}", user=f"25125{NUL}23")
+    body = zalo.zalo_bytes(payload)
+    response = client.post(zalo.URL, data=body, headers=zalo.signed(body))
+    assert response.status_code == 200, response.json
+    again = client.post(zalo.URL, data=body, headers=zalo.signed(body))
+    assert again.json.get("duplicate") is True
+    assert drain(hub, queue) == ["done"]
+    [lead] = rows(hub, "leads")
+    assert NUL not in json.dumps(lead, default=str, ensure_ascii=False)
+    assert {p["value"] for p in rows(hub, "contact_points") if p["kind"] == "phone"} == {"+84912345678"}
+
+
+def test_normalize_leaves_a_draft_without_nul_as_it_is_and_cleans_every_field_of_one():
+    at = datetime(2026, 12, 1, tzinfo=timezone.utc)
+    clean = LeadDraft(channel="form", source_ref="a", captured_at=at, name="Lan", phones=("0912345678",))
+    assert normalize(clean) == normalize(clean)
+    dirty = LeadDraft(
+        channel="zalo", source_ref=f"x{NUL}", captured_at=at, name=f"Trần{NUL} Văn Hùng",
+        given_name=f"Hùng{NUL}", family_name=f"Trần{NUL}", phones=(f"0912{NUL}345678",),
+        emails=(f"hung{NUL}@gmail.com",), province=f"Hà{NUL} Nội", address=f"12{NUL} Lê Lợi",
+        text=f"gọi{NUL} em", identity=Identity("zalo", f"oa{NUL}", f"u{NUL}1"),
+        attribution={"utm_campaign": f"tet{NUL}"}, extra={f"k{NUL}": [f"v{NUL}", 1]},
+        consent=Consent("contact", True, f"zalo{NUL}", {"a": f"b{NUL}"}))
+    lead = normalize(dirty)
+    assert NUL not in repr(lead)
+    assert (lead.source_ref, lead.identity.scope, lead.identity.external_id) == ("x\\u0000", "oa\\u0000", "u\\u00001")
+    assert lead.name.display == "Trần Văn Hùng"
+    assert [p.e164 for p in lead.phones] == ["+84912345678"]
+    assert [e.key for e in lead.emails] == ["hung@gmail.com"]
+    assert lead.province is not None and lead.province.name.endswith("Hà Nội")
+    assert lead.extra == {"k": ["v", 1]}
+    assert lead.consent.detail == {"a": "b"}
