@@ -17,12 +17,13 @@ from sqlalchemy.dialects import sqlite
 from sqlalchemy.orm import Session
 
 from hub.config import QueueSettings
-from hub.model import RawEvent, nul_escaped
+from hub.model import REF_CHARS, RawEvent, stored_id
 from hub.store import Store
 from hub.store.schema import Base, RawEventRow, WebhookDeliveryRow
 from hub.store.sqlite_rows import insert_rows_ids
 
 MAX_ERROR_CHARS = 2000
+ROUTE_CHARS = 128  # raw_events.route
 
 
 def utcnow() -> datetime:
@@ -77,9 +78,9 @@ def put_batch(store: Store, items: Sequence[Item], *, delivery: Mapping[str, Any
     before they are stored, with this time).
     """
     now = now or utcnow()
-    keys = [(item.channel, nul_escaped(item.delivery_key)[:255]) for item in items]
+    keys = [(item.channel, stored_id(item.delivery_key, REF_CHARS)) for item in items]
     rows = {
-        key: {"channel": item.channel, "route": nul_escaped(item.route), "delivery_key": key[1],
+        key: {"channel": item.channel, "route": stored_id(item.route, ROUTE_CHARS), "delivery_key": key[1],
               "headers": dict(item.headers), "body": item.body}
         for key, item in zip(keys, items)
     }
@@ -88,7 +89,6 @@ def put_batch(store: Store, items: Sequence[Item], *, delivery: Mapping[str, Any
     new, old = insert(store, list(rows.values()), delivery, now, due_at)
     return [Accepted(event_id=new[key], duplicate=False) if key in new
             else Accepted(event_id=old[key], duplicate=True) for key in keys]
-
 
 
 Ids = dict[tuple[str, str], int]

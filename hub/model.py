@@ -5,6 +5,7 @@ RawEvent (inbox row) -> LeadDraft (connector output, raw strings) -> Lead (norma
 """
 from __future__ import annotations
 
+import hashlib
 from dataclasses import MISSING, dataclass, field, fields
 from datetime import datetime
 from typing import Any, Literal, Mapping, TypeVar
@@ -85,11 +86,22 @@ class RawEvent:
         _require_aware("received_at", self.received_at)
 
 
-def nul_escaped(value: str) -> str:
-    """An id as a text column can hold it: PostgreSQL refuses NUL, which a JSON id can carry
-    ("\\u0000"); it is written as those six characters, the same every time, so a redelivery
-    still finds its event and a lead its stored twin."""
-    return value.replace("\x00", "\\u0000") if "\x00" in value else value
+ID_CHARS = 128  # an identity's scope or id as stored (no platform's ids come near it)
+REF_CHARS = 255  # a delivery key or a lead's source_ref as stored
+
+
+def stored_id(value: str, limit: int) -> str:
+    """An id as a text column of `limit` characters can hold it, the same every time (so a
+    redelivery still finds its event, and a lead its stored twin):
+    - a NUL, which PostgreSQL refuses and a JSON id can carry ("\\u0000"), as those six characters;
+    - an id longer than the column: its start, "~" and 16 hex digits of its SHA-256, so two long
+      ids that begin alike stay two (cutting them would make the second a "redelivery", lost)."""
+    if "\x00" in value:
+        value = value.replace("\x00", "\\u0000")
+    if len(value) > limit:
+        digest = hashlib.sha256(value.encode("utf-8", "surrogatepass")).hexdigest()[:16]
+        value = f"{value[:limit - 17]}~{digest}"
+    return value
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,7 @@ from collections.abc import Mapping
 from dataclasses import replace
 from typing import Any
 
-from hub.model import Email, Lead, LeadDraft, Phone, nul_escaped
+from hub.model import ID_CHARS, REF_CHARS, Email, Lead, LeadDraft, Phone, stored_id
 from hub.normalize.address import normalize_province
 from hub.normalize.attribution import normalize_attribution
 from hub.normalize.email import normalize_email
@@ -31,27 +31,31 @@ def _drop_nul(value: Any, into: str = "") -> Any:
     return value
 
 
-def without_nul(draft: LeadDraft) -> LeadDraft:
-    """The draft with no NUL character, which PostgreSQL refuses in text and JSON values and a
-    JSON body can carry ("\\u0000"): dropped from what people typed (as the importer's cells),
-    written as "\\u0000" in ids and attribution (the inbox's rule for delivery keys: the same id
-    every time). A draft without one (nearly all) is returned as it is, after one look at its text."""
+def storable(draft: LeadDraft) -> LeadDraft:
+    """The draft as the store can keep it. No NUL character, which PostgreSQL refuses in text
+    and JSON values and a JSON body can carry ("\\u0000"): dropped from what people typed (as the
+    importer's cells), kept as "\\u0000" in attribution. Ids (source_ref, the identity) as
+    hub.model.stored_id writes them: NUL kept as text, an id too long for its column shortened
+    with its hash. A draft that needs none of it (nearly all) is returned as it is, after one
+    look at its text."""
     identity, consent = draft.identity, draft.consent
     typed = (f"{draft.source_ref}{draft.name}{draft.given_name}{draft.family_name}{draft.province}{draft.address}"
              f"{draft.text}{''.join(draft.phones)}{''.join(draft.emails)}")
+    long_ids = len(draft.source_ref) > REF_CHARS
     if identity is not None:
         typed += identity.scope + identity.external_id
+        long_ids = long_ids or len(identity.scope) > ID_CHARS or len(identity.external_id) > ID_CHARS
     # repr() writes a NUL as the four characters \x00 (text holding them is looked at for nothing)
-    if not ("\x00" in typed or (draft.attribution and "\\x00" in repr(draft.attribution))
+    if not (long_ids or "\x00" in typed or (draft.attribution and "\\x00" in repr(draft.attribution))
             or (draft.extra and "\\x00" in repr(draft.extra))
             or (consent is not None and "\\x00" in repr((consent.source, consent.detail)))):
         return draft
     changes = {name: _drop_nul(getattr(draft, name)) for name in _TYPED}
-    changes["source_ref"] = nul_escaped(draft.source_ref)
+    changes["source_ref"] = stored_id(draft.source_ref, REF_CHARS)
     changes["attribution"] = _drop_nul(draft.attribution, "\\u0000")
     if identity is not None:
-        changes["identity"] = replace(identity, scope=nul_escaped(identity.scope),
-                                      external_id=nul_escaped(identity.external_id))
+        changes["identity"] = replace(identity, scope=stored_id(identity.scope, ID_CHARS),
+                                      external_id=stored_id(identity.external_id, ID_CHARS))
     if consent is not None:
         changes["consent"] = replace(consent, source=_drop_nul(consent.source), detail=_drop_nul(consent.detail))
     return replace(draft, **changes)
@@ -62,7 +66,7 @@ _TYPED = ("name", "given_name", "family_name", "phones", "emails", "province", "
 
 def normalize(draft: LeadDraft) -> Lead:
     """Turn what a connector read into clean, comparable fields. Never raises on bad text."""
-    draft = without_nul(draft)
+    draft = storable(draft)
     phones: dict[str, Phone] = {}
     unparsed: list[str] = []
     for raw in draft.phones:

@@ -30,6 +30,8 @@ _NOT_WORD_OR_SPACE = re.compile(r"[^\w\s]")
 _INVISIBLE = frozenset({"Cc", "Cf", "Cs", "Co"})  # control, format (ZWJ, BOM), surrogate, private
 _EMOJI = frozenset({"So", "Sk"})
 _MAX_NAME_WORDS = 6  # longer "names" are slogans or shop descriptions
+_MAX_WORD = 30  # no name's word is longer ("Nguyễn" is 6 letters): a longer one is not a name
+_MAX_DISPLAY = 255  # what the store keeps of a name (contacts.name)
 _PLAIN_SHOP_PHRASES = frozenset(fold(phrase) for phrase in SHOP_PHRASES)
 _PLAIN_NICKNAME_PHRASES = frozenset(fold(words) for words in NICKNAME_WORDS if " " in words)
 
@@ -53,8 +55,10 @@ def normalize_name(text: str | None) -> PersonName | None:
     words = list(map(word, WORD.findall(core) or WORD.findall(cleaned)))
     salutation, name_words = split_salutation(words)
     if not _is_personal(core, _Words(words), len(name_words)):
+        if len(cleaned) > _MAX_DISPLAY:  # a paragraph typed as a name: its start is kept (raw has it all)
+            cleaned = cleaned[:_MAX_DISPLAY].rstrip()
         return PersonName(
-            raw=text, display=cleaned, key=fold(cleaned), salutation=salutation, is_personal=False
+            raw=text, display=cleaned, key=fold(cleaned)[:_MAX_DISPLAY], salutation=salutation, is_personal=False
         )
     parts = order_parts(name_words)
     display = " ".join(parts.words)
@@ -139,6 +143,8 @@ def _is_personal(core: str, words: _Words, name_size: int) -> bool:
     The last `name_size` words are the name proper (after any salutation).
     """
     if not name_size or name_size > _MAX_NAME_WORDS or _DIGIT.search(core):
+        return False
+    if any(len(w) > _MAX_WORD for w in words.lowered):
         return False
     if _emoji_count(core) > name_size:
         return False

@@ -193,6 +193,11 @@ def _table(row: type) -> Table:
     return row.__table__  # type: ignore[attr-defined, no-any-return]
 
 
+def _typed_province(raw: str) -> str:
+    """A province the normalizer did not resolve, as typed, within contacts.province_name."""
+    return raw.strip()[:128].rstrip()
+
+
 def _absorb(contact: ContactRow, lead: Lead) -> None:
     """Survivorship between what the contact knows and what the lead brings."""
     name = lead.name
@@ -203,8 +208,8 @@ def _absorb(contact: ContactRow, lead: Lead) -> None:
     )
     province = lead.province
     lead_province = (
-        ProvinceValue(province.code, province.name or province.raw, f"{lead.channel}:{lead.source_ref}",
-                      lead.captured_at)
+        ProvinceValue(province.code, province.name or _typed_province(province.raw),
+                      f"{lead.channel}:{lead.source_ref}", lead.captured_at)
         if province is not None else None
     )
     names = [v for v in (name_value(contact), lead_name) if v is not None]

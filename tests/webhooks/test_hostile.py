@@ -12,7 +12,9 @@ from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
+from sqlalchemy.exc import DataError
 
+from hub import pipeline
 from hub.pipeline import run
 from tests import meta, telegram, zalo
 from tests.conftest import (FORM_SECRET, FORM_TOKEN, OLD_APP_SECRET, TELEGRAM_TOKEN, VERIFY_TOKEN,
@@ -284,16 +286,30 @@ def test_a_streamed_body_over_the_limit_is_a_413_not_stored_truncated(client, hu
         assert rows(hub, "raw_events")[0]["body"] == body
 
 
-def test_a_signed_value_too_long_for_its_column_fails_at_once_not_after_retries(client, hub, queue):
-    """PostgreSQL refuses a 300-letter given name (varchar 128); retrying cannot help."""
+def test_a_name_too_long_for_its_column_is_kept_cut_not_a_lost_lead(client, hub, queue):
+    """A 300-letter word is no name: the contact keeps the first 255 characters of it (PostgreSQL
+    would refuse more), the lead its whole text; the lead is stored on both stores."""
     name = "Nguyễn Văn " + "Bình" * 75
     body = json.dumps({"ho_ten": name, "so_dien_thoai": "0912 345 678"}, ensure_ascii=False).encode()
     assert _post(client, "form_token", body).status_code == 200
     [event_id] = queue.ids
-    status = run(hub, event_id)
+    assert run(hub, event_id) == "done"
+    [contact] = rows(hub, "contacts")
+    assert contact["name"] == name[:255] and not contact["name_is_personal"]
+    assert rows(hub, "leads")[0]["data"]["name"]["raw"] == name
+
+
+def test_a_value_the_database_refuses_fails_at_once_not_after_retries(client, hub, queue, monkeypatch):
+    """Whatever still does not fit a column fails with the database's reason on the first
+    attempt: retrying cannot help."""
+    def refuse(*args, **kwargs):
+        raise DataError("INSERT ...", {}, Exception("value too long for type character varying(128)"))
+
+    monkeypatch.setattr(pipeline, "apply_lead", refuse)
+    body = json.dumps({"ho_ten": "Lê Thị Hoà", "so_dien_thoai": "0912 345 678"}, ensure_ascii=False).encode()
+    assert _post(client, "form_token", body).status_code == 200
+    [event_id] = queue.ids
+    assert run(hub, event_id) == "failed"
     [event] = rows(hub, "raw_events")
-    if hub.settings.database_url.startswith("postgresql"):
-        assert (status, event["status"], event["attempts"]) == ("failed", "failed", 1)
-        assert event["last_error"].startswith("DataError")
-    else:  # SQLite does not enforce lengths: stored as sent
-        assert status == "done"
+    assert (event["status"], event["attempts"]) == ("failed", 1)
+    assert event["last_error"] == "DataError: value too long for type character varying(128)"

@@ -1,14 +1,18 @@
-"""NUL characters in what a sender writes. JSON can carry one ("\\u0000") and PostgreSQL refuses
-it in text and JSON values: a delivery key with one made the ingest answer 503 to every
-redelivery, and a name or an id with one made processing fail on every attempt (the lead lost).
-Now ids keep it as the text "\\u0000" (the same every time, so redeliveries still count once) and
-typed text drops it. Both stores."""
+"""What the store cannot hold as sent, on both stores.
+
+NUL characters: JSON can carry one ("\\u0000") and PostgreSQL refuses it in text and JSON
+values: a delivery key with one made the ingest answer 503 to every redelivery, and a name or an
+id with one made processing fail on every attempt (the lead lost). Now ids keep it as the text
+"\\u0000" (the same every time, so redeliveries still count once) and typed text drops it.
+Ids longer than their column: cut at 255, two keys that began alike were one (the second
+answered as a redelivery: lost); on PostgreSQL a long route or identity failed. Now a long id is
+its start and a hash of all of it."""
 from __future__ import annotations
 
 import json
 from datetime import datetime, timezone
 
-from hub.model import Consent, Identity, LeadDraft
+from hub.model import REF_CHARS, Consent, Identity, LeadDraft, stored_id
 from hub.normalize import normalize
 from tests import zalo
 from tests.conftest import FORM_TOKEN
@@ -92,3 +96,33 @@ def test_normalize_leaves_a_draft_without_nul_as_it_is_and_cleans_every_field_of
     assert lead.province is not None and lead.province.name.endswith("Hà Nội")
     assert lead.extra == {"k": ["v", 1]}
     assert lead.consent.detail == {"a": "b"}
+
+
+def test_two_long_idempotency_keys_that_begin_alike_are_two_leads(client, hub, queue):
+    first, second = "k" * 300 + "-1", "k" * 300 + "-2"
+    answers = [client.post(FORM_URL, data={"ho_ten": "Lan", "so_dien_thoai": phone},
+                           headers={**AUTH, "Idempotency-Key": key}).json
+               for key, phone in ((first, "0912345678"), (second, "0987654321"), (first, "0912345678"))]
+    assert [answer.get("duplicate", False) for answer in answers] == [False, False, True]
+    keys = [e["delivery_key"] for e in rows(hub, "raw_events")]
+    assert len(set(keys)) == 2 and all(len(key) <= REF_CHARS for key in keys)
+    assert drain(hub, queue) == ["done", "done"]
+    assert len(rows(hub, "leads")) == 2
+    assert all(len(lead["source_ref"]) <= REF_CHARS for lead in rows(hub, "leads"))
+
+
+def test_a_messenger_sender_id_too_long_for_its_column_still_makes_a_contact(client, hub, queue):
+    sender = "6" * 400
+    body = meta_bytes(page_delivery(messaging_entry(message("m_long", "sđt 0912345678", sender=sender))))
+    assert client.post("/webhooks/facebook", data=body, headers=signed(body)).status_code == 200
+    assert drain(hub, queue) == ["done"]
+    [identity] = [p["value"] for p in rows(hub, "contact_points") if p["kind"] == "identity"]
+    assert identity.endswith(stored_id(sender, 128)) and len(identity) < 320
+
+
+def test_stored_id_is_the_id_itself_unless_it_must_change():
+    assert stored_id("m_abc", 255) == "m_abc"
+    assert stored_id("a\x00b", 255) == "a\\u0000b"
+    long = stored_id("x" * 300, 255)
+    assert len(long) == 255 and long.startswith("x" * 238 + "~")
+    assert long == stored_id("x" * 300, 255) != stored_id("x" * 301, 255)
