@@ -1,6 +1,7 @@
 """Dedupe accuracy on generated Vietnamese leads with known truth.
 
     python benchmarks/dedupe_accuracy.py [--seed N] [--people N] [--in-memory] [--named-chats]
+                                         [--name-only-cuts 10,8,6,4]
 
 Default: the real store path (a temp SQLite database, migrated; apply_lead per lead in its own
 transaction, and for a chat from an identity not seen before, the profile enrichment fetches,
@@ -18,6 +19,9 @@ auto-merged family-member pairs, and two shares of leads sent to review:
 - "review share (queued)": leads whose processing queued such a pair at all, even one their
   profile's re-match settled a moment later (a nameless chat suggested on its phone alone, then
   merged once its profile names it). Without profiles (--named-chats) the two are equal.
+--name-only-cuts: the trade-off between recall and review load, one line per value of the
+name-only band (weights.NAME_ONLY_AT: the score a pair linked by its names alone needs to go to
+review), the rest of the model unchanged.
 Targets in the issue #4 notes.
 """
 from __future__ import annotations
@@ -26,6 +30,7 @@ import argparse
 import sys
 import tempfile
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -185,13 +190,34 @@ def main() -> None:
     parser.add_argument("--in-memory", action="store_true")
     parser.add_argument("--named-chats", action="store_true",
                         help="the generator before its channel facts: chats named at capture, no profiles")
+    parser.add_argument("--name-only-cuts", type=lambda text: [float(v) for v in text.split(",")],
+                        help="comma-separated NAME_ONLY_AT values: one line of figures for each")
     args = parser.parse_args()
     samples = generate(args.seed, args.people, named_chats=args.named_chats)
-    outcome = run_in_memory(samples) if args.in_memory else run_store(samples)
+    run = run_in_memory if args.in_memory else run_store
     mode = "in-memory (blocking_keys + decide)" if args.in_memory else "store (apply_lead, SQLite)"
     print(f"{len(samples)} leads of {args.people} people, seed {args.seed}, {mode}")
-    for name, value in report(samples, outcome).items():
+    if args.name_only_cuts:
+        _sweep(samples, run, args.name_only_cuts)
+        return
+    for name, value in report(samples, run(samples)).items():
         print(f"  {name:26} {value:.4f}" if isinstance(value, float) else f"  {name:26} {value}")
+
+
+def _sweep(samples: list[Sample], run: Callable[[list[Sample]], Outcome], cuts: list[float]) -> None:
+    from hub.dedupe import weights
+
+    print(f"  {'name-only cut':>13} {'auto+suggest recall':>20} {'precision':>10} {'review share':>13}")
+    model = weights.NAME_ONLY_AT
+    try:
+        for cut in cuts:
+            weights.NAME_ONLY_AT = cut  # read at decision time (decide.name_only_cut)
+            figures = report(samples, run(samples))
+            mark = " (the model's)" if cut == model else ""
+            print(f"  {cut:13.1f} {figures['auto+suggest recall']:20.4f} "
+                  f"{figures['auto+suggest precision']:10.4f} {figures['review share']:13.4f}{mark}")
+    finally:
+        weights.NAME_ONLY_AT = model
 
 
 if __name__ == "__main__":
