@@ -147,9 +147,9 @@ def people(rng: random.Random, count: int) -> list[Person]:
             givens: set[str] = set()
             for _ in range(rng.choice([2, 2, 3])):
                 member = _person(rng, len(found), taken, family, home)
-                while _fold(member.given).lower() in givens:
+                while member.given in givens:  # Hùng and Hưng, Dũng and Dung: two people
                     member.given = rng.choice(GIVEN[member.sex])
-                givens.add(_fold(member.given).lower())
+                givens.add(member.given)
                 member.household = household
                 if rng.random() < 0.5:
                     member.phones.append(_phone(rng))

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, replace
 from functools import cached_property, lru_cache
 
@@ -17,6 +18,13 @@ class NameParts:
     # False when the normalizer could not tell the family name ("Thảo Hoàng": Hoàng is a family
     # name and a given name): the first word only stands in for it, the given name may be either end.
     order_known: bool = True
+    # The given name as written, when the name was written with diacritics (see spelt()): Hùng and
+    # Hưng, Dũng and Dung, Hà and Hạ fold alike and are different names. None when the name was
+    # typed without any (then "Dung" may be any of them).
+    given_spelt: str | None = None
+    # "f" for a middle name Thị, "m" for Văn (the middle names that tell a woman from a man); None
+    # when it has neither, or both.
+    sex: str | None = None
 
     @cached_property
     def middle(self) -> tuple[str, ...]:
@@ -59,12 +67,51 @@ def name_parts(name: PersonName) -> NameParts | None:
     if not tokens or not name.is_personal:
         return None
     if len(tokens) == 1:
-        return NameParts(tuple(tokens), None, tokens[0])
+        return NameParts(tuple(tokens), None, tokens[0],
+                         given_spelt=None if name.display.isascii() else spelt(name.display))
     given = fold(name.given) if name.given and fold(name.given) in tokens else tokens[-1]
     family = fold(name.family) if name.family and fold(name.family) in tokens else tokens[0]
     if family == given:
         family, given = tokens[0], tokens[-1]
-    return NameParts(tuple(tokens), family, given, order_known=name.family is not None)
+    given_spelt = None
+    if not name.display.isascii():  # "Nguyễn Thị Dung": her given name is Dung, not Dũng
+        written = name.given if name.given and fold(name.given) == given else name.display.split()[-1]
+        given_spelt = spelt(written) if fold(written) == given else None
+    return NameParts(tuple(tokens), family, given, order_known=name.family is not None,
+                     given_spelt=given_spelt, sex=_sex(name.middle))
+
+
+_TONES = frozenset("\u0300\u0301\u0303\u0309\u0323")  # huyền, sắc, ngã, hỏi, nặng
+
+
+@lru_cache(maxsize=4096)
+def spelt(word: str) -> str:
+    """A word as written with its diacritics, wherever its tone mark was put ("Hoà" and "Hòa"
+    are one spelling: the tone as a suffix after the letters)."""
+    if word.isascii():
+        return word.lower()
+    letters = unicodedata.normalize("NFD", word.lower())
+    tones = "".join(c for c in letters if c in _TONES)
+    return unicodedata.normalize("NFC", "".join(c for c in letters if c not in _TONES)) + tones
+
+
+def _sex(middle: str | None) -> str | None:
+    """Thị is a woman's middle name and Văn a man's ("Vân" is a woman's: spelt, it is not Văn)."""
+    if not middle:
+        return None
+    words = middle.lower().split()
+    female = any(fold(w) == "thi" and (w.isascii() or w == "thị") for w in words)
+    male = any(w == "văn" or w == "van" for w in words)
+    return None if female == male else ("f" if female else "m")
+
+
+def written_apart(a: NameParts, b: NameParts) -> bool:
+    """Two names that fold alike and yet cannot be one person's: given names written with
+    different diacritics (Dũng / Dung), or the middle name of a woman and of a man (Nguyễn Thị
+    Anh / Nguyễn Văn Anh). Families share phones: these are a family's members, not typos."""
+    if a.given == b.given and None not in (a.given_spelt, b.given_spelt) and a.given_spelt != b.given_spelt:
+        return True
+    return a.sex is not None and b.sex is not None and a.sex != b.sex
 
 
 # A folded Vietnamese syllable: an onset, then a vowel group. iê / uô / uyê and oo always take a

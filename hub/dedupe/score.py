@@ -14,7 +14,7 @@ from typing import Any, NamedTuple
 
 from rapidfuzz.distance import OSA
 
-from hub.dedupe.names import NameParts, mended, name_parts
+from hub.dedupe.names import NameParts, mended, name_parts, written_apart
 from hub.dedupe.phones import subscriber
 from hub.model import Contact, Lead, PersonName
 
@@ -75,6 +75,8 @@ def _exact(a: NameParts, b: NameParts) -> str:
 
 
 def _name_level(a: NameParts, b: NameParts) -> str:
+    if written_apart(a, b):
+        return "given_differs" if a.family == b.family else "different"
     if a.bag == b.bag:
         return _exact(a, b)
     a, b, _ = mended(a, b)

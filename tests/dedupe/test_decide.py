@@ -34,6 +34,33 @@ def test_family_members_sharing_a_phone_are_never_auto_merged(name):
     assert decision.suggestions[0].evidence["guard"] == "shared_phone_other_given"
 
 
+@pytest.mark.parametrize("name, other", [
+    ("Nguyễn Văn Hưng", HUNG),  # father and son: Hùng and Hưng fold alike
+    ("Nguyễn Văn Dũng", "Nguyễn Thị Dung"),  # brother and sister
+    ("Trần Thị Hạ", "Trần Thị Hà"),
+    ("anh Hưng", HUNG),  # a chat signed with the given name alone
+    ("Nguyễn Văn Anh", "Nguyễn Thị Anh"),  # the same given name, a man's and a woman's middle name
+    ("Nguyen Van Anh", "Nguyễn Thị Anh"),
+])
+def test_names_that_fold_alike_but_are_written_apart_are_family_on_a_shared_phone(name, other):
+    decision = decide(lead(name, ["0912345678"]), [contact("kin", other, ["+84912345678"])])
+    assert decision.action == "suggest"
+    assert decision.suggestions[0].evidence["guard"] == "shared_phone_other_given"
+
+
+@pytest.mark.parametrize("name", ["Nguyễn Văn Hùng", "NGUYỄN VĂN HÙNG", "Nguyen Van Hung", "Hùng Nguyễn", "anh Hùng",
+                                  "Nguye\u0302\u0303n Va\u0306n Hu\u0300ng"])
+def test_the_same_name_however_its_accents_were_typed_merges_on_the_phone(name):
+    """NFD input, capitals, Western order, no diacritics at all (then Hùng and Hưng cannot be told apart)."""
+    decision = decide(lead(name, ["0912345678"]), [contact("a", HUNG, ["+84912345678"])])
+    assert (decision.action, decision.contact_id) == ("merge", "a")
+
+
+def test_the_old_and_new_tone_placement_are_one_spelling():
+    decision = decide(lead("Nguyễn Thị Hoà", ["0912345678"]), [contact("a", "Nguyễn Thị Hòa", ["+84912345678"])])
+    assert (decision.action, decision.contact_id) == ("merge", "a")
+
+
 def test_a_word_that_may_be_the_family_name_is_no_proof_on_a_shared_phone():
     """Her father signs "Mr Hoàng"; she is "Thảo Hoàng" on Facebook (Hoàng is her family name)."""
     decision = decide(lead("Mr Hoàng", ["0347855063"]), [contact("thao", "Thảo Hoàng", ["+84347855063"])])
