@@ -9,6 +9,7 @@ never `failed` nor waiting for a retry: a lead that typed strange text is still 
 from __future__ import annotations
 
 import json
+import os
 from typing import Any
 
 from hypothesis import HealthCheck, given, settings, strategies as st
@@ -18,7 +19,7 @@ from tests import meta, telegram, zalo
 from tests.conftest import FORM_TOKEN, OLD_APP_SECRET, WHATSAPP_SECRET
 from tests.helpers import FORM_URL, rows
 
-FUZZ = settings(max_examples=20, deadline=None,
+FUZZ = settings(max_examples=int(os.environ.get("HUB_FUZZ_EXAMPLES", "20")), deadline=None,
                 suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 
 # Text of every kind, with the characters databases and parsers trip on drawn often.
@@ -79,8 +80,8 @@ def _zalo(user: str, msg_id: str, words: str, name: str) -> tuple[str, bytes, di
 
 def _telegram(user_id: str, update: str, words: str, name: str) -> tuple[str, bytes, dict[str, str]]:
     sender = {"id": 5123456789, "is_bot": False, "first_name": name, "last_name": words, "username": words}
-    update_id = int(update) % 2**31 if update.isdigit() else 7
-    if update.isdigit():
+    update_id = int(update) % 2**31 if update.isascii() and update.isdigit() else 7
+    if update.isascii() and update.isdigit():
         payload = telegram.message(update_id, sender, contact={
             "phone_number": "84912345678", "first_name": name, "user_id": 5123456789})
     else:
