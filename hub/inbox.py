@@ -98,23 +98,27 @@ Ids = dict[tuple[str, str], int]
 
 # One statement committed on its own (autocommit), instead of BEGIN, two INSERTs and COMMIT:
 # one round trip to PostgreSQL per webhook instead of four, and a statement with its CTEs
-# commits all of it or nothing. The items travel as one JSON document (bodies in hex): its text
+# commits all of it or nothing. The items' short fields travel as one JSON document: its text
 # is the same whatever their number, so the statement is prepared once per connection, and
-# dumping one string costs a sixth of dumping five arrays (psycopg escapes array items one by one).
+# dumping one string costs a sixth of dumping five arrays (psycopg escapes array items one by
+# one). Their bodies travel apart, end to end in one bytea parameter sent in binary (%(bodies)b),
+# each cut out by its place and length: bytes neither side escapes nor parses (in hex inside
+# the JSON they cost the process their encoding and PostgreSQL's JSON lexer, char by char,
+# more than the rest of the statement's parsing). The delivery's body is sent in binary too.
 _PG_EVENTS = """
 INSERT INTO raw_events (channel, route, delivery_key, headers, body, received_at, status, attempts,
                         due_at, updated_at)
-SELECT item.channel, item.route, item.delivery_key, item.headers, decode(item.body, 'hex'), %(now)s,
-       'pending', 0, %(due_at)s, %(now)s
+SELECT item.channel, item.route, item.delivery_key, item.headers,
+       substring(%(bodies)b FROM item.start FOR item.length), %(now)s, 'pending', 0, %(due_at)s, %(now)s
 FROM json_to_recordset(%(items)s::json)
-     AS item(channel varchar, route varchar, delivery_key varchar, headers json, body text)
+     AS item(channel varchar, route varchar, delivery_key varchar, headers json, start int, length int)
 ON CONFLICT (channel, delivery_key) DO NOTHING
 RETURNING id, channel, delivery_key
 """
 _PG_DELIVERY_AND_EVENTS = """
 WITH delivery AS (
     INSERT INTO webhook_deliveries (channel, sha256, headers, body, items, received_at)
-    VALUES (%(channel)s, %(sha256)s, %(headers)s::json, %(body)s, %(count)s, %(now)s)
+    VALUES (%(channel)s, %(sha256)s, %(headers)s::json, %(body)b, %(count)s, %(now)s)
     ON CONFLICT (sha256) DO NOTHING
 )""" + _PG_EVENTS
 _PG_EXISTING = """
@@ -127,8 +131,14 @@ def _insert_postgres(store: Store, rows: list[dict[str, Any]], delivery: Mapping
                      now: datetime, due_at: datetime) -> tuple[Ids, Ids]:
     """The new rows' ids and the redelivered ones', from one committed statement (on psycopg
     directly: SQLAlchemy's statement machinery cost more CPU than the insert itself)."""
-    params: dict[str, Any] = {"now": now, "due_at": due_at,
-                              "items": json.dumps([{**r, "body": r["body"].hex()} for r in rows])}
+    items, start = [], 1  # substring() counts from 1
+    for r in rows:
+        length = len(r["body"])
+        items.append({"channel": r["channel"], "route": r["route"], "delivery_key": r["delivery_key"],
+                      "headers": r["headers"], "start": start, "length": length})
+        start += length
+    params: dict[str, Any] = {"now": now, "due_at": due_at, "items": json.dumps(items),
+                              "bodies": b"".join(r["body"] for r in rows)}
     statement = _PG_EVENTS
     if delivery is not None:
         statement = _PG_DELIVERY_AND_EVENTS

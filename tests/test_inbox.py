@@ -95,6 +95,17 @@ def test_a_batch_mixing_new_and_redelivered_items_answers_each_with_its_own_even
     assert {r["status"] for r in stored.values()} == {"pending"}
 
 
+def test_each_item_of_a_batch_keeps_its_own_bytes_whatever_their_lengths(hub):
+    # On PostgreSQL the bodies travel end to end in one parameter and each is cut out again.
+    bodies = [b"", b"\x00", "Chào shop ".encode() * 40, b"\xff" * 3, b"{}", bytes(range(256))]
+    items = [inbox.Item(channel="messenger", delivery_key=f"m{i}", route="p", body=body, headers={"X-Hub-Item": str(i)})
+             for i, body in enumerate(bodies)]
+    accepted = inbox.put_batch(hub.store, items, delivery=None, queue=hub.settings.queue)
+    stored = {r["id"]: r for r in rows(hub, "raw_events")}
+    assert [bytes(stored[a.event_id]["body"]) for a in accepted] == bodies
+    assert [stored[a.event_id]["headers"] for a in accepted] == [{"X-Hub-Item": str(i)} for i in range(len(bodies))]
+
+
 def test_a_delivery_is_stored_with_all_its_items_or_not_at_all(hub):
     broken = {"channel": "facebook", "sha256": "f" * 64, "headers": {}, "body": b"{}", "items": None}
     with pytest.raises(SQLAlchemyError):  # webhook_deliveries.items is NOT NULL
