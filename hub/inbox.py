@@ -30,8 +30,7 @@ def utcnow() -> datetime:
     return datetime.now(timezone.utc)
 
 
-@dataclass(frozen=True)
-class Accepted:
+class Accepted(NamedTuple):
     """The answer to put(): the event's id and whether it was a redelivery."""
 
     event_id: int
@@ -57,9 +56,9 @@ def put(
     return put_batch(store, [item], delivery=None, queue=queue)[0]
 
 
-@dataclass(frozen=True)
-class Item:
-    """One event of a batched delivery (a Meta webhook POST carries many)."""
+class Item(NamedTuple):
+    """One event of a batched delivery (a Meta webhook POST carries many). Accepted and Item are
+    NamedTuples, not frozen dataclasses: ten of each per Meta delivery, built at half the cost."""
 
     channel: str
     delivery_key: str
