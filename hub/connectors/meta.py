@@ -11,26 +11,37 @@ from __future__ import annotations
 import hashlib
 import json
 from json.encoder import c_make_encoder, encode_basestring  # type: ignore[attr-defined]
-from collections.abc import Iterator
-from dataclasses import dataclass, field
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
 from datetime import datetime, timezone
-from typing import Any
+from types import MappingProxyType
+from typing import Any, NamedTuple
 
 from hub.errors import PayloadError
 from hub.model import RawEvent
 
 
-@dataclass(frozen=True)
-class Split:
-    """One item of a delivery: stored (channel + key) or skipped (reason)."""
+_NO_ENVELOPE: Mapping[str, Any] = MappingProxyType({})
+
+
+class Split(NamedTuple):
+    """One item of a delivery: stored (channel + key) or skipped (reason).
+
+    A NamedTuple, not a frozen dataclass: ten of them per delivery, built at a third of the cost.
+    """
 
     channel: str
     key: str = ""
     route: str = ""
-    envelope: dict[str, Any] = field(default_factory=dict)
+    envelope: Mapping[str, Any] = _NO_ENVELOPE
     skipped: str | None = None  # why it is not a lead: "echo", "status", "unknown_field"...
+    # The envelope's JSON text before its item, when the item is its last key: written once per
+    # entry for all of its items (each body is then only its item's encoding between the two).
+    head: str = ""
 
     def body(self) -> bytes:
+        if self.head:
+            return (self.head + _envelope_json(self.envelope["item"]) + "}").encode()
         return _envelope_json(self.envelope).encode()
 
 
@@ -79,13 +90,15 @@ def split(payload: Any) -> Iterator[Split]:
             continue
         base = {"object": obj, "entry_id": _id(entry.get("id")), "entry_time": entry.get("time")}
         if obj in MESSAGING_CHANNELS:
-            for event in _list(entry.get("messaging")):
-                yield _messaging(MESSAGING_CHANNELS[obj], base, event)
+            events = _list(entry.get("messaging"))
+            head = _envelope_json({**base, "field": "messaging"})[:-1] + ',"item":' if events else ""
+            for event in events:
+                yield _messaging(MESSAGING_CHANNELS[obj], base, event, head)
         for change in _list(entry.get("changes")):
             yield from _change(str(obj), base, change)
 
 
-def _messaging(channel: str, base: dict[str, Any], event: Any) -> Split:
+def _messaging(channel: str, base: dict[str, Any], event: Any, head: str) -> Split:
     envelope = {**base, "field": "messaging", "item": event}
     if not isinstance(event, dict):
         return _malformed(channel, envelope)
@@ -105,7 +118,7 @@ def _messaging(channel: str, base: dict[str, Any], event: Any) -> Split:
         return Split(channel=channel, skipped="not_a_lead")  # delivery, read, reaction...
     if not key or not sender:
         return _malformed(channel, envelope)
-    return Split(channel=channel, key=key, route=base["entry_id"], envelope=envelope)
+    return Split(channel=channel, key=key, route=base["entry_id"], envelope=envelope, head=head)
 
 
 def _change(obj: str, base: dict[str, Any], change: Any) -> Iterator[Split]:

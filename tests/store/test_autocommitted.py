@@ -87,3 +87,17 @@ def test_a_forked_child_makes_its_own_connection_and_leaves_the_parents_alone(st
     os.waitpid(pid, 0)
     assert child != parent
     assert _backend(store) == parent  # still open: the child neither used nor closed it
+
+
+def test_a_thread_reuses_its_cursor_and_a_failed_statement_leaves_it_usable(store):
+    cursors: list[Any] = []
+
+    def work(cursor: Any) -> int:
+        cursors.append(cursor)
+        return int(cursor.execute("SELECT %s::int + 1", (len(cursors),)).fetchone()[0])
+
+    assert store.autocommitted(work) == 2
+    with pytest.raises(DataError):
+        store.autocommitted(lambda cursor: cursors.append(cursor) or cursor.execute("SELECT 1 / 0"))
+    assert store.autocommitted(work) == 4
+    assert cursors[0] is cursors[1] is cursors[2]
