@@ -54,6 +54,9 @@ _POINT_COLUMNS = ("contact_id", "kind", "value", "display", "data", "created_at"
 _UPDATED_COLUMNS = ("name", "name_key", "family_name", "middle_name", "given_name", "name_is_personal",
                     "province_code", "province_name", "version", "updated_at")
 SQLITE_CACHE_KB = 65536  # page cache of a connection that ran an import batch (SQLite's default: 2 MB)
+# WAL pages between checkpoints on a connection that ran an import batch (SQLite's default: 1000,
+# 4 MB): at 20,000 rows, 0.09 ms of wall time per row in commits with 1000, 0.06 with 10,000.
+SQLITE_CHECKPOINT_PAGES = 10_000
 # Outbox events that change only the contact they name (apply_lead, enrichment); any other kind
 # (merged, unmerged, erased) may change the contacts around it: the memo is then dropped.
 _ONE_CONTACT_EVENTS = frozenset({"contact.created", "contact.updated"})
@@ -224,6 +227,10 @@ class _Batch:
                 # An import batch dirties megabytes of pages: kept in memory to the commit rather
                 # than spilled to the WAL on the way (the commit is as durable: synchronous=FULL).
                 session.execute(text(f"PRAGMA cache_size=-{SQLITE_CACHE_KB}"))
+                # And checkpointed every SQLITE_CHECKPOINT_PAGES of WAL instead of 1000: the pages
+                # a batch rewrites (index pages above all) are copied to the database file, and
+                # flushed, ten times less often. Every commit still flushes the WAL (synchronous=FULL).
+                session.execute(text(f"PRAGMA wal_autocheckpoint={SQLITE_CHECKPOINT_PAGES}"))
         self.stored = stored_refs(session, leads)
         self.forms = {id(lead): self.memo.forms.get(id(lead)) or lead_forms(lead) for lead in leads}
         # Keys already hot in the database are skipped whatever the batch adds: not loaded.
