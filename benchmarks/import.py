@@ -37,7 +37,8 @@ from hub.store.schema import ContactRow, LeadRow  # noqa: E402
 
 # (module, attribute, label): the steps --phases times, outermost first.
 PHASES = (("hub.importer.feed", "read_table", "read the file"), ("hub.importer.feed", "prepare", "parse + normalize"),
-          ("hub.inbox", "put_batch", "store raw events"), ("hub.pipeline", "_process_batch", "process (all below)"),
+          ("hub.inbox", "put_batch_in", "store raw events"),
+          ("hub.pipeline", "process_batch_in", "process (all below)"),
           ("hub.store.bulk", "_Batch.__init__", "  prefetch candidates"), ("hub.store.bulk", "dedupe.decide", "  decide"),
           ("hub.store.bulk", "_Batch.flush", "  write"))
 

@@ -78,17 +78,11 @@ def put_batch(store: Store, items: Sequence[Item], *, delivery: Mapping[str, Any
     before they are stored, with this time).
     """
     now = now or utcnow()
-    keys = [(item.channel, stored_id(item.delivery_key, REF_CHARS)) for item in items]
-    rows = {
-        key: {"channel": item.channel, "route": stored_id(item.route, ROUTE_CHARS), "delivery_key": key[1],
-              "headers": dict(item.headers), "body": item.body}
-        for key, item in zip(keys, items)
-    }
+    rows, keys = _rows(items)
     due_at = now + timedelta(seconds=queue.stuck_after_seconds)
     insert = _insert_postgres if store.is_postgres else _insert_sqlite
-    new, old = insert(store, list(rows.values()), delivery, now, due_at)
-    return [Accepted(event_id=new[key], duplicate=False) if key in new
-            else Accepted(event_id=old[key], duplicate=True) for key in keys]
+    new, old = insert(store, rows, delivery, now, due_at)
+    return _answers(keys, new, old)
 
 
 Ids = dict[tuple[str, str], int]
@@ -176,16 +170,45 @@ def _insert_postgres(store: Store, rows: list[dict[str, Any]], delivery: Mapping
 def _insert_sqlite(store: Store, rows: list[dict[str, Any]], delivery: Mapping[str, Any] | None,
                    now: datetime, due_at: datetime) -> tuple[Ids, Ids]:
     """The same in one transaction (SQLite has no INSERT in a WITH clause)."""
+    with store.transaction() as session:
+        return _insert_sqlite_in(session, rows, delivery, now, due_at)
+
+
+def _insert_sqlite_in(session: Session, rows: list[dict[str, Any]], delivery: Mapping[str, Any] | None,
+                      now: datetime, due_at: datetime) -> tuple[Ids, Ids]:
     values = [{**r, "received_at": now, "status": "pending", "attempts": 0, "updated_at": now,
                "due_at": due_at} for r in rows]
-    with store.transaction() as session:
-        if delivery is not None:
-            _insert_new(session, WebhookDeliveryRow, [{**delivery, "received_at": now}], ["sha256"])
-        new = {(r.channel, r.delivery_key): r.id
-               for r in _insert_new(session, RawEventRow, values, ["channel", "delivery_key"])}
-        old = _existing_ids(session, [key for key in ((r["channel"], r["delivery_key"]) for r in rows)
-                                      if key not in new])
+    if delivery is not None:
+        _insert_new(session, WebhookDeliveryRow, [{**delivery, "received_at": now}], ["sha256"])
+    new = {(r.channel, r.delivery_key): r.id
+           for r in _insert_new(session, RawEventRow, values, ["channel", "delivery_key"])}
+    old = _existing_ids(session, [key for key in ((r["channel"], r["delivery_key"]) for r in rows)
+                                  if key not in new])
     return new, old
+
+
+def put_batch_in(session: Session, items: Sequence[Item], *, queue: QueueSettings,
+                 now: datetime | None = None) -> list[Accepted]:
+    """put_batch() in the caller's SQLite transaction, without a delivery: stored when it commits
+    (a bulk import on SQLite stores a chunk's raw events and processes them in one transaction:
+    hub.importer)."""
+    now = now or utcnow()
+    rows, keys = _rows(items)
+    new, old = _insert_sqlite_in(session, rows, None, now, now + timedelta(seconds=queue.stuck_after_seconds))
+    return _answers(keys, new, old)
+
+
+def _rows(items: Sequence[Item]) -> tuple[list[dict[str, Any]], list[tuple[str, str]]]:
+    """The rows to store (one per (channel, key)), and each item's (channel, key)."""
+    keys = [(item.channel, stored_id(item.delivery_key, REF_CHARS)) for item in items]
+    rows = {key: {"channel": item.channel, "route": stored_id(item.route, ROUTE_CHARS), "delivery_key": key[1],
+                  "headers": dict(item.headers), "body": item.body} for key, item in zip(keys, items)}
+    return list(rows.values()), keys
+
+
+def _answers(keys: list[tuple[str, str]], new: Ids, old: Ids) -> list[Accepted]:
+    return [Accepted(event_id=new[key], duplicate=False) if key in new else Accepted(event_id=old[key], duplicate=True)
+            for key in keys]
 
 
 def _insert_new(session: Session, table: type[Base], values: list[dict[str, Any]],

@@ -188,17 +188,27 @@ def run_batch(hub: Hub, event_ids: list[int], memo: Memo | None = None,
 
 def _process_batch(hub: Hub, event_ids: list[int], memo: Memo | None = None,
                    prepared: Mapping[int, Prepared] | None = None) -> tuple[dict[int, str], list[int]]:
-    statuses = dict.fromkeys(event_ids, "skipped")
     with hub.store.transaction() as session:
-        if prepared is None:
-            events = inbox.claim_batch(session, event_ids, hub.settings.queue)
-            ready = [(event.id, prepare(event, hub.settings)) for event in events]
-        else:
-            claimed = inbox.claim_ids(session, event_ids, hub.settings.queue)
-            ready = [(event_id, prepared[event_id]) for event_id in event_ids if event_id in claimed]
-        finished, again = _apply_prepared(session, ready, memo)
-        inbox.finish_many(session, finished)
-        inbox.release(session, again)
+        return process_batch_in(hub, session, event_ids, memo, prepared)
+
+
+def process_batch_in(hub: Hub, session: Session, event_ids: list[int], memo: Memo | None = None,
+                     prepared: Mapping[int, Prepared] | None = None) -> tuple[dict[int, str], list[int]]:
+    """run_batch()'s work in the caller's transaction, without the one-by-one fallback: the
+    events' statuses once it commits, and the events left for run() after the commit (an
+    exception means nothing of the batch may be kept: the caller rolls back, then `forget()`s
+    the memo). A bulk import on SQLite stores a chunk's raw events and processes them in one
+    transaction with it (hub.importer)."""
+    statuses = dict.fromkeys(event_ids, "skipped")
+    if prepared is None:
+        events = inbox.claim_batch(session, event_ids, hub.settings.queue)
+        ready = [(event.id, prepare(event, hub.settings)) for event in events]
+    else:
+        claimed = inbox.claim_ids(session, event_ids, hub.settings.queue)
+        ready = [(event_id, prepared[event_id]) for event_id in event_ids if event_id in claimed]
+    finished, again = _apply_prepared(session, ready, memo)
+    inbox.finish_many(session, finished)
+    inbox.release(session, again)
     statuses.update({event_id: status for event_id, status, _ in finished})
     return statuses, again
 

@@ -114,9 +114,21 @@ def _guard(levels: Levels) -> str | None:
 _WEIGHTS = tuple(weights.WEIGHTS[name] for name in FIELDS)
 
 
+# (score, guard) by levels: both depend on the levels alone, and there are at most a few
+# thousand combinations, while a lead meets 10-100 candidates.
+_BY_LEVELS: dict[Levels, tuple[float, str | None]] = {}
+
+
+def _score_and_guard(levels: Levels) -> tuple[float, str | None]:
+    found = _BY_LEVELS.get(levels)
+    if found is None:
+        found = _BY_LEVELS[levels] = (round(sum(map(getitem, _WEIGHTS, levels)), 3), _guard(levels))
+    return found
+
+
 def _scored(lead: Lead, contact: Contact, levels: Levels) -> Scored:
-    score = sum(map(getitem, _WEIGHTS, levels))
-    return Scored(lead, contact, round(score, 3), levels, _guard(levels))
+    score, guard = _score_and_guard(levels)
+    return Scored(lead, contact, score, levels, guard)
 
 
 def score_candidate(lead: Lead, contact: Contact) -> Scored:

@@ -268,6 +268,10 @@ class LeadSide:
     identities: frozenset[str]
     scopes: frozenset[str]
     email_parts: tuple[EmailParts, ...] = ()
+    # The name level against each candidate name met so far (by the NameParts object, which
+    # contacts of the same name share: name_parts is cached): id -> (parts, level).
+    name_levels: dict[int, tuple[NameParts, str]] = field(default_factory=dict, compare=False, hash=False,
+                                                          repr=False)
 
     @classmethod
     def of(cls, lead: Lead) -> LeadSide:
@@ -299,7 +303,15 @@ class LeadSide:
                 self._province(contact), self._identity(contact, other))
 
     def _name(self, other: ContactSide) -> str:
-        return "unknown" if self.name is None or other.name is None else _name_level(self.name, other.name)
+        parts = other.name
+        if self.name is None or parts is None:
+            return "unknown"
+        known = self.name_levels.get(id(parts))
+        if known is not None and known[0] is parts:
+            return known[1]
+        level = _name_level(self.name, parts)
+        self.name_levels[id(parts)] = (parts, level)
+        return level
 
     def _phone(self, contact: Contact, other: ContactSide) -> str:
         if not self.phones or not contact.phones:

@@ -97,7 +97,7 @@ def messages(path: Path, mapping: Mapping[str, str] | None, settings: Settings, 
             event = RawEvent(id=0, channel="import", delivery_key=key, route="", headers={}, body=data,
                              received_at=now)
             prepared = prepare(event, settings)
-            forms = [lead_forms(lead) for lead in prepared[1]] if prepared[0] == "leads" else None
+            forms = [lead_forms(lead, as_text=True) for lead in prepared[1]] if prepared[0] == "leads" else None
             rows.append(Row(number, cells, key, data, prepared, forms))
         yield Chunk(now, rows)
 

@@ -10,18 +10,31 @@ rows leave out a column SQLAlchemy would fill with a default goes through SQLAlc
 """
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping, Sequence
 from typing import Any, Callable, NamedTuple
 
-from sqlalchemy import Connection, Table, bindparam
+from sqlalchemy import JSON, Connection, Table, bindparam
 from sqlalchemy.dialects import sqlite
 from sqlalchemy.exc import DBAPIError
+
+
+class Dumped:
+    """A JSON column's value already serialized as SQLAlchemy serializes it for SQLite (json.dumps,
+    the engine having no json_serializer of its own): bound as it is. A bulk import serializes its
+    leads' data in its second process (hub.importer.feed)."""
+
+    __slots__ = ("text",)
+
+    def __init__(self, text: str) -> None:
+        self.text = text
 
 
 class _Plan(NamedTuple):
     sql: str
     columns: tuple[str, ...]  # in the statement's order
     processors: tuple[Callable[[Any], Any] | None, ...]  # per column
+    dumped: tuple[bool, ...]  # per column: a Dumped value may be bound as its text (a JSON column)
 
 
 _PLANS: dict[tuple[str, tuple[str, ...], tuple[str, ...] | None], _Plan | None] = {}
@@ -40,7 +53,9 @@ def _plan(connection: Connection, table: Table, columns: tuple[str, ...],
             _PLANS[key] = None
         else:
             processors = compiled._bind_processors  # noqa: SLF001  (what SQLAlchemy binds them with)
-            _PLANS[key] = _Plan(compiled.string, order, tuple(processors.get(name) for name in order))
+            plain_json = connection.dialect._json_serializer is None  # type: ignore[attr-defined]  # noqa: SLF001
+            _PLANS[key] = _Plan(compiled.string, order, tuple(processors.get(name) for name in order),
+                                tuple(plain_json and isinstance(table.c[name].type, JSON) for name in order))
     return _PLANS[key]
 
 
@@ -54,7 +69,11 @@ def _bound(plan: _Plan, rows: Sequence[Mapping[str, Any]]) -> list[tuple[Any, ..
         values = []
         for index, (name, processor) in enumerate(zip(columns, plan.processors)):
             value = row[name]
-            if processor is not None and value is not None:
+            if type(value) is Dumped:
+                if not plan.dumped[index]:
+                    raise TypeError(f"{name}: a Dumped value for a column that is not JSON")
+                value = value.text
+            elif processor is not None and value is not None:
                 last, processed = done[index]
                 if value is not last:
                     processed = processor(value)
@@ -75,7 +94,7 @@ def insert_rows(connection: Connection, table: Table, rows: Sequence[Mapping[str
     columns = tuple(rows[0])
     plan = _plan(connection, table, columns, None)
     if plan is None:
-        connection.execute(table.insert(), list(rows))
+        connection.execute(table.insert(), [loaded(row) for row in rows])
         return
     cursor = connection.connection.cursor()
     try:
@@ -84,6 +103,11 @@ def insert_rows(connection: Connection, table: Table, rows: Sequence[Mapping[str
         raise _wrapped(connection, plan, exc) from exc
     finally:
         cursor.close()
+
+
+def loaded(row: Mapping[str, Any]) -> dict[str, Any]:
+    """The row with its Dumped values read back (for statements SQLAlchemy binds itself)."""
+    return {name: json.loads(value.text) if type(value) is Dumped else value for name, value in row.items()}
 
 
 def insert_rows_ids(connection: Connection, table: Table, rows: Sequence[Mapping[str, Any]],
