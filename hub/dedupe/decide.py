@@ -27,6 +27,8 @@ THRESHOLDS = {"merge": weights.MERGE_AT, "suggest": weights.SUGGEST_AT, "name_on
 # Guards: why a candidate is merged, or suggested, whatever its score.
 SAME_IDENTITY = "same_identity"  # the same channel identity is the same person
 SHARED_PHONE_OTHER_GIVEN = "shared_phone_other_given"  # family members share phones
+SHARED_EMAIL_OTHER_GIVEN = "shared_email_other_given"  # ... and a family's mailbox
+SHARED_OTHER_GIVEN = frozenset({SHARED_PHONE_OTHER_GIVEN, SHARED_EMAIL_OTHER_GIVEN})
 NAME_ONLY = "name_only"  # names alone never prove a person: at most a suggestion
 
 
@@ -51,7 +53,7 @@ class Scored:
         see _to_review)."""
         if self.guard == NAME_ONLY:
             return False
-        return self.guard == SHARED_PHONE_OTHER_GIVEN or self.score >= weights.SUGGEST_AT
+        return self.guard in SHARED_OTHER_GIVEN or self.score >= weights.SUGGEST_AT
 
     @property
     def look_alike(self) -> bool:
@@ -106,6 +108,8 @@ def _guard(levels: Levels) -> str | None:
     shared_phone = phone in ("exact", "converted")
     if shared_phone and name in GIVEN_CONFLICTS:
         return SHARED_PHONE_OTHER_GIVEN
+    if email == "exact" and name in GIVEN_CONFLICTS:  # a husband's form with his wife's email
+        return SHARED_EMAIL_OTHER_GIVEN
     if not shared_phone and email not in ("exact", "near"):
         return NAME_ONLY
     return None

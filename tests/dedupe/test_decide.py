@@ -61,6 +61,15 @@ def test_the_old_and_new_tone_placement_are_one_spelling():
     assert (decision.action, decision.contact_id) == ("merge", "a")
 
 
+def test_another_given_name_on_a_shared_email_is_never_auto_merged():
+    """A family's one mailbox: the email and the province add up past the merge band, the given
+    names say two people."""
+    decision = decide(lead("Nguyễn Văn Hùng", emails=["lan.nguyen@gmail.com"], province="Hà Nội"),
+                      [contact("wife", "Nguyễn Thị Lan", emails=["lannguyen@gmail.com"], province="01")])
+    assert decision.action == "suggest"
+    assert decision.suggestions[0].evidence["guard"] == "shared_email_other_given"
+
+
 def test_a_word_that_may_be_the_family_name_is_no_proof_on_a_shared_phone():
     """Her father signs "Mr Hoàng"; she is "Thảo Hoàng" on Facebook (Hoàng is her family name)."""
     decision = decide(lead("Mr Hoàng", ["0347855063"]), [contact("thao", "Thảo Hoàng", ["+84347855063"])])
