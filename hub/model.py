@@ -86,18 +86,36 @@ class RawEvent:
         _require_aware("received_at", self.received_at)
 
 
+def is_utf8(text: str) -> bool:
+    """False when the text holds half of a surrogate pair (JSON can escape one: "\\ud800")."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 ID_CHARS = 128  # an identity's scope or id as stored (no platform's ids come near it)
 REF_CHARS = 255  # a delivery key or a lead's source_ref as stored
 
 
-def stored_id(value: str, limit: int) -> str:
-    """An id as a text column of `limit` characters can hold it, the same every time (so a
-    redelivery still finds its event, and a lead its stored twin):
-    - a NUL, which PostgreSQL refuses and a JSON id can carry ("\\u0000"), as those six characters;
-    - an id longer than the column: its start, "~" and 16 hex digits of its SHA-256, so two long
-      ids that begin alike stay two (cutting them would make the second a "redelivery", lost)."""
+def escaped(value: str) -> str:
+    """Text as a text column can hold it, the same every time: a NUL, which PostgreSQL refuses and
+    a JSON string can carry ("\\u0000"), and half of a surrogate pair ("\\ud83d": JavaScript cut an
+    emoji in two), which no UTF-8 text holds, as their six-character escapes."""
     if "\x00" in value:
         value = value.replace("\x00", "\\u0000")
+    if not value.isascii() and not is_utf8(value):
+        value = value.encode("utf-8", "backslashreplace").decode("utf-8")
+    return value
+
+
+def stored_id(value: str, limit: int) -> str:
+    """An id as a text column of `limit` characters can hold it, the same every time (so a
+    redelivery still finds its event, and a lead its stored twin): escaped(), and an id longer
+    than the column as its start, "~" and 16 hex digits of its SHA-256, so two long ids that
+    begin alike stay two (cutting them would make the second a "redelivery", lost)."""
+    value = escaped(value)
     if len(value) > limit:
         digest = hashlib.sha256(value.encode("utf-8", "surrogatepass")).hexdigest()[:16]
         value = f"{value[:limit - 17]}~{digest}"

@@ -121,3 +121,20 @@ def test_stored_id_is_the_id_itself_unless_it_must_change():
     long = stored_id("x" * 300, 255)
     assert len(long) == 255 and long.startswith("x" * 238 + "~")
     assert long == stored_id("x" * 300, 255) != stored_id("x" * 301, 255)
+
+
+def test_halves_of_surrogate_pairs_in_a_form_and_a_zalo_id_are_a_lead_not_a_500(client, hub, queue):
+    """JavaScript that cuts a string inside an emoji sends half of it, escaped ("\\ud83d"): no
+    UTF-8 text holds it. The form's fields lose it; a Zalo msg_id keeps it as its escape."""
+    form = b'{"ho_ten": "Lan \\ud83d", "so_dien_thoai": "0912345678", "loi_nhan": "hoa \\ud83c\\udf38 \\udc00"}'
+    headers = {"Authorization": f"Bearer {FORM_TOKEN}", "Content-Type": "application/json"}
+    payload = zalo.user_send_text("MSG", "sđt 0987 654 321", user="5829138498217368123")
+    chat = json.dumps(payload).encode().replace(b'"MSG"', b'"m\\ud800x"')
+    for _ in range(2):
+        assert client.post(FORM_URL, data=form, headers=headers).status_code == 200
+        assert client.post(zalo.URL, data=chat, headers=zalo.signed(chat)).status_code == 200
+    assert drain(hub, queue) == ["done", "done"]
+    leads = {lead["channel"]: lead for lead in rows(hub, "leads")}
+    assert leads["form"]["data"]["text"] == "hoa 🌸 "
+    assert leads["zalo"]["source_ref"].startswith("m\\ud800x")
+    assert {c["name"] for c in rows(hub, "contacts")} >= {"Lan"}

@@ -76,5 +76,5 @@ def _submission_id(body: bytes, fields: dict[str, list[str]]) -> str:
         value = request.headers.get(header, "").strip()
         if value:  # a long one is cut with its hash: two that begin alike stay two
             return stored_id(value, 200)
-    canonical = json.dumps(fields, sort_keys=True, ensure_ascii=False).encode()
+    canonical = json.dumps(fields, sort_keys=True, ensure_ascii=False).encode("utf-8", "surrogatepass")
     return "sha256:" + hashlib.sha256(canonical).hexdigest()

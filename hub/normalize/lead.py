@@ -1,11 +1,12 @@
 """normalize(draft) -> Lead: the one entry point the pipeline calls."""
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import replace
 from typing import Any
 
-from hub.model import ID_CHARS, REF_CHARS, Email, Lead, LeadDraft, Phone, stored_id
+from hub.model import ID_CHARS, REF_CHARS, Email, Lead, LeadDraft, Phone, escaped, is_utf8, stored_id
 from hub.normalize.address import normalize_province
 from hub.normalize.attribution import normalize_attribution
 from hub.normalize.email import normalize_email
@@ -21,22 +22,30 @@ def _compose_name(draft: LeadDraft) -> str | None:
     return " ".join(parts) or None
 
 
-def _drop_nul(value: Any, into: str = "") -> Any:
+_SURROGATE = re.compile("[\ud800-\udfff]")
+# How repr() writes a NUL or a surrogate half (text holding these characters is looked at for nothing).
+_UNSTORABLE_REPR = re.compile(r"\\x00|\\ud[89a-f][0-9a-f]{2}")
+
+
+def _drop_unstorable(value: Any, into: str = "") -> Any:
+    """NUL and surrogate halves (no UTF-8 text holds one) replaced by `into`, all through."""
     if isinstance(value, str):
-        return value.replace("\x00", into)
+        value = value.replace("\x00", into)
+        return value if value.isascii() or is_utf8(value) else _SURROGATE.sub(into, value)
     if isinstance(value, Mapping):
-        return {_drop_nul(k, into): _drop_nul(v, into) for k, v in value.items()}
+        return {_drop_unstorable(k, into): _drop_unstorable(v, into) for k, v in value.items()}
     if isinstance(value, (tuple, list)):
-        return type(value)(_drop_nul(v, into) for v in value)
+        return type(value)(_drop_unstorable(v, into) for v in value)
     return value
 
 
 def storable(draft: LeadDraft) -> LeadDraft:
     """The draft as the store can keep it. No NUL character, which PostgreSQL refuses in text
-    and JSON values and a JSON body can carry ("\\u0000"): dropped from what people typed (as the
-    importer's cells), kept as "\\u0000" in attribution. Ids (source_ref, the identity) as
-    hub.model.stored_id writes them: NUL kept as text, an id too long for its column shortened
-    with its hash. A draft that needs none of it (nearly all) is returned as it is, after one
+    and JSON values and a JSON body can carry ("\\u0000"), and no half of a surrogate pair
+    ("\\ud83d", an emoji cut in two), which no UTF-8 text holds: dropped from what people typed
+    (as the importer's cells), kept as their escapes in attribution. Ids (source_ref, the identity) as
+    hub.model.stored_id writes them: escaped, an id too long for its column shortened with its
+    hash. A draft that needs none of it (nearly all) is returned as it is, after one
     look at its text."""
     identity, consent = draft.identity, draft.consent
     typed = (f"{draft.source_ref}{draft.name}{draft.given_name}{draft.family_name}{draft.province}{draft.address}"
@@ -45,19 +54,20 @@ def storable(draft: LeadDraft) -> LeadDraft:
     if identity is not None:
         typed += identity.scope + identity.external_id
         long_ids = long_ids or len(identity.scope) > ID_CHARS or len(identity.external_id) > ID_CHARS
-    # repr() writes a NUL as the four characters \x00 (text holding them is looked at for nothing)
-    if not (long_ids or "\x00" in typed or (draft.attribution and "\\x00" in repr(draft.attribution))
-            or (draft.extra and "\\x00" in repr(draft.extra))
-            or (consent is not None and "\\x00" in repr((consent.source, consent.detail)))):
+    if not (long_ids or "\x00" in typed or not (typed.isascii() or is_utf8(typed))
+            or (draft.attribution and _UNSTORABLE_REPR.search(repr(draft.attribution)))
+            or (draft.extra and _UNSTORABLE_REPR.search(repr(draft.extra)))
+            or (consent is not None and _UNSTORABLE_REPR.search(repr((consent.source, consent.detail))))):
         return draft
-    changes = {name: _drop_nul(getattr(draft, name)) for name in _TYPED}
+    changes = {name: _drop_unstorable(getattr(draft, name)) for name in _TYPED}
     changes["source_ref"] = stored_id(draft.source_ref, REF_CHARS)
-    changes["attribution"] = _drop_nul(draft.attribution, "\\u0000")
+    changes["attribution"] = {escaped(k): escaped(v) if isinstance(v, str) else v
+                              for k, v in draft.attribution.items()}
     if identity is not None:
         changes["identity"] = replace(identity, scope=stored_id(identity.scope, ID_CHARS),
                                       external_id=stored_id(identity.external_id, ID_CHARS))
     if consent is not None:
-        changes["consent"] = replace(consent, source=_drop_nul(consent.source), detail=_drop_nul(consent.detail))
+        changes["consent"] = replace(consent, source=_drop_unstorable(consent.source), detail=_drop_unstorable(consent.detail))
     return replace(draft, **changes)
 
 

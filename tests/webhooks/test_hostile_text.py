@@ -23,16 +23,29 @@ FUZZ = settings(max_examples=int(os.environ.get("HUB_FUZZ_EXAMPLES", "20")), dea
                 suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 
 # Text of every kind, with the characters databases and parsers trip on drawn often.
-odd = st.sampled_from(["\x00", "\u0301", "\u200b", "\u202e", "\ufeff", "\r\n", "\t", "\\", '"', "'", "%",
-                       "\U0001f338", "\u0111", "\ud7ff", "\ufffd", "\x7f", "\u2028"])
+ODD = ["\x00", "\u0301", "\u200b", "\u202e", "\ufeff", "\r\n", "\t", "\\", '"', "'", "%", "\U0001f338", "\u0111",
+       "\ud7ff", "\ufffd", "\x7f", "\u2028"]
+# Halves of surrogate pairs: JSON escapes one ("\\ud83d", an emoji JavaScript cut in two). Meta's
+# receivers refuse such a body with a 400 by design (test_hostile.py), so not for them.
+HALVES = ["\ud83d", "\udc00"]
 words = st.text(st.characters(blacklist_categories=("Cs",)), max_size=30)
-text = st.one_of(
-    st.lists(st.one_of(words, odd), max_size=8).map("".join),
-    st.builds(lambda word, n: word * n, st.text(min_size=1, max_size=6), st.integers(40, 400)),
-)
-# Ids as the platforms write them (digits), or any text that is not blank.
-ids = st.one_of(st.text(st.characters(min_codepoint=48, max_codepoint=57), min_size=1, max_size=20),
-                text.filter(lambda t: t.strip()))
+
+
+def _text(odd: list[str]) -> st.SearchStrategy[str]:
+    return st.one_of(
+        st.lists(st.one_of(words, st.sampled_from(odd)), max_size=8).map("".join),
+        st.builds(lambda word, n: word * n, st.text(min_size=1, max_size=6), st.integers(40, 400)),
+    )
+
+
+def _ids(text: st.SearchStrategy[str]) -> st.SearchStrategy[str]:
+    """Ids as the platforms write them (digits), or any text that is not blank."""
+    return st.one_of(st.text(st.characters(min_codepoint=48, max_codepoint=57), min_size=1, max_size=20),
+                     text.filter(lambda t: t.strip()))
+
+
+text, meta_text = _text(ODD + HALVES), _text(ODD)
+ids, meta_ids = _ids(text), _ids(meta_text)
 phones = st.one_of(text, st.sampled_from(["0912 345 678", "+84 168 123 4567", "84912345678"]))
 PHONE = "0912345678"
 
@@ -40,7 +53,7 @@ PHONE = "0912345678"
 def _form(name: str, phone: str, email: str, other: str) -> tuple[str, bytes, dict[str, str]]:
     body = json.dumps({"ho_ten": name, "so_dien_thoai": phone, "email": email, "tinh": other,
                        "dia_chi": other, "loi_nhan": f"{other} {PHONE}", other[:40] or "x": other},
-                      ensure_ascii=False).encode()
+                      ).encode()  # ASCII with \u escapes: a surrogate half travels as JavaScript sends it
     return FORM_URL, body, {"Authorization": f"Bearer {FORM_TOKEN}", "Content-Type": "application/json",
                             "Idempotency-Key": "fuzz"}
 
@@ -74,7 +87,7 @@ def _zalo(user: str, msg_id: str, words: str, name: str) -> tuple[str, bytes, di
         payload = zalo.user_event("user_submit_info", user=user, info=info)
     else:
         payload = zalo.user_send_text(msg_id, f"{words} {PHONE}", user=user)
-    body = zalo.zalo_bytes(payload)
+    body = json.dumps(payload).encode()  # \u escapes, for the surrogate halves
     return zalo.URL, body, zalo.signed(body)
 
 
@@ -86,7 +99,7 @@ def _telegram(user_id: str, update: str, words: str, name: str) -> tuple[str, by
             "phone_number": "84912345678", "first_name": name, "user_id": 5123456789})
     else:
         payload = telegram.text(update_id, f"{words} {PHONE}", sender=sender)
-    return telegram.URL, telegram.body(payload), telegram.headers()
+    return telegram.URL, json.dumps(payload).encode(), telegram.headers()
 
 
 def _processed_cleanly(client: Any, hub: Any, queue: Any, request: tuple[str, bytes, dict[str, str]]) -> None:
@@ -106,15 +119,15 @@ def test_a_form_with_any_text_is_processed(client, hub, queue, name, phone, emai
 
 
 @FUZZ
-@given(sender=ids, mid=ids, words=text, name=text)
+@given(sender=meta_ids, mid=meta_ids, words=meta_text, name=meta_text)
 def test_messenger_postbacks_and_comments_with_any_text_are_processed(client, hub, queue, sender, mid, words, name):
     _processed_cleanly(client, hub, queue, _messenger(sender, mid, words, name))
 
 
 @FUZZ
 # wa_id is the sender's phone number in international format (a malformed one is a PayloadError).
-@given(wa_id=st.sampled_from(["84912345678", "841681234567", "14155552671", "8562055555555"]), mid=ids,
-       words=text, name=text)
+@given(wa_id=st.sampled_from(["84912345678", "841681234567", "14155552671", "8562055555555"]), mid=meta_ids,
+       words=meta_text, name=meta_text)
 def test_whatsapp_messages_with_any_text_are_processed(client, hub, queue, wa_id, mid, words, name):
     _processed_cleanly(client, hub, queue, _whatsapp(wa_id, mid, words, name))
 
