@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import replace
 from typing import Any
 
@@ -27,15 +27,19 @@ _SURROGATE = re.compile("[\ud800-\udfff]")
 _UNSTORABLE_REPR = re.compile(r"\\x00|\\ud[89a-f][0-9a-f]{2}")
 
 
-def _drop_unstorable(value: Any, into: str = "") -> Any:
-    """NUL and surrogate halves (no UTF-8 text holds one) replaced by `into`, all through."""
+def _dropped(text: str) -> str:
+    text = text.replace("\x00", "")
+    return text if text.isascii() or is_utf8(text) else _SURROGATE.sub("", text)
+
+
+def _each_text(value: Any, change: Callable[[str], str]) -> Any:
+    """`value` with `change` applied to every string in it, keys included, however nested."""
     if isinstance(value, str):
-        value = value.replace("\x00", into)
-        return value if value.isascii() or is_utf8(value) else _SURROGATE.sub(into, value)
+        return change(value)
     if isinstance(value, Mapping):
-        return {_drop_unstorable(k, into): _drop_unstorable(v, into) for k, v in value.items()}
+        return {_each_text(k, change): _each_text(v, change) for k, v in value.items()}
     if isinstance(value, (tuple, list)):
-        return type(value)(_drop_unstorable(v, into) for v in value)
+        return type(value)(_each_text(v, change) for v in value)
     return value
 
 
@@ -59,15 +63,14 @@ def storable(draft: LeadDraft) -> LeadDraft:
             or (draft.extra and _UNSTORABLE_REPR.search(repr(draft.extra)))
             or (consent is not None and _UNSTORABLE_REPR.search(repr((consent.source, consent.detail))))):
         return draft
-    changes = {name: _drop_unstorable(getattr(draft, name)) for name in _TYPED}
+    changes = {name: _each_text(getattr(draft, name), _dropped) for name in _TYPED}
     changes["source_ref"] = stored_id(draft.source_ref, REF_CHARS)
-    changes["attribution"] = {escaped(k): escaped(v) if isinstance(v, str) else v
-                              for k, v in draft.attribution.items()}
+    changes["attribution"] = _each_text(draft.attribution, escaped)
     if identity is not None:
         changes["identity"] = replace(identity, scope=stored_id(identity.scope, ID_CHARS),
                                       external_id=stored_id(identity.external_id, ID_CHARS))
     if consent is not None:
-        changes["consent"] = replace(consent, source=_drop_unstorable(consent.source), detail=_drop_unstorable(consent.detail))
+        changes["consent"] = replace(consent, source=_dropped(consent.source), detail=_each_text(consent.detail, _dropped))
     return replace(draft, **changes)
 
 
