@@ -117,7 +117,7 @@ def stored_id(value: str, limit: int) -> str:
     begin alike stay two (cutting them would make the second a "redelivery", lost)."""
     value = escaped(value)
     if len(value) > limit:
-        digest = hashlib.sha256(value.encode("utf-8", "surrogatepass")).hexdigest()[:16]
+        digest = hashlib.sha256(value.encode()).hexdigest()[:16]
         value = f"{value[:limit - 17]}~{digest}"
     return value
 

@@ -14,6 +14,7 @@ from datetime import datetime, timezone
 
 from hub.model import REF_CHARS, Consent, Identity, LeadDraft, stored_id
 from hub.normalize import normalize
+from hub.normalize.lead import storable
 from tests import zalo
 from tests.conftest import FORM_TOKEN
 from tests.helpers import FORM_URL, drain, rows
@@ -74,7 +75,7 @@ def test_a_zalo_text_with_nul_in_its_msg_id_and_sender_is_processed(client, hub,
 def test_normalize_leaves_a_draft_without_nul_as_it_is_and_cleans_every_field_of_one():
     at = datetime(2026, 12, 1, tzinfo=timezone.utc)
     clean = LeadDraft(channel="form", source_ref="a", captured_at=at, name="Lan", phones=("0912345678",))
-    assert normalize(clean) == normalize(clean)
+    assert storable(clean) is clean
     dirty = LeadDraft(
         channel="zalo", source_ref=f"x{NUL}", captured_at=at, name=f"Trần{NUL} Văn Hùng",
         given_name=f"Hùng{NUL}", family_name=f"Trần{NUL}", phones=(f"0912{NUL}345678",),
