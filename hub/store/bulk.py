@@ -97,6 +97,9 @@ class LeadForms(NamedTuple):
     data: dict[str, Any] | str  # the lead row's data (documents.lead_data), or its JSON text
     points: list[tuple[str, str, str, dict[str, Any] | str]]  # (kind, value, display, data) as _add_points stores them
     consent: dict[str, Any] | None = None  # data["consent"], when data is text
+    # The columns of a new contact made of the lead alone (new_contact_columns), when worked out
+    # ahead (with as_text: most leads of an import are new people).
+    contact: dict[str, Any] | None = None
 
 
 def lead_forms(lead: Lead, as_text: bool = False) -> LeadForms:
@@ -111,7 +114,16 @@ def lead_forms(lead: Lead, as_text: bool = False) -> LeadForms:
         return LeadForms(dedupe.blocking_keys(lead), data, rows)  # type: ignore[arg-type]
     return LeadForms(dedupe.blocking_keys(lead), json.dumps(data),
                      [(kind, value, display, json.dumps(point)) for kind, value, display, point in rows],
-                     data["consent"])
+                     data["consent"], new_contact_columns(lead))
+
+
+def new_contact_columns(lead: Lead) -> dict[str, Any]:
+    """The columns of a contact made of this lead alone, but its id, version and times: what
+    survivorship (_absorb) makes of the lead over an empty row."""
+    row = SimpleNamespace(**dict.fromkeys(_CONTACT_COLUMNS))
+    row.name_is_personal = True
+    _absorb(row, lead)
+    return vars(row)
 
 
 def _stored(data: dict[str, Any] | str, on_sqlite: bool) -> Any:
@@ -283,7 +295,7 @@ class _Batch:
             now = datetime.now(timezone.utc)
             values = _lead_values(lead, _stored(forms.data, self.on_sqlite), decision, event_id, now)
             merge = decision.action == "merge" and decision.contact_id is not None
-            group = self._target(decision.contact_id, keys) if merge else _new_group(lead, now)
+            group = self._target(decision.contact_id, keys) if merge else _new_group(lead, forms, now)
             suggestions = self._suggestions(group, decision, now)
         except Exception as exc:  # nothing of this lead was recorded; the batch goes on
             log.warning("event %s: lead not stored: %s", event_id, exc)
@@ -513,12 +525,10 @@ def _outbox_values(item: _Landed) -> dict[str, object]:
             "created_at": item.now}
 
 
-def _new_group(lead: Lead, now: datetime) -> _Group:
+def _new_group(lead: Lead, forms: LeadForms, now: datetime) -> _Group:
     """A new contact; its row is a plain namespace (an ORM object costs more to make than to store)."""
-    row = SimpleNamespace(**dict.fromkeys(_CONTACT_COLUMNS))
+    row = SimpleNamespace(**(forms.contact if forms.contact is not None else new_contact_columns(lead)))
     row.id, row.attributes, row.version, row.created_at, row.updated_at = uuid7(), {}, 1, now, now
-    row.name_is_personal = True
-    _absorb(row, lead)
     return _Group(row, stored=False, own_points=set(), own_keys=set(), keys_known=True)
 
 
