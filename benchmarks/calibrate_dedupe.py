@@ -4,6 +4,9 @@
 Labelled pairs come from replaying generated leads against an in-memory store where every lead
 joins its true person's contact: each (lead, candidate found by blocking) pair is a match or not.
 For each field and level, m = P(level | match), u = P(level | non-match), weight = log2(m / u).
+The bands come from the same pairs (fit_bands); the name-only band is then raised, half a point
+at a time, until the leads sent to review stay within REVIEW_BUDGET on every calibration seed
+(within_budget: decide() run over the seeds' leads, as dedupe_accuracy.py --in-memory does).
 The same seeds always give the same weights.py, byte for byte.
 """
 from __future__ import annotations
@@ -12,6 +15,7 @@ import hashlib
 import json
 import math
 import random
+import subprocess
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -36,6 +40,10 @@ SAME_MEANING = {("phone", "converted"): "exact"}
 SMOOTHING = 0.5  # added to every level count, so an unseen level gets a finite weight
 MERGE_PRECISION = 0.999  # non-matches tolerated above the merge band, among mergeable pairs
 REVIEW_PRECISION = 0.5  # a candidate goes to review when at least this likely the same person
+# At most this share of leads goes to review on each calibration seed: what ops can take (issue
+# #4). The calibration seeds have more people than dedupe_accuracy.py's (2000, against 1500), and
+# the more contacts, the more name look-alikes: the budget holds there with some room.
+REVIEW_BUDGET = 0.08
 RANDOM_PAIRS = 10  # random non-matches drawn per lead
 MARGIN = 1.0  # bands are moved this far to the safe side of the fitted cut
 Levels = dict[str, str]
@@ -170,14 +178,47 @@ def render(weights: dict[str, dict[str, float]], merge_at: float, suggest_at: fl
     )
 
 
+def within_budget(lowest: float) -> tuple[float, float]:
+    """The lowest name-only band from `lowest` on, in half points, at which every calibration
+    seed sends at most REVIEW_BUDGET of its leads to review; with the largest share there.
+
+    Run in a new interpreter, which imports the weights.py just written (decide() takes its
+    weights when it is imported)."""
+    root = Path(__file__).resolve().parent.parent
+    code = ("import json, sys; from benchmarks.calibrate_dedupe import _within_budget; "
+            "print(json.dumps(_within_budget(float(sys.argv[1]))))")
+    done = subprocess.run([sys.executable, "-c", code, str(lowest)], cwd=root, check=True, capture_output=True,
+                          text=True)
+    cut, share = json.loads(done.stdout.splitlines()[-1])
+    return cut, share
+
+
+def _within_budget(lowest: float) -> tuple[float, float]:
+    from benchmarks.dedupe_accuracy import report, run_in_memory
+    from hub.dedupe import weights
+
+    samples = [generate(seed, PEOPLE) for seed in SEEDS]
+    cut = lowest
+    while True:
+        weights.NAME_ONLY_AT = cut  # read at decision time (decide.name_only_cut)
+        share = max(report(leads, run_in_memory(leads))["review share"] for leads in samples)
+        if share <= REVIEW_BUDGET or cut >= weights.MERGE_AT + 10:
+            return cut, share
+        cut += 0.5
+
+
 def main() -> None:
     """Fit on the calibration seeds and rewrite hub/dedupe/weights.py."""
     pairs = [pair for seed in SEEDS for pair in labelled_pairs(seed)]
     weights = fit_weights(pairs)
-    merge_at, suggest_at, name_only_at = fit_bands(_scored(pairs, weights))
+    merge_at, suggest_at, likely_at = fit_bands(_scored(pairs, weights))
     target = Path(__file__).resolve().parent.parent / "hub" / "dedupe" / "weights.py"
+    target.write_text(render(weights, merge_at, suggest_at, likely_at), encoding="utf-8")
+    name_only_at, share = within_budget(likely_at)
     target.write_text(render(weights, merge_at, suggest_at, name_only_at), encoding="utf-8")
-    print(f"{target}: merge at {merge_at}, suggest at {suggest_at}, name only at {name_only_at}, {len(pairs)} pairs")
+    print(f"{target}: merge at {merge_at}, suggest at {suggest_at}, name only at {name_only_at} "
+          f"(look-alikes more likely the same person from {likely_at}; review share at most {share:.2%} "
+          f"on seeds {', '.join(map(str, SEEDS))}), {len(pairs)} pairs")
 
 
 if __name__ == "__main__":
