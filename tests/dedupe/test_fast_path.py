@@ -61,3 +61,28 @@ def test_the_fast_path_agrees_on_old_prefixes_email_slips_and_identities(name, p
         assert side.shares_a_strong_key(contact) == _shares_a_strong_key(lead, contact)
     straightforward = decide_scored([score_candidate(lead, c) for c in _considered(side, candidates)])
     assert decide(lead, candidates) == straightforward
+
+
+def test_candidates_that_can_change_nothing_still_join_a_merge_and_name_the_closest():
+    """decide() keeps candidates that share nothing with the lead and whose name disagrees aside
+    (bystanders); they still join a merge through the target (the target's email), and the
+    closest of them is still what a new contact's decision records."""
+    from tests.dedupe.helpers import contact
+
+    target = contact("t", "Nguyễn Văn Anh", ["+84912345678"], ["anh.nguyen@gmail.com"], age_days=30)
+    brother = contact("b", "Nguyễn Văn Bình", age_days=20)
+    same_mailbox = contact("m", "Nguyễn Đức Anh", emails=["anh.nguyen@gmail.com"], age_days=10)
+    lead = make_lead("Nguyễn Văn Anh", ["0912345678"])
+    candidates = [same_mailbox, brother, target]
+    decision = decide(lead, candidates)
+    assert (decision.action, decision.contact_id) == ("merge", "t")
+    assert [m.contact_id for m in decision.merged] == ["m"]
+    assert decision == decide_scored([score_candidate(lead, c) for c in candidates])
+
+    alone = make_lead("Nguyễn Văn Anh")  # no phone: every candidate is only a name
+    strangers = [contact("x", "Trần Văn Anh", age_days=5), contact("y", "Nguyễn Đức Anh", age_days=9),
+                 contact("z", "Nguyễn Hữu Anh", age_days=7)]
+    decision = decide(alone, strangers)
+    assert decision.action == "new"
+    assert decision.evidence["contact_id"] == "y"  # middle_differs beats family_differs; the oldest of a tie
+    assert decision == decide_scored([score_candidate(alone, c) for c in strangers])
