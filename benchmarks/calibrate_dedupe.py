@@ -187,8 +187,8 @@ def within_budget(lowest: float) -> tuple[float, float]:
     root = Path(__file__).resolve().parent.parent
     code = ("import json, sys; from benchmarks.calibrate_dedupe import _within_budget; "
             "print(json.dumps(_within_budget(float(sys.argv[1]))))")
-    done = subprocess.run([sys.executable, "-c", code, str(lowest)], cwd=root, check=True, capture_output=True,
-                          text=True)
+    done = subprocess.run([sys.executable, "-c", code, str(lowest)], cwd=root, check=True, stdout=subprocess.PIPE,
+                          text=True)  # (its errors go to stderr as they are)
     cut, share = json.loads(done.stdout.splitlines()[-1])
     return cut, share
 
