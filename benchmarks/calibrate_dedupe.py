@@ -202,6 +202,7 @@ def _within_budget(lowest: float) -> tuple[float, float]:
     while True:
         weights.NAME_ONLY_AT = cut  # read at decision time (decide.name_only_cut)
         share = max(report(leads, run_in_memory(leads))["review share"] for leads in samples)
+        # (past MERGE_AT + 10 no name-only pair reaches the band: the budget cannot be met, the share says so)
         if share <= REVIEW_BUDGET or cut >= weights.MERGE_AT + 10:
             return cut, share
         cut += 0.5
