@@ -57,8 +57,11 @@ def generate(path: Path, rows: int, broken: float = 0.10, seed: int = 7) -> Expe
             kind = BROKEN_KINDS[len(expected.rejects) % len(BROKEN_KINDS)]
             cells, expected.rejects[number] = _broken(rng, kind, numbers[index])
         elif people and rng.random() < 0.03:
-            cells = list(rng.choice(people))  # the same person again: merges into the first row's contact
+            # The same person registering again, later (a row of its own: the same cells twice
+            # would be the same row, a duplicate): merges into the first row's contact.
+            cells = list(rng.choice(people))
             cells[5], expected.merged = "đăng ký lần 2", expected.merged + 1
+            cells[7] = cells[7] + timedelta(minutes=number)  # type: ignore[operator]
             expected.imported += 1
         else:
             cells = _person(rng, numbers[index])

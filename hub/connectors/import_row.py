@@ -1,11 +1,13 @@
 """One row of an imported CSV / XLSX file (hub/importer) as a lead draft.
 
-The stored body is JSON: the file's name, the row number, a digest of the file's content, the
-row's cells by header and the field each mapped header feeds, so a replay reads the row exactly
-as it was imported whatever the mapping rules become later.
+The stored body is JSON: the file's name, the row number, a digest of the row's content
+(row_digest; rows stored before 2026-12 carry a digest of the whole file's instead), the row's
+cells by header and the field each mapped header feeds, so a replay reads the row exactly as it
+was imported whatever the mapping rules become later.
 """
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 from datetime import datetime, timedelta, timezone
@@ -29,8 +31,25 @@ _DAY_FIRST = re.compile(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})(?:[ T](\d{1,2}):(\
 
 def source_ref(body: dict[str, Any]) -> str:
     """The lead's source_ref: the id column's value, else `<file name>#<row>@<content digest>`
-    (the digest tells apart two different files that happen to share a name)."""
-    return row_id(body) or f"{body['file']}#{body['row']}@{body['digest']}"
+    (the digest, its first 12 digits, tells apart two rows that happen to share a file name
+    and a row number)."""
+    return row_id(body) or f"{body['file']}#{body['row']}@{body['digest'][:12]}"
+
+
+def delivery_key(body: dict[str, Any]) -> str:
+    """The row's raw event delivery key, what makes importing it again add nothing: `id:<value>`
+    when the file has an id column (the same id in another file is the same row), else
+    `row:<row_digest>`: the same content is the same row wherever it stands, in whichever file."""
+    external_id = row_id(body)
+    return f"id:{external_id}" if external_id else f"row:{body['digest']}"
+
+
+def row_digest(cells: dict[str, str]) -> str:
+    """A digest of the row's non-empty cells by header: neither their order nor an empty column
+    added or dropped changes it (a spreadsheet exported again with new rows, or reordered,
+    gives its old rows the same digests)."""
+    canonical = json.dumps(sorted((header, value) for header, value in cells.items() if value), ensure_ascii=False)
+    return hashlib.sha256(canonical.encode()).hexdigest()[:24]
 
 
 def row_id(body: dict[str, Any]) -> str | None:

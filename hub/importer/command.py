@@ -20,7 +20,8 @@ def import_command(file: Path, map_file: Path | None, report: Path | None, quiet
     """Import leads from a .csv or .xlsx file through the normal pipeline.
 
     Vietnamese and English headers are recognised (Họ tên, SĐT, Email, Tỉnh/Thành, Địa chỉ,
-    Ghi chú, Nguồn, Ngày, Mã KH...). Importing the same file again adds nothing.
+    Ghi chú, Nguồn, Ngày, Mã KH...). Rows already imported, from this file or an earlier
+    export of the same sheet, are not added again.
     """
     from hub.cli import _settings
     from hub.importer import ColumnError, UnreadableFile, import_file, load_mapping

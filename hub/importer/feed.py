@@ -7,8 +7,9 @@ second core does the rest). The first message is the file's `Header` (or its `Fa
 `Chunk`s in file order, then `End`.
 
 Delivery key (what makes a re-import add nothing): `id:<value>` when the file has an id column
-(ID, Mã KH...), else `<content digest>#<row>` where the digest covers the decoded cells, not the
-bytes: the same file imported again, or saved again by Excel, is recognised row by row.
+(ID, Mã KH...), else `row:<digest of the row's cells>` (hub.connectors.import_row.delivery_key):
+the decoded cells, not the bytes, so the same file imported again, saved again by Excel, or
+exported again with rows added, removed or reordered, is recognised row by row.
 """
 from __future__ import annotations
 
@@ -31,7 +32,7 @@ from pathlib import Path
 from typing import BinaryIO, NamedTuple
 
 from hub.config import Settings
-from hub.connectors.import_row import row_id
+from hub.connectors.import_row import delivery_key, row_digest
 from hub.importer.columns import resolve
 from hub.importer.read import read_table
 from hub.model import RawEvent
@@ -81,7 +82,6 @@ def messages(path: Path, mapping: Mapping[str, str] | None, settings: Settings, 
     table = read_table(path)
     fields = resolve(table.headers, mapping)
     yield Header(table.name, table.headers, table.encoding, fields, len(table.rows))
-    digest = table.digest
     for start in range(0, len(table.rows), chunk):
         now = datetime.now(timezone.utc)
         rows = []
@@ -89,10 +89,9 @@ def messages(path: Path, mapping: Mapping[str, str] | None, settings: Settings, 
             if not cells:
                 rows.append(Row(number, cells, "", b"", None))
                 continue
-            body = {"file": table.name, "row": number, "digest": digest,
-                    "cells": by_header(table.headers, cells), "fields": fields}
-            external_id = row_id(body)
-            key = f"id:{external_id}" if external_id else f"{digest}#{number}"
+            named = by_header(table.headers, cells)
+            body = {"file": table.name, "row": number, "digest": row_digest(named), "cells": named, "fields": fields}
+            key = delivery_key(body)
             data = json.dumps(body, ensure_ascii=False).encode()
             event = RawEvent(id=0, channel="import", delivery_key=key, route="", headers={}, body=data,
                              received_at=now)

@@ -3,9 +3,7 @@ from __future__ import annotations
 
 import codecs
 import csv
-import hashlib
 import io
-import json
 import re
 import unicodedata
 from collections.abc import Iterable, Iterator
@@ -36,14 +34,6 @@ class Table:
     rows: list[tuple[int, tuple[str, ...]]]
     encoding: str  # the detected text encoding, or "xlsx"
     delimiter: str | None = None
-
-    @property
-    def digest(self) -> str:
-        """A digest of the content (not the bytes): the same data saved again digests the same."""
-        sha = hashlib.sha256(json.dumps(self.headers, ensure_ascii=False).encode())
-        for number, cells in self.rows:
-            sha.update(json.dumps([number, cells], ensure_ascii=False).encode())
-        return sha.hexdigest()[:12]
 
 
 def read_table(path: Path) -> Table:

@@ -232,8 +232,8 @@ VI: dict[str, str] = {
     "Import": "Nhập dữ liệu",
     "Import leads from a spreadsheet": "Nhập khách hàng từ bảng tính",
     "File (.csv or .xlsx, at most {mb} MB)": "Tệp (.csv hoặc .xlsx, tối đa {mb} MB)",
-    "Vietnamese and English column headers are recognised (Họ tên, SĐT, Email, Tỉnh/Thành, Địa chỉ, Ghi chú, Nguồn, Ngày, Mã KH). Importing the same file again adds nothing.":
-        "Nhận diện tiêu đề cột tiếng Việt và tiếng Anh (Họ tên, SĐT, Email, Tỉnh/Thành, Địa chỉ, Ghi chú, Nguồn, Ngày, Mã KH). Nhập lại cùng một tệp sẽ không thêm gì.",
+    "Vietnamese and English column headers are recognised (Họ tên, SĐT, Email, Tỉnh/Thành, Địa chỉ, Ghi chú, Nguồn, Ngày, Mã KH). Rows already imported (from this file or an earlier export of the same sheet) are not added again.":
+        "Nhận diện tiêu đề cột tiếng Việt và tiếng Anh (Họ tên, SĐT, Email, Tỉnh/Thành, Địa chỉ, Ghi chú, Nguồn, Ngày, Mã KH). Các dòng đã nhập (từ tệp này hay một bản xuất trước của cùng bảng tính) sẽ không bị thêm lần nữa.",
     "Recent imports": "Các lần nhập gần đây",
     "File": "Tệp",
     "Started": "Bắt đầu",

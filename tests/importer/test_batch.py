@@ -44,8 +44,11 @@ TIMES = {"created_at", "updated_at", "received_at", "due_at", "decided_at"}
 
 def stored(hub: Hub) -> dict[str, list[object]]:
     """Every row of what a lead writes, contact ids replaced by the first lead that landed on
-    the contact (ids are random, lead ids follow the processing order), times left out."""
-    leads = rows(hub, "leads")
+    the contact (ids are random, lead ids follow the processing order), raw event ids by their
+    delivery keys (PostgreSQL spends a sequence number on a row left out as a duplicate), times
+    left out."""
+    keys = {event["id"]: event["delivery_key"] for event in rows(hub, "raw_events")}
+    leads = [{**lead, "raw_event_id": keys.get(lead["raw_event_id"])} for lead in rows(hub, "leads")]
     first: dict[str, str] = {}
     for lead in leads:
         first.setdefault(lead["contact_id"], lead["source_ref"].split("@")[0])

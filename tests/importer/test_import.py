@@ -2,16 +2,19 @@
 from __future__ import annotations
 
 import csv
+import importlib
 import unicodedata
 from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
+from sqlalchemy import select, update
 
-from hub.connectors.import_row import NO_CONTACT
+from hub.connectors.import_row import NO_CONTACT, row_digest
 from hub.export import iter_contacts
 from hub.importer import EMPTY_ROW, ColumnError, UnreadableFile, import_file
 from hub.runtime import Hub
+from hub.store.schema import RawEventRow
 from tests.conftest import FORM_TOKEN
 from tests.helpers import FORM_URL, drain, row_count, rows
 from tests.importer.files import write_csv, write_xlsx
@@ -47,19 +50,14 @@ def test_a_csv_in_any_common_encoding_lands_as_clean_contacts(hub, tmp_path, enc
     thuy = found[1]
     assert thuy["emails"] == ["thuy.nguyen@gmail.com"]
     assert thuy["leads"][0]["channel"] == "import"
-    assert thuy["leads"][0]["source_ref"] == f"khach hang.csv#2@{_digest(path)}"
+    thuy_cells = dict(zip(HEADER, [unicodedata.normalize("NFC", cell) for cell in PEOPLE[0]]))
+    assert thuy["leads"][0]["source_ref"] == f"khach hang.csv#2@{row_digest(thuy_cells)[:12]}"
     assert thuy["leads"][0]["attribution"]["lead_source"] == "Facebook"
     assert found[2]["leads"][0]["attribution"]["lead_source"] == "import:khach hang.csv"
     lead = next(r for r in rows(hub, "leads") if r["source_ref"].startswith("khach hang.csv#2"))
     assert lead["data"]["extra"] == {"Màu yêu thích": "xanh"}
     assert lead["data"]["text"] == "gọi sau 5h"
     assert {r["channel"] for r in rows(hub, "raw_events")} == {"import"}
-
-
-def _digest(path: Path) -> str:
-    from hub.importer.read import read_table
-
-    return read_table(path).digest
 
 
 def test_importing_the_same_file_again_adds_nothing(hub, tmp_path):
@@ -72,6 +70,31 @@ def test_importing_the_same_file_again_adds_nothing(hub, tmp_path):
     assert (again.read, again.imported, again.duplicates, again.rejected) == (6, 0, 4, 2)
     assert {table: row_count(hub, table) for table in counts} == counts
     assert report_rows(again.report) == report_rows(first.report)
+
+
+def test_a_spreadsheet_exported_again_with_rows_added_and_reordered_adds_only_its_new_rows(hub, tmp_path):
+    first = import_file(hub, write_csv(tmp_path / "leads-thang-11.csv", [HEADER, *PEOPLE]))
+    counts = {table: row_count(hub, table) for table in ("raw_events", "leads", "outbox")}
+    # Next month's export: another name, columns in another order, an empty column added,
+    # the old rows moved down and around a new one.
+    order = [6, 0, 2, 1, 3, 4, 5]
+    mai = ["Bùi Thị Mai", "0909 000 111", "", "", "", "", ""]
+    exported = [[row[i] for i in order] + [""] for row in [HEADER, PEOPLE[2], mai, PEOPLE[0], PEOPLE[1]]]
+    exported[0][-1] = "Trạng thái"
+    again = import_file(hub, write_csv(tmp_path / "leads-thang-12.csv", exported, "utf-8-sig", ";"))
+    assert (first.imported, again.read, again.imported, again.duplicates, again.rejected) == (3, 4, 1, 3, 0)
+    assert {table: row_count(hub, table) for table in counts} == {table: n + 1 for table, n in counts.items()}
+    assert [c["name"] for c in contacts(hub)] == ["Bùi Thị Mai", "Nguyễn Lan", "Nguyễn Thị Thuý", "Trần Văn Hùng"]
+    assert all(len(c["leads"]) == 1 for c in contacts(hub))
+
+
+def test_a_row_repeated_in_a_file_is_one_lead_and_counts_as_a_duplicate(hub, tmp_path):
+    path = write_csv(tmp_path / "a.csv", [HEADER, PEOPLE[0], PEOPLE[1], PEOPLE[0]])
+    result = import_file(hub, path)
+    assert (result.read, result.imported, result.duplicates, result.rejected) == (3, 2, 1, 0)
+    assert row_count(hub, "leads") == 2
+    changed = [PEOPLE[0][:5] + ["gọi lại", "xanh"]]  # one cell differs: another row
+    assert import_file(hub, write_csv(tmp_path / "b.csv", [HEADER, *changed])).imported == 1
 
 
 def test_a_person_who_came_through_a_web_form_gets_the_imported_lead_on_the_same_contact(app, hub, queue, tmp_path):
@@ -152,11 +175,11 @@ def test_an_id_column_is_the_source_ref_and_makes_the_row_known_across_files(hub
 
 def test_progress_is_reported_as_rows_done_out_of_rows_read(hub, tmp_path, monkeypatch):
     monkeypatch.setattr("hub.importer.CHUNK", 2)
-    path = write_csv(tmp_path / "a.csv", [HEADER, *PEOPLE, PEOPLE[0]])
+    path = write_csv(tmp_path / "a.csv", [HEADER, *PEOPLE, PEOPLE[0][:5] + ["đăng ký lần 2", "xanh"]])
     calls: list[tuple[int, int]] = []
     result = import_file(hub, path, progress=lambda done, total: calls.append((done, total)))
     assert calls == [(2, 4), (4, 4)]
-    assert (result.imported, result.duplicates) == (4, 0)  # the repeated person is a second lead
+    assert (result.imported, result.duplicates) == (4, 0)  # the person registering again is a second lead
     assert row_count(hub, "contacts") == 3
 
 
@@ -177,3 +200,38 @@ def test_captured_at_defaults_to_the_import_time(hub, tmp_path):
     before = datetime.now(timezone.utc)
     import_file(hub, write_csv(tmp_path / "a.csv", [["Email"], ["an@example.vn"]]))
     assert rows(hub, "leads")[0]["captured_at"] >= before
+
+
+def test_rows_stored_under_the_old_file_digest_keys_are_given_their_row_keys(hub, tmp_path):
+    """Migration 0012: a file imported before rows were keyed by their content, exported again
+    with a row added, adds only that row."""
+    rekey = importlib.import_module("hub.store.migrations.versions.0012_import_row_keys").rekey
+    repeated = [HEADER, *PEOPLE, PEOPLE[1], ["Bùi Thị Mai", "0909 000 111", "", "", "", "", ""]]
+    import_file(hub, write_csv(tmp_path / "a.csv", repeated))
+    events = _by_id(hub)
+    assert len(events) == 4  # the repeated row is one event
+    thuy, hung, lan, mai = sorted(events)
+    with hub.store.transaction() as session:  # as the code before stored them
+        for event_id, number in zip(sorted(events), (2, 3, 4, 6)):
+            session.execute(update(RawEventRow).where(RawEventRow.id == event_id)
+                            .values(delivery_key=f"0123456789ab#{number}"))
+        # The repeated row, which the code before stored as a second event of the same content.
+        copy = session.execute(select(RawEventRow).where(RawEventRow.id == hung)).scalar_one()
+        session.add(RawEventRow(**{c.key: getattr(copy, c.key) for c in RawEventRow.__table__.columns if c.key != "id"}
+                                | {"delivery_key": "0123456789ab#5"}))
+        # Her body emptied by retention: nothing to compute her key from.
+        session.execute(update(RawEventRow).where(RawEventRow.id == mai).values(body=b"", purged_at=RawEventRow.received_at))
+    with hub.store.transaction() as session:
+        assert rekey(session.connection()) == 3
+        assert rekey(session.connection()) == 0  # nothing left to do
+    assert sorted(_by_id(hub).values()) == sorted([events[thuy], events[hung], events[lan], "0123456789ab#5",
+                                                   "0123456789ab#6"])
+    before = row_count(hub, "leads")
+    again = import_file(hub, write_csv(tmp_path / "b.csv", [HEADER, PEOPLE[2], ["Đỗ Văn Nam", "0987 111 222", "", "", "", "", ""],
+                                                              *PEOPLE[:2]]))
+    assert (again.imported, again.duplicates) == (1, 3)
+    assert row_count(hub, "leads") == before + 1
+
+
+def _by_id(hub: Hub) -> dict[int, str]:
+    return {r["id"]: r["delivery_key"] for r in rows(hub, "raw_events")}
