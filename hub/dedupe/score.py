@@ -89,9 +89,12 @@ def _name_level(a: NameParts, b: NameParts) -> str:
             return "given_unsure"  # "Mr Hoàng" and "Thảo Hoàng": her father, or her family name?
         return "given" if short.given == full.given else "different"
     short, full = (a, b) if len(a.tokens) <= len(b.tokens) else (b, a)
-    if _within(short, full) and full.given in short.words:
+    if _within(short, full) and full.given in short.words and (full.order_known or full.tokens[0] in short.words):
         # A dropped middle name, in any order ("Hương Nguyễn" / "Hương Nguyễn Thị"); the given
         # name must be there: "Nguyễn Thành" is not Nguyễn Thanh Bảo (middle names are given names too).
+        # When the full name's order is unknown, its given name may be its first word as well
+        # as its last: both must be there. "Huyền Vũ Phương" (Vũ Phương Huyền, given name
+        # first) is not her father Vũ Phương, though his two words are in her name.
         return "full_common" if _common_family(a, b) else "full"
     if a.given == b.given:
         if a.family == b.family:

@@ -61,6 +61,27 @@ def test_the_old_and_new_tone_placement_are_one_spelling():
     assert (decision.action, decision.contact_id) == ("merge", "a")
 
 
+def test_a_nameless_lead_on_a_phone_two_family_members_share_goes_to_review_with_both():
+    """The province points at Huyền, but a family lives together: either of them may have sent it."""
+    family = [contact("hoa", "Trần Hoà", ["+84375492358"], age_days=9),
+              contact("huyen", "Trần Thị Huyền", ["+84375492358"], province="46", age_days=5)]
+    for name in ("Khách hàng", None):
+        decision = decide(lead(name, ["0375 492 358"], province="Huế"), family)
+        assert (decision.action, decision.contact_id) == ("suggest", None)
+        assert [(s.contact_id, s.evidence["guard"]) for s in decision.suggestions] == [
+            ("huyen", "household_phone_no_name"), ("hoa", "household_phone_no_name")]
+    # Only one person known on the phone, or a name that tells them apart: merged as before.
+    assert decide(lead("Khách hàng", ["0375492358"], province="Huế"), family[1:]).contact_id == "huyen"
+    assert decide(lead("Trần Thị Huyền", ["0375492358"]), family).contact_id == "huyen"
+
+
+def test_a_nameless_lead_that_also_gives_the_email_of_one_of_them_merges_into_that_one():
+    family = [contact("hoa", "Trần Hoà", ["+84375492358"], age_days=9),
+              contact("huyen", "Trần Thị Huyền", ["+84375492358"], ["huyentran@gmail.com"], age_days=5)]
+    decision = decide(lead(None, ["0375492358"], ["huyen.tran@gmail.com"]), family)
+    assert (decision.action, decision.contact_id) == ("merge", "huyen")
+
+
 def test_another_given_name_on_a_shared_email_is_never_auto_merged():
     """A family's one mailbox: the email and the province add up past the merge band, the given
     names say two people."""

@@ -37,6 +37,10 @@ from tests.dedupe.helpers import ZALO, contact, lead
         ("Nguyễn Thanh Hà", "Hà Nguyne Thanh", "exact"),
         ("Lâm Ngọc Diệp", "Diep Lam Ngoc", "exact_rare"),
         ("Lâm Ngọc Diệp", "Diệp Lâm", "full"),
+        # Vũ Phương Huyền, given name first: her father Vũ Phương's words are all in her name,
+        # but her given name may be the first word as well as the last.
+        ("Vũ Phương", "Huyền Vũ Phương", "family_differs"),
+        ("Vũ Huyền", "Huyền Phương Vũ", "full"),  # both ends in the short name: the same Huyền
         ("Nguyễn Lan", "Lan Nguyen", "exact_common"),  # no middle name: nothing rare in it
         ("Lê Ngọc Hương", "Lê Ngọc Houng", "given_typo"),  # Hùng or Hương mistyped? no telling
         ("Lê Hùng", "Lê Ngọc Houng", "given_differs"),
