@@ -31,6 +31,7 @@ SHARED_EMAIL_OTHER_GIVEN = "shared_email_other_given"  # ... and a family's mail
 SHARED_OTHER_GIVEN = frozenset({SHARED_PHONE_OTHER_GIVEN, SHARED_EMAIL_OTHER_GIVEN})
 NAME_ONLY = "name_only"  # names alone never prove a person: at most a suggestion
 HOUSEHOLD_PHONE = "household_phone_no_name"  # a nameless lead on a phone two known people share
+SHARED_PHONE = frozenset({"exact", "converted"})  # phone levels of a number in common
 
 
 @quick_init
@@ -106,7 +107,7 @@ def _guard(levels: Levels) -> str | None:
     name, phone, email, _, identity = levels
     if identity == "same":
         return SAME_IDENTITY
-    shared_phone = phone in ("exact", "converted")
+    shared_phone = phone in SHARED_PHONE
     if shared_phone and name in GIVEN_CONFLICTS:
         return SHARED_PHONE_OTHER_GIVEN
     if email == "exact" and name in GIVEN_CONFLICTS:  # a husband's form with his wife's email
@@ -278,9 +279,9 @@ def _household(target: Scored, scored: list[Scored]) -> list[Scored]:
     given name in conflict with the target's). The province cannot tell them apart: families
     live together. Empty when the target is the only one the lead can be."""
     name, phone, email, _, identity = target.levels
-    if name != "unknown" or phone not in ("exact", "converted") or email == "exact" or identity == "same":
+    if name != "unknown" or phone not in SHARED_PHONE or email == "exact" or identity == "same":
         return []
-    others = [s for s in scored if s is not target and s.levels[1] in ("exact", "converted")
+    others = [s for s in scored if s is not target and s.levels[1] in SHARED_PHONE
               and compare_names(target.contact.name, s.contact.name).level in GIVEN_CONFLICTS]
     return [target, *others] if others else []
 
@@ -310,8 +311,8 @@ def _decided(scored: list[Scored], bystanders: list[_Bystander], lead: Lead | No
         bystanders = []
     merged = _also_merged(target, scored) if target is not None else []
     joined = {m.contact_id for m in merged}
-    review = {id(s) for s in (*_to_review(scored, target), *household)}
     shared = {id(s) for s in household}
+    review = shared | {id(s) for s in _to_review(scored, target)}
     others = tuple(_suggestion(s, HOUSEHOLD_PHONE if id(s) in shared else None)
                    for s in scored if id(s) in review and s.contact.id not in joined)
     if target is not None:
