@@ -39,6 +39,9 @@ def _plain_surnames() -> dict[str, tuple[int, bool]]:
 
 _PLAIN = _plain_surnames()
 
+# Middle names that are never a given name: "Hương Thị Nguyễn" is given, middle, family.
+_MIDDLE_ONLY = frozenset({"thi", "van"})
+
 
 class Word(NamedTuple):
     """One word of a name as typed, with what reading a name needs of it. A few thousand
@@ -135,8 +138,9 @@ def order_parts(words: list[Word]) -> Parts:
 
     The family name is the first word when it is a common surname ("Nguyễn Thị Lan"); else a
     strong surname further on starts it and the words before it move behind ("Lan Nguyễn" ->
-    "Nguyễn Lan", "Hùng Trần Văn" -> "Trần Văn Hùng", western_order=True). A weak surname in
-    front ("Hoàng Vũ") stays the family name unless the later surname is more frequent.
+    "Nguyễn Lan", "Hùng Trần Văn" -> "Trần Văn Hùng", western_order=True), except that a
+    given name typed before its middle name, as on a first / middle / last form, goes last
+    ("Hương Thị Nguyễn" -> "Nguyễn Thị Hương"). A weak surname in front ("Hoàng Vũ") stays the family name unless the later surname is more frequent.
     Without any surname ("Thu Hà", "Lan") there is no family name.
     """
     capitalized = [item.capitalized for item in words]
@@ -145,7 +149,10 @@ def order_parts(words: list[Word]) -> Parts:
         later = _strong_surname_after_first(words)
         if later and (first is None or later[1] < first[0]):
             cut = later[0]
-            return _family_first((*capitalized[cut:], *capitalized[:cut]), western=True)
+            before = tuple(capitalized[:cut])
+            if cut > 1 and words[1].folded in _MIDDLE_ONLY:  # given, middle..., family
+                before = (*before[1:], before[0])
+            return _family_first((*capitalized[cut:], *before), western=True)
     if first:
         return _family_first(tuple(capitalized), western=False)
     given = capitalized[-1]

@@ -143,6 +143,11 @@ def test_family_middle_and_given_names_are_split_with_the_surname_list(
         ("Tuấn Phạm", "Phạm Tuấn", "Phạm", "Tuấn"),
         ("Minh Le", "Le Minh", "Le", "Minh"),
         ("Hoa Đặng", "Đặng Hoa", "Đặng", "Hoa"),
+        # first / middle / last: the given name typed before its middle name goes last again
+        ("Hương Thị Nguyễn", "Nguyễn Thị Hương", "Nguyễn", "Hương"),
+        ("hung van tran", "Tran Van Hung", "Tran", "Hung"),
+        ("Hương Thị Thu Nguyễn", "Nguyễn Thị Thu Hương", "Nguyễn", "Hương"),
+        ("Thị Hương Nguyễn", "Nguyễn Thị Hương", "Nguyễn", "Hương"),
     ],
 )
 def test_western_order_profile_names_are_put_family_first(
@@ -158,6 +163,9 @@ def test_western_order_and_vietnamese_order_share_a_key() -> None:
     western, native = normalize_name("Lan Nguyễn"), normalize_name("Nguyễn Lan")
     assert western is not None and native is not None
     assert western.key == native.key == "nguyen lan"
+    for typed in ("Hương Thị Nguyễn", "Hương Nguyễn Thị", unicodedata.normalize("NFD", "huong thi nguyen")):
+        western = normalize_name(typed)
+        assert western is not None and western.key == "nguyen thi huong", typed
 
 
 @pytest.mark.parametrize(
