@@ -1,7 +1,7 @@
 """Dedupe accuracy on generated Vietnamese leads with known truth.
 
     python benchmarks/dedupe_accuracy.py [--seed N] [--people N] [--in-memory] [--named-chats]
-                                         [--name-only-cuts 10,8,6,4]
+                                         [--data alt] [--name-only-cuts 10,8,6,4]
 
 Default: the real store path (a temp SQLite database, migrated; apply_lead per lead in its own
 transaction, and for a chat from an identity not seen before, the profile enrichment fetches,
@@ -10,6 +10,9 @@ applied with hub.enrich.apply.apply_profile in that transaction), then the final
 --in-memory: the store simulated with blocking_keys and decide() (benchmarks/dedupe_memory.py),
 to measure the scoring whatever the store's candidate fetch does. --named-chats: the generator
 before its channel facts (benchmarks/dedupe_data.py), for figures comparable with older runs.
+--data alt: the leads of benchmarks/dedupe_data_alt.py instead, a second generator written
+without seeing the matcher or the first one (its own rates, in its docstring): how well the
+model, calibrated on the first, does on data it was not fitted to.
 
 Prints pairwise precision / recall of auto-merges, recall of auto-merges + suggestions, the
 auto-merged family-member pairs, and two shares of leads sent to review:
@@ -183,24 +186,42 @@ def _members(clusters: list[str], samples: list[Sample]) -> dict[str, list[Sampl
     return members
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def add_data_arguments(parser: argparse.ArgumentParser) -> None:
+    """--seed, --people, --named-chats and --data: which leads a run replays (see samples())."""
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--people", type=int, default=1500)
-    parser.add_argument("--in-memory", action="store_true")
     parser.add_argument("--named-chats", action="store_true",
                         help="the generator before its channel facts: chats named at capture, no profiles")
+    parser.add_argument("--data", choices=("main", "alt"), default="main",
+                        help="alt: benchmarks/dedupe_data_alt.py, the generator the model was not calibrated on")
+
+
+def samples(parser: argparse.ArgumentParser, args: argparse.Namespace) -> list[Sample]:
+    if args.data == "alt":
+        if args.named_chats:
+            parser.error("--named-chats is an option of the main generator only")
+        from benchmarks.dedupe_data_alt import generate as generate_alt
+
+        return generate_alt(args.seed, args.people)
+    return generate(args.seed, args.people, named_chats=args.named_chats)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    add_data_arguments(parser)
+    parser.add_argument("--in-memory", action="store_true")
     parser.add_argument("--name-only-cuts", type=lambda text: [float(v) for v in text.split(",")],
                         help="comma-separated NAME_ONLY_AT values: one line of figures for each")
     args = parser.parse_args()
-    samples = generate(args.seed, args.people, named_chats=args.named_chats)
+    leads = samples(parser, args)
     run = run_in_memory if args.in_memory else run_store
     mode = "in-memory (blocking_keys + decide)" if args.in_memory else "store (apply_lead, SQLite)"
-    print(f"{len(samples)} leads of {args.people} people, seed {args.seed}, {mode}")
+    data = " (dedupe_data_alt)" if args.data == "alt" else ""
+    print(f"{len(leads)} leads of {args.people} people{data}, seed {args.seed}, {mode}")
     if args.name_only_cuts:
-        _sweep(samples, run, args.name_only_cuts)
+        _sweep(leads, run, args.name_only_cuts)
         return
-    for name, value in report(samples, run(samples)).items():
+    for name, value in report(leads, run(leads)).items():
         print(f"  {name:26} {value:.4f}" if isinstance(value, float) else f"  {name:26} {value}")
 
 

@@ -1,8 +1,8 @@
 """Where dedupe misses: the true pairs it does not join, and the leads it sends to review, by evidence.
 
-    python benchmarks/dedupe_breakdown.py [--seed N] [--people N] [--in-memory] [--named-chats]
+    python benchmarks/dedupe_breakdown.py [--seed N] [--people N] [--in-memory] [--named-chats] [--data alt]
 
-Runs the leads of benchmarks/dedupe_data.py as dedupe_accuracy.py does, then classifies every
+Runs the leads of benchmarks/dedupe_data.py (--data alt: dedupe_data_alt.py) as dedupe_accuracy.py does, then classifies every
 true pair (two leads of one person) by the outcome (auto: one contact; suggest: joined by the
 open suggestions; missed) and by the evidence the two leads share:
 - "direct": a phone (either prefix form), a canonical email or a channel identity in common;
@@ -25,8 +25,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks.dedupe_accuracy import Outcome, _joined, run_in_memory, run_store  # noqa: E402
-from benchmarks.dedupe_data import Sample, generate  # noqa: E402
+from benchmarks.dedupe_accuracy import Outcome, _joined, add_data_arguments, run_in_memory, run_store, samples  # noqa: E402
+from benchmarks.dedupe_data import Sample  # noqa: E402
 from hub.dedupe.phones import subscriber  # noqa: E402
 from hub.dedupe.score import compare_names, lead_phones  # noqa: E402
 from hub.model import Lead  # noqa: E402
@@ -153,14 +153,12 @@ def _review(samples: list[Sample], outcome: Outcome) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--people", type=int, default=1500)
+    add_data_arguments(parser)
     parser.add_argument("--in-memory", action="store_true")
-    parser.add_argument("--named-chats", action="store_true", help="the generator before its channel facts")
     args = parser.parse_args()
-    samples = generate(args.seed, args.people, named_chats=args.named_chats)
-    outcome = run_in_memory(samples) if args.in_memory else run_store(samples)
-    breakdown(samples, outcome)
+    leads = samples(parser, args)
+    outcome = run_in_memory(leads) if args.in_memory else run_store(leads)
+    breakdown(leads, outcome)
 
 
 if __name__ == "__main__":
