@@ -30,7 +30,7 @@ SHARED_PHONE_OTHER_GIVEN = "shared_phone_other_given"  # family members share ph
 SHARED_EMAIL_OTHER_GIVEN = "shared_email_other_given"  # ... and a family's mailbox
 SHARED_OTHER_GIVEN = frozenset({SHARED_PHONE_OTHER_GIVEN, SHARED_EMAIL_OTHER_GIVEN})
 NAME_ONLY = "name_only"  # names alone never prove a person: at most a suggestion
-HOUSEHOLD_PHONE = "household_phone_no_name"  # a nameless lead on a phone two known people share
+PHONE_NO_NAME = "phone_no_name"  # a phone alone, and no name on one side: maybe a family member
 SHARED_PHONE = frozenset({"exact", "converted"})  # phone levels of a number in common
 
 
@@ -110,6 +110,8 @@ def _guard(levels: Levels) -> str | None:
     shared_phone = phone in SHARED_PHONE
     if shared_phone and name in GIVEN_CONFLICTS:
         return SHARED_PHONE_OTHER_GIVEN
+    if shared_phone and name == "unknown" and email != "exact":
+        return PHONE_NO_NAME
     if email == "exact" and name in GIVEN_CONFLICTS:  # a husband's form with his wife's email
         return SHARED_EMAIL_OTHER_GIVEN
     if not shared_phone and email not in ("exact", "near"):
@@ -272,20 +274,6 @@ def decide(lead: Lead, candidates: Sequence[Contact]) -> Decision:
 _Bystander = tuple[float, Contact, Levels]
 
 
-def _household(target: Scored, scored: list[Scored]) -> list[Scored]:
-    """The contacts a lead known by a phone alone may be, when it is a family's phone: the lead
-    gives no name (or one that is no person's: "Khách hàng") and shares no email or identity with
-    the target, and another contact with the lead's phone is another person than the target (a
-    given name in conflict with the target's). The province cannot tell them apart: families
-    live together. Empty when the target is the only one the lead can be."""
-    name, phone, email, _, identity = target.levels
-    if name != "unknown" or phone not in SHARED_PHONE or email == "exact" or identity == "same":
-        return []
-    others = [s for s in scored if s is not target and s.levels[1] in SHARED_PHONE
-              and compare_names(target.contact.name, s.contact.name).level in GIVEN_CONFLICTS]
-    return [target, *others] if others else []
-
-
 def _rank(scored: Scored) -> tuple[bool, float, Any, str]:
     """Best first: an identity match, then the score, then the oldest contact (a total order)."""
     return scored.guard != SAME_IDENTITY, -scored.score, scored.contact.created_at, scored.contact.id
@@ -302,19 +290,14 @@ def _decided(scored: list[Scored], bystanders: list[_Bystander], lead: Lead | No
     scored.sort(key=_rank)
     common = {"thresholds": dict(THRESHOLDS), "model": weights.MODEL}
     target = next((s for s in scored if s.mergeable), None)
-    household = _household(target, scored) if target is not None else []
-    if household:  # the lead may be any of them: ops tell
-        target = None
     if target is not None and bystanders and lead is not None:  # a merge goes through them all (_also_merged)
         scored = sorted([*scored, *(Scored(lead, c, score, levels, NAME_ONLY) for score, c, levels in bystanders)],
                         key=_rank)
         bystanders = []
     merged = _also_merged(target, scored) if target is not None else []
     joined = {m.contact_id for m in merged}
-    shared = {id(s) for s in household}
-    review = shared | {id(s) for s in _to_review(scored, target)}
-    others = tuple(_suggestion(s, HOUSEHOLD_PHONE if id(s) in shared else None)
-                   for s in scored if id(s) in review and s.contact.id not in joined)
+    review = {id(s) for s in _to_review(scored, target)}
+    others = tuple(_suggestion(s) for s in scored if id(s) in review and s.contact.id not in joined)
     if target is not None:
         return Decision(action="merge", contact_id=target.contact.id, score=target.score,
                         evidence=target.evidence(), suggestions=others, merged=tuple(merged), **common)

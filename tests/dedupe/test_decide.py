@@ -61,7 +61,7 @@ def test_the_old_and_new_tone_placement_are_one_spelling():
     assert (decision.action, decision.contact_id) == ("merge", "a")
 
 
-def test_a_nameless_lead_on_a_phone_two_family_members_share_goes_to_review_with_both():
+def test_a_nameless_lead_on_a_family_phone_goes_to_review_with_everyone_on_it():
     """The province points at Huyền, but a family lives together: either of them may have sent it."""
     family = [contact("hoa", "Trần Hoà", ["+84375492358"], age_days=9),
               contact("huyen", "Trần Thị Huyền", ["+84375492358"], province="46", age_days=5)]
@@ -69,10 +69,22 @@ def test_a_nameless_lead_on_a_phone_two_family_members_share_goes_to_review_with
         decision = decide(lead(name, ["0375 492 358"], province="Huế"), family)
         assert (decision.action, decision.contact_id) == ("suggest", None)
         assert [(s.contact_id, s.evidence["guard"]) for s in decision.suggestions] == [
-            ("huyen", "household_phone_no_name"), ("hoa", "household_phone_no_name")]
-    # Only one person known on the phone, or a name that tells them apart: merged as before.
-    assert decide(lead("Khách hàng", ["0375492358"], province="Huế"), family[1:]).contact_id == "huyen"
+            ("huyen", "phone_no_name"), ("hoa", "phone_no_name")]
     assert decide(lead("Trần Thị Huyền", ["0375492358"]), family).contact_id == "huyen"
+
+
+@pytest.mark.parametrize("name, known", [
+    ("Khách hàng", "Trần Thị Huyền"),  # the form gave no name: Huyền, or her son?
+    ("Bống", "Trần Thị Huyền"),  # a nickname says nothing about who it is
+    ("Trần Văn Hoà", None),  # the contact has no name yet: the first lead on the phone gave none
+])
+def test_a_phone_alone_with_no_name_on_one_side_is_a_suggestion_whatever_the_province(name, known):
+    """Only one person known on the phone, in the same province: a family shares both, and one
+    member may be the first the hub hears of. The name would tell; without one, ops do."""
+    decision = decide(lead(name, ["0375492358"], province="Huế"), [contact("a", known, ["+84375492358"], province="46")])
+    assert decision.action == "suggest"
+    assert [(s.contact_id, s.evidence["guard"]) for s in decision.suggestions] == [("a", "phone_no_name")]
+    assert decision.suggestions[0].score >= weights.MERGE_AT  # the score alone would have merged it
 
 
 def test_a_nameless_lead_that_also_gives_the_email_of_one_of_them_merges_into_that_one():
