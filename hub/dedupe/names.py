@@ -25,6 +25,17 @@ class NameParts:
     # "f" for a middle name Thị, "m" for Văn (the middle names that tell a woman from a man); None
     # when it has neither, or both.
     sex: str | None = None
+    # Another word that may be the given name: the first word of a name typed in Western order
+    # with its family name last ("Liên Thanh Nguyễn" is Nguyễn Thanh Liên on a first / middle /
+    # last form, and Nguyễn Liên Thanh when the first name field held "Liên Thanh"). None when
+    # the order is sure.
+    given_either: str | None = None
+
+    def readings(self) -> tuple[NameParts, ...]:
+        """The name as each of the ways it may be split: itself, and with given_either as the given name."""
+        if self.given_either is None:
+            return (self,)
+        return self, replace(self, given=self.given_either, given_either=None, given_spelt=None, sex=None)
 
     @cached_property
     def middle(self) -> tuple[str, ...]:
@@ -78,7 +89,19 @@ def name_parts(name: PersonName) -> NameParts | None:
         written = name.given if name.given and fold(name.given) == given else name.display.split()[-1]
         given_spelt = spelt(written) if fold(written) == given else None
     return NameParts(tuple(tokens), family, given, order_known=name.family is not None,
-                     given_spelt=given_spelt, sex=_sex(name.middle))
+                     given_spelt=given_spelt, sex=_sex(name.middle), given_either=_given_either(name, tokens))
+
+
+_MIDDLE_ONLY = frozenset({"thi", "van"})  # never a given name: the normalizer's order is sure
+
+
+def _given_either(name: PersonName, tokens: list[str]) -> str | None:
+    """The first word typed, when it may be the given name as well as the last word before the
+    family name: a Western-order name of three words or more whose last word is the family name."""
+    if not name.western_order or len(tokens) < 3 or tokens[1] in _MIDDLE_ONLY or tokens[-1] in _MIDDLE_ONLY:
+        return None
+    typed = re.findall(r"\w+", fold(name.raw))
+    return tokens[1] if typed and typed[-1] == tokens[0] else None
 
 
 _TONES = frozenset("\u0300\u0301\u0303\u0309\u0323")  # huyền, sắc, ngã, hỏi, nặng

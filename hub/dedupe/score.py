@@ -75,6 +75,20 @@ def _exact(a: NameParts, b: NameParts) -> str:
 
 
 def _name_level(a: NameParts, b: NameParts) -> str:
+    """The level of two names; of a name that may be split two ways (NameParts.given_either),
+    the level both ways give, or given_unsure when one way the given names conflict, or else
+    the weaker of the two (LEVELS order)."""
+    if a.given_either is None and b.given_either is None:
+        return _one_reading(a, b)
+    found = {_one_reading(x, y) for x in a.readings() for y in b.readings()}
+    if len(found) == 1:
+        return found.pop()
+    if found & GIVEN_CONFLICTS:
+        return "given_unsure"  # "Anh" and "Nhung Anh Nguyễn": is her given name Anh or Nhung?
+    return max(found, key=LEVELS["name"].index)
+
+
+def _one_reading(a: NameParts, b: NameParts) -> str:
     if written_apart(a, b):
         return "given_differs" if a.family == b.family else "different"
     if a.bag == b.bag:
@@ -114,7 +128,7 @@ def compare_names(a: PersonName | None, b: PersonName | None) -> Comparison:
     """exact_rare | exact | exact_common (the same words, split by how common they are) | full |
     full_common (a middle name dropped) | middle_differs | family_typo | family_differs | given |
     given_unsure (a word at either end of a name whose family name is unknown: it may be the
-    family name) | given_typo | given_differs (same family) | different | unknown (missing, or
+    family name; or a name whose given name may be either of two words, one of which conflicts) | given_typo | given_differs (same family) | different | unknown (missing, or
     not a personal name: "Khách hàng", "Shop ABC")."""
     parts_a = name_parts(a) if a is not None else None
     parts_b = name_parts(b) if b is not None else None

@@ -87,6 +87,19 @@ def test_a_phone_alone_with_no_name_on_one_side_is_a_suggestion_whatever_the_pro
     assert decision.suggestions[0].score >= weights.MERGE_AT  # the score alone would have merged it
 
 
+@pytest.mark.parametrize("name, known, same_words", [
+    ("Liên Thanh Nguyễn", "Nguyễn Thanh Thanh", "Nguyễn Thanh Liên"),  # Liên, or her sister Thanh?
+    ("Nhung Anh Nguyễn", "Anh", "Nguyễn Anh Nhung"),
+])
+def test_a_name_whose_given_name_may_be_either_of_two_words_is_no_proof_on_a_shared_phone(name, known, same_words):
+    decision = decide(lead(name, ["0370782268"]), [contact("kin", known, ["+84370782268"])])
+    assert decision.action == "suggest"
+    assert decision.suggestions[0].evidence["guard"] == "shared_phone_other_given"
+    # The same words in Vietnamese order are the same person whichever word is the given name.
+    same = decide(lead(name, ["0370782268"]), [contact("a", same_words, ["+84370782268"])])
+    assert (same.action, same.contact_id) == ("merge", "a")
+
+
 def test_a_nameless_lead_that_also_gives_the_email_of_one_of_them_merges_into_that_one():
     family = [contact("hoa", "Trần Hoà", ["+84375492358"], age_days=9),
               contact("huyen", "Trần Thị Huyền", ["+84375492358"], ["huyentran@gmail.com"], age_days=5)]

@@ -52,6 +52,14 @@ from tests.dedupe.helpers import ZALO, contact, lead
         ("Nguyễn Thị Trang", "Nguyễn Văn Trung", "given_differs"),
         ("Nguyễn Thị Lan", "Phạm Văn Nam", "different"),
         ("Nguyễn Thị Lan", None, "unknown"),
+        # Western order with the family name last: "Liên Thanh Nguyễn" is Nguyễn Thanh Liên on a
+        # first / middle / last form, Nguyễn Liên Thanh when the first name field held both words.
+        ("Liên Thanh Nguyễn", "Nguyễn Thanh Liên", "exact"),  # the same words: either way
+        ("Liên Thanh Nguyễn", "Nguyễn Thanh Thanh", "given_unsure"),  # her sister Thanh, or her?
+        ("Anh", "Nhung Anh Nguyễn", "given_unsure"),
+        ("ANH", "Khánh Anh Lê", "given_unsure"),
+        ("Hương Thị Nguyễn", "chị Hương", "given"),  # Thị is no given name: the order is sure
+        ("Hùng Văn Phạm", "Phạm Hùng", "full"),
     ],
 )
 def test_names_compare_order_free_accent_free_and_tolerant_of_dropped_middles_and_typos(a, b, level):
