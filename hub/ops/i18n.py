@@ -45,6 +45,17 @@ VI: dict[str, str] = {
     "Error": "Lỗi",
     # review
     "Review queue": "Hàng chờ duyệt",
+    "Why it needs a person": "Vì sao cần người duyệt",
+    "the same phone, another given name: family members often share one phone.":
+        "cùng số điện thoại nhưng khác tên gọi: người trong nhà thường dùng chung một số.",
+    "the same email, another given name: a family may share one mailbox.":
+        "cùng email nhưng khác tên gọi: cả nhà có thể dùng chung một hộp thư.",
+    "only the phone links them, and one of them gives no name: it may be another member of the family.":
+        "chỉ trùng số điện thoại, và một bên không có tên: có thể là người khác trong gia đình.",
+    "only the names look alike: no phone, email or chat account in common.":
+        "chỉ có tên giống nhau: không chung số điện thoại, email hay tài khoản chat nào.",
+    "the score is above the review threshold but below the merge threshold.":
+        "điểm cao hơn ngưỡng cần duyệt nhưng thấp hơn ngưỡng tự gộp.",
     "No suggestions to review in this filter.": "Không còn gợi ý nào cần duyệt với bộ lọc này.",
     "Minimum score": "Điểm tối thiểu",
     "Channel": "Kênh",

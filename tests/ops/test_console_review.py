@@ -51,6 +51,21 @@ def test_the_queue_shows_the_best_pair_first_side_by_side_with_evidence_and_lead
     assert f'id="next" href="/ops/review?at={pairs["s_hung"]}"' in page
 
 
+@pytest.mark.parametrize("guard, vi, en", [
+    ("phone_no_name", "chỉ trùng số điện thoại, và một bên không có tên", "only the phone links them"),
+    ("shared_phone_other_given", "cùng số điện thoại nhưng khác tên gọi", "the same phone, another given name"),
+    (None, "thấp hơn ngưỡng tự gộp", "below the merge threshold"),
+])
+def test_the_review_page_says_why_the_pair_needs_a_person(app, hub, guard, vi, en):
+    a, b = add_contact(hub, "1", "Trần Thị Huyền", "0375492358"), add_contact(hub, "2", "Trần Văn Hoà", "0912000111")
+    evidence = {"phone": {"level": "exact", "weight": 13.41}, **({"guard": guard} if guard else {})}
+    with hub.store.transaction() as session:
+        add_suggestions(session, b, [Suggestion(a, 0.8, evidence)], NOW)
+    client, _ = signed_in(app, hub, "lan", "ops")
+    assert vi in client.get("/ops/review").get_data(as_text=True)
+    assert en in client.get("/ops/review?lang=en").get_data(as_text=True)
+
+
 def test_accepting_keeps_the_value_chosen_from_the_other_side_and_moves_to_the_next_in_the_filter(app, hub, pairs):
     client, token = signed_in(app, hub, "lan", "ops")
     # The older contact ("Nguyen Thi Lan", Hà Nội) survives; ops keep the newer one's name.
