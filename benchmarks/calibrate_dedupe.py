@@ -25,7 +25,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks.dedupe_data import generate  # noqa: E402
-from hub.dedupe.decide import PHONE_NO_NAME, guard_rule, look_alike  # noqa: E402
+from hub.dedupe.decide import NO_NAME, guard_rule, look_alike  # noqa: E402
 from benchmarks.dedupe_memory import MemoryContacts  # noqa: E402
 from hub.dedupe.score import LEVELS, compare  # noqa: E402
 from hub.model import Contact, Lead  # noqa: E402
@@ -128,17 +128,18 @@ def fit_bands(scored: list[Scored]) -> tuple[float, float, float]:
     """(merge_at, suggest_at, name_only_at) on a half-point grid.
 
     merge_at: the lowest cut above which at most 1 - MERGE_PRECISION of the pairs free of guards
-    (and those only the phone-with-no-name guard stops) are non-matches, plus MARGIN. suggest_at: the lowest cut from which on a pair sharing a phone
-    or email (no guard) is more likely the same person than not (_likely_from), at most merge_at
-    less MARGIN. name_only_at: the same for a name-only look-alike, its score less log2 of the
+    (and those only the no-name guard stops) are non-matches, plus MARGIN. suggest_at: the
+    lowest cut from which on a pair sharing a phone or email (no guard) is more likely the same
+    person than not (_likely_from), at most merge_at less MARGIN. name_only_at: the same for a name-only look-alike, its score less log2 of the
     lead's look-alikes, as decide() applies it."""
     grid = [x / 2 for x in range(-40, 81)]
-    # The pairs the bands decide; and those of a phone with no name on one side, which decide()
-    # only suggests: a family shares its phone and its province, and the model, which takes
-    # fields as independent, over-rates them. Left out, they would take the bands down with them
-    # (their non-matches are most of those scoring high), making room for other family pairs
-    # the data has too few of (the same given name, another family name: 13.8 with the province).
-    free = [s for s in scored if s.guard in (None, PHONE_NO_NAME)]
+    # The pairs the bands decide; and those with no name on one side, which decide() only
+    # suggests: a family shares its phone, often its mailbox, and its province, and the model,
+    # which takes fields as independent, over-rates them. Left out, they would take the bands
+    # down with them (their non-matches are most of those scoring high), making room for other
+    # family pairs the data has too few of (the same given name, another family name: 13.8 with
+    # the province).
+    free = [s for s in scored if s.guard in (None, NO_NAME)]
 
     def precise(cut: float) -> bool:
         above = [s.is_match for s in free if s.score >= cut]

@@ -200,6 +200,17 @@ class Person:
         return " ".join([self.family, *self.middle, self.given])
 
 
+def _mailbox(address: str) -> str:
+    """The mailbox an address reaches: Gmail ignores dots, and a Yahoo ID is one name across
+    Yahoo's regional domains (x@yahoo.com.vn and x@yahoo.com are one account), so two people
+    never get addresses that differ only so. (Added after the first runs: at 20,000 people
+    strangers got x@yahoo.com and x@yahoo.com.vn.)"""
+    local, domain = address.split("@")
+    if domain == "gmail.com":
+        local = local.replace(".", "")
+    return f"{local}@{'yahoo.com' if domain == 'yahoo.com.vn' else domain}"
+
+
 class AltGenerator:
     """Draws people, then their leads; every draw comes from one seeded Random."""
 
@@ -208,10 +219,10 @@ class AltGenerator:
         self.taken: set[str] = set()  # phones, emails and chat ids already given to someone
         self.households = 0
 
-    def unique(self, make: Callable[[], str]) -> str:
-        while (value := make()) in self.taken:
+    def unique(self, make: Callable[[], str], key: Callable[[str], str] = str) -> str:
+        while key(value := make()) in self.taken:
             pass
-        self.taken.add(value)
+        self.taken.add(key(value))
         return value
 
     # ---- people ---------------------------------------------------------------------------
@@ -300,7 +311,7 @@ class AltGenerator:
                             f"{f}.{g}{yy}", f"{f[0]}{ini}{g}", f"{nick}{g}{yy}", f"{g}_{f}"])
         domain = pick(rng, MAIL_DOMAINS)
         return self.unique(lambda: f"{local}{rng.randrange(100) if rng.random() < 0.3 else ''}"
-                                   f"@{domain}")
+                                   f"@{domain}", key=_mailbox)
 
     def fb_name(self, p: Person) -> str:
         rng, given, family, middle = self.rng, p.given, p.family, " ".join(p.middle)

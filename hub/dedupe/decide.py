@@ -30,7 +30,8 @@ SHARED_PHONE_OTHER_GIVEN = "shared_phone_other_given"  # family members share ph
 SHARED_EMAIL_OTHER_GIVEN = "shared_email_other_given"  # ... and a family's mailbox
 SHARED_OTHER_GIVEN = frozenset({SHARED_PHONE_OTHER_GIVEN, SHARED_EMAIL_OTHER_GIVEN})
 NAME_ONLY = "name_only"  # names alone never prove a person: at most a suggestion
-PHONE_NO_NAME = "phone_no_name"  # a phone alone, and no name on one side: maybe a family member
+NO_NAME = "no_name"  # one phone or email in common, no name on one side: maybe a family member
+CHAT_WITHOUT_NAME = "chat_without_name"  # a chat whose sender's profile has not named it yet
 SHARED_PHONE = frozenset({"exact", "converted"})  # phone levels of a number in common
 
 
@@ -110,8 +111,8 @@ def _guard(levels: Levels) -> str | None:
     shared_phone = phone in SHARED_PHONE
     if shared_phone and name in GIVEN_CONFLICTS:
         return SHARED_PHONE_OTHER_GIVEN
-    if shared_phone and name == "unknown" and email != "exact":
-        return PHONE_NO_NAME
+    if name == "unknown" and shared_phone != (email == "exact"):
+        return NO_NAME
     if email == "exact" and name in GIVEN_CONFLICTS:  # a husband's form with his wife's email
         return SHARED_EMAIL_OTHER_GIVEN
     if not shared_phone and email not in ("exact", "near"):
@@ -274,6 +275,13 @@ def decide(lead: Lead, candidates: Sequence[Contact]) -> Decision:
 _Bystander = tuple[float, Contact, Levels]
 
 
+def _unnamed_chat(lead: Lead) -> bool:
+    """A chat from a channel identity with no name yet: what it shares with a contact (a phone
+    or email typed into the message, often a parent's) does not say who is typing; the
+    sender's profile does, and enrichment fetches it. Only its own identity merges it before."""
+    return lead.identity is not None and lead.name is None
+
+
 def _rank(scored: Scored) -> tuple[bool, float, Any, str]:
     """Best first: an identity match, then the score, then the oldest contact (a total order)."""
     return scored.guard != SAME_IDENTITY, -scored.score, scored.contact.created_at, scored.contact.id
@@ -290,6 +298,9 @@ def _decided(scored: list[Scored], bystanders: list[_Bystander], lead: Lead | No
     scored.sort(key=_rank)
     common = {"thresholds": dict(THRESHOLDS), "model": weights.MODEL}
     target = next((s for s in scored if s.mergeable), None)
+    waits = target is not None and target.guard != SAME_IDENTITY and lead is not None and _unnamed_chat(lead)
+    if waits:  # its profile will name it, and the contact is matched again then (hub.store.rematch)
+        target = None
     if target is not None and bystanders and lead is not None:  # a merge goes through them all (_also_merged)
         scored = sorted([*scored, *(Scored(lead, c, score, levels, NAME_ONLY) for score, c, levels in bystanders)],
                         key=_rank)
@@ -297,7 +308,8 @@ def _decided(scored: list[Scored], bystanders: list[_Bystander], lead: Lead | No
     merged = _also_merged(target, scored) if target is not None else []
     joined = {m.contact_id for m in merged}
     review = {id(s) for s in _to_review(scored, target)}
-    others = tuple(_suggestion(s) for s in scored if id(s) in review and s.contact.id not in joined)
+    others = tuple(_suggestion(s, CHAT_WITHOUT_NAME if waits and s.guard is None else None)
+                   for s in scored if id(s) in review and s.contact.id not in joined)
     if target is not None:
         return Decision(action="merge", contact_id=target.contact.id, score=target.score,
                         evidence=target.evidence(), suggestions=others, merged=tuple(merged), **common)

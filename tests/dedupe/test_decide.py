@@ -69,7 +69,7 @@ def test_a_nameless_lead_on_a_family_phone_goes_to_review_with_everyone_on_it():
         decision = decide(lead(name, ["0375 492 358"], province="Huế"), family)
         assert (decision.action, decision.contact_id) == ("suggest", None)
         assert [(s.contact_id, s.evidence["guard"]) for s in decision.suggestions] == [
-            ("huyen", "phone_no_name"), ("hoa", "phone_no_name")]
+            ("huyen", "no_name"), ("hoa", "no_name")]
     assert decide(lead("Trần Thị Huyền", ["0375492358"]), family).contact_id == "huyen"
 
 
@@ -83,7 +83,7 @@ def test_a_phone_alone_with_no_name_on_one_side_is_a_suggestion_whatever_the_pro
     member may be the first the hub hears of. The name would tell; without one, ops do."""
     decision = decide(lead(name, ["0375492358"], province="Huế"), [contact("a", known, ["+84375492358"], province="46")])
     assert decision.action == "suggest"
-    assert [(s.contact_id, s.evidence["guard"]) for s in decision.suggestions] == [("a", "phone_no_name")]
+    assert [(s.contact_id, s.evidence["guard"]) for s in decision.suggestions] == [("a", "no_name")]
     assert decision.suggestions[0].score >= weights.MERGE_AT  # the score alone would have merged it
 
 
@@ -98,6 +98,27 @@ def test_a_name_whose_given_name_may_be_either_of_two_words_is_no_proof_on_a_sha
     # The same words in Vietnamese order are the same person whichever word is the given name.
     same = decide(lead(name, ["0370782268"]), [contact("a", same_words, ["+84370782268"])])
     assert (same.action, same.contact_id) == ("merge", "a")
+
+
+def test_an_email_alone_with_no_name_on_one_side_is_a_suggestion():
+    """A family's one mailbox, as a family's one phone."""
+    decision = decide(lead("Khách hàng", emails=["huyen.tran@gmail.com"], province="Huế"),
+                      [contact("a", "Trần Thị Huyền", emails=["huyentran@gmail.com"], province="46")])
+    assert decision.action == "suggest"
+    assert [(s.contact_id, s.evidence["guard"]) for s in decision.suggestions] == [("a", "no_name")]
+
+
+def test_a_chat_waits_for_its_profile_to_be_merged_on_what_its_message_gives():
+    """A son types his father's phone and email into Messenger: who is typing, his profile says."""
+    father = contact("bo", "Phạm Quang Cường", ["+84331420375"], ["pqcuong@gmail.com"])
+    chat = lead(None, text="Đt 0331420375 mail pqcuong@gmail.com", identity=ZALO)
+    decision = decide(chat, [father])
+    assert decision.action == "suggest"
+    assert [(s.contact_id, s.evidence["guard"]) for s in decision.suggestions] == [("bo", "chat_without_name")]
+    # A form giving the same, and the chat once its identity is known, are merged.
+    assert decide(lead(None, ["0331420375"], ["pqcuong@gmail.com"]), [father]).contact_id == "bo"
+    known = contact("bo", "Phạm Quang Cường", ["+84331420375"], identities=[ZALO.key])
+    assert decide(chat, [known]).contact_id == "bo"
 
 
 def test_a_nameless_lead_that_also_gives_the_email_of_one_of_them_merges_into_that_one():

@@ -69,3 +69,21 @@ def test_a_pair_ops_rejected_is_not_merged_by_the_profile(hub):
     profile(hub, chat, "Nguyễn Thị Lan")
     assert sorted(active(hub)) == sorted([form, chat])
     assert [r["status"] for r in rows(hub, "merge_suggestions")] == ["rejected"]
+
+
+@pytest.mark.parametrize("shown, merged", [("Cường Phạm", True), ("Thắng Phạm", False)])
+def test_a_chat_giving_a_known_phone_and_email_waits_for_its_profile(hub, shown, merged):
+    """The phone and email of a known contact typed into a chat: the father, or his son typing
+    them? Merging it at once would give the son's Zalo id to the father's contact."""
+    form = add(hub, "1", "Phạm Quang Cường", phone="0331420375")
+    with hub.store.transaction() as session:  # his email too
+        draft = LeadDraft(channel="form", source_ref="1b", captured_at=NOW, name="Phạm Quang Cường",
+                          phones=("0331420375",), emails=("pqcuong@gmail.com",))
+        assert apply_lead(session, normalize(draft), None).contact_id == form
+    chat = add(hub, "2", identity=ZALO, text="Đt ０３３１４２０３７５ mail pqcuong@gmail.com")
+    assert sorted(active(hub)) == sorted([form, chat])
+    [suggestion] = rows(hub, "merge_suggestions")
+    assert suggestion["evidence"]["guard"] == "chat_without_name"
+    profile(hub, chat, shown)
+    assert sorted(active(hub)) == ([form] if merged else sorted([form, chat]))
+    assert rows(hub, "merge_suggestions")[0]["status"] == ("merged" if merged else "open")
