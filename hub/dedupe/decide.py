@@ -298,7 +298,7 @@ def _decided(scored: list[Scored], bystanders: list[_Bystander], lead: Lead | No
     scored.sort(key=_rank)
     common = {"thresholds": dict(THRESHOLDS), "model": weights.MODEL}
     target = next((s for s in scored if s.mergeable), None)
-    waits = target is not None and target.guard != SAME_IDENTITY and lead is not None and _unnamed_chat(lead)
+    waits = target is not None and target.guard != SAME_IDENTITY and _unnamed_chat(target.lead)
     if waits:  # its profile will name it, and the contact is matched again then (hub.store.rematch)
         target = None
     if target is not None and bystanders and lead is not None:  # a merge goes through them all (_also_merged)

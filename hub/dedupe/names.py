@@ -30,6 +30,20 @@ class NameParts:
     # last form, and Nguyễn Liên Thanh when the first name field held "Liên Thanh"). None when
     # the order is sure.
     given_either: str | None = None
+    # (folded, spelt) for each word written with diacritics: how each word was spelt, for a
+    # name whose given name is not sure ("Hưng Hoàng": Hưng or Hoàng?).
+    spellings: tuple[tuple[str, str], ...] = ()
+
+    @cached_property
+    def maybe_given(self) -> frozenset[str]:
+        """The words that may be the given name: the given name, and when the order is not
+        sure the first word too, or given_either."""
+        words = {self.given}
+        if not self.order_known:
+            words.add(self.tokens[0])
+        if self.given_either is not None:
+            words.add(self.given_either)
+        return frozenset(words)
 
     def readings(self) -> tuple[NameParts, ...]:
         """The name as each of the ways it may be split: itself, and with given_either as the given name."""
@@ -88,8 +102,11 @@ def name_parts(name: PersonName) -> NameParts | None:
     if not name.display.isascii():  # "Nguyễn Thị Dung": her given name is Dung, not Dũng
         written = name.given if name.given and fold(name.given) == given else name.display.split()[-1]
         given_spelt = spelt(written) if fold(written) == given else None
+    either = _given_either(name, tokens)
+    spellings = () if name.display.isascii() or (name.family is not None and either is None) else tuple(
+        (fold(word), spelt(word)) for word in name.display.split() if not word.isascii())
     return NameParts(tuple(tokens), family, given, order_known=name.family is not None,
-                     given_spelt=given_spelt, sex=_sex(name.middle), given_either=_given_either(name, tokens))
+                     given_spelt=given_spelt, sex=_sex(name.middle), given_either=either, spellings=spellings)
 
 
 _MIDDLE_ONLY = frozenset({"thi", "van"})  # never a given name: the normalizer's order is sure
@@ -131,10 +148,25 @@ def _sex(middle: str | None) -> str | None:
 def written_apart(a: NameParts, b: NameParts) -> bool:
     """Two names that fold alike and yet cannot be one person's: given names written with
     different diacritics (Dũng / Dung), or the middle name of a woman and of a man (Nguyễn Thị
-    Anh / Nguyễn Văn Anh). Families share phones: these are a family's members, not typos."""
+    Anh / Nguyễn Văn Anh). Families share phones: these are a family's members, not typos.
+    When a name's given name is not sure ("Hưng Hoàng"), any word that may be its given name
+    counts: Hưng Hoàng is not Hoàng Văn Hùng."""
     if a.given == b.given and None not in (a.given_spelt, b.given_spelt) and a.given_spelt != b.given_spelt:
         return True
+    if a.spellings or b.spellings:
+        spelt_a, spelt_b = _spelt(a), _spelt(b)
+        for word in a.maybe_given & b.maybe_given:
+            if word in spelt_a and word in spelt_b and spelt_a[word] != spelt_b[word]:
+                return True
     return a.sex is not None and b.sex is not None and a.sex != b.sex
+
+
+def _spelt(parts: NameParts) -> dict[str, str]:
+    """How each word of the name was spelt: its spellings, or for a name whose order is sure
+    (which keeps none) its given name's."""
+    if parts.spellings:
+        return dict(parts.spellings)
+    return {parts.given: parts.given_spelt} if parts.given_spelt is not None else {}
 
 
 # A folded Vietnamese syllable: an onset, then a vowel group. iê / uô / uyê and oo always take a

@@ -41,6 +41,7 @@ def test_family_members_sharing_a_phone_are_never_auto_merged(name):
     ("anh Hưng", HUNG),  # a chat signed with the given name alone
     ("Nguyễn Văn Anh", "Nguyễn Thị Anh"),  # the same given name, a man's and a woman's middle name
     ("Nguyen Van Anh", "Nguyễn Thị Anh"),
+    ("Hưng Hoàng", "Hoàng Văn Hùng"),  # his son, in Western order: is his given name Hưng or Hoàng?
 ])
 def test_names_that_fold_alike_but_are_written_apart_are_family_on_a_shared_phone(name, other):
     decision = decide(lead(name, ["0912345678"]), [contact("kin", other, ["+84912345678"])])

@@ -60,6 +60,10 @@ from tests.dedupe.helpers import ZALO, contact, lead
         ("ANH", "Khánh Anh Lê", "given_unsure"),
         ("Hương Thị Nguyễn", "chị Hương", "given"),  # Thị is no given name: the order is sure
         ("Hùng Văn Phạm", "Phạm Hùng", "full"),
+        # "Hưng Hoàng": given name Hưng or Hoàng? Either way, Hưng is spelt apart from Hùng.
+        ("Hưng Hoàng", "Hoàng Văn Hùng", "different"),
+        ("Hưng Hoàng", "Hoàng Văn Hưng", "full"),
+        ("Hung Hoang", "Hoàng Văn Hùng", "full"),  # typed without diacritics: no telling
     ],
 )
 def test_names_compare_order_free_accent_free_and_tolerant_of_dropped_middles_and_typos(a, b, level):
