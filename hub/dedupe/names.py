@@ -8,6 +8,7 @@ from functools import cached_property, lru_cache
 
 from hub.model import PersonName
 from hub.normalize import fold
+from hub.normalize._name_data import MIDDLE_ONLY  # one table for both
 
 
 @dataclass(frozen=True)
@@ -109,13 +110,12 @@ def name_parts(name: PersonName) -> NameParts | None:
                      given_spelt=given_spelt, sex=_sex(name.middle), given_either=either, spellings=spellings)
 
 
-_MIDDLE_ONLY = frozenset({"thi", "van"})  # never a given name: the normalizer's order is sure
-
-
 def _given_either(name: PersonName, tokens: list[str]) -> str | None:
     """The first word typed, when it may be the given name as well as the last word before the
-    family name: a Western-order name of three words or more whose last word is the family name."""
-    if not name.western_order or len(tokens) < 3 or tokens[1] in _MIDDLE_ONLY or tokens[-1] in _MIDDLE_ONLY:
+    family name: a Western-order name of three words or more whose last word is the family name
+    (after Thị or Văn, never a given name, the normalizer's order is sure)."""
+    words = name.display.lower().split()
+    if not name.western_order or len(tokens) < 3 or len(words) != len(tokens) or {words[1], words[-1]} & MIDDLE_ONLY:
         return None
     typed = re.findall(r"\w+", fold(name.raw))
     return tokens[1] if typed and typed[-1] == tokens[0] else None

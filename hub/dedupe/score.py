@@ -128,7 +128,8 @@ def compare_names(a: PersonName | None, b: PersonName | None) -> Comparison:
     """exact_rare | exact | exact_common (the same words, split by how common they are) | full |
     full_common (a middle name dropped) | middle_differs | family_typo | family_differs | given |
     given_unsure (a word at either end of a name whose family name is unknown: it may be the
-    family name; or a name whose given name may be either of two words, one of which conflicts) | given_typo | given_differs (same family) | different | unknown (missing, or
+    family name; or a name whose given name may be either of two words, one of which
+    conflicts) | given_typo | given_differs (same family) | different | unknown (missing, or
     not a personal name: "Khách hàng", "Shop ABC")."""
     parts_a = name_parts(a) if a is not None else None
     parts_b = name_parts(b) if b is not None else None

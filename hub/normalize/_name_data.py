@@ -84,3 +84,8 @@ PLACEHOLDERS: frozenset[str] = frozenset({
     "an danh", "guest", "customer", "client", "name", "full name", "fullname", "ho ten",
     "ho va ten", "ten", "your name", "admin", "anonymous", "facebook", "zalo", "lead",
 })
+
+# Middle names that are never a given name: "Hương Thị Nguyễn" (first / middle / last) is
+# Nguyễn Thị Hương, her given name typed first. Lower case, as spelt (Vân is a given name too)
+# or typed without diacritics.
+MIDDLE_ONLY = frozenset({"thị", "văn", "thi", "van"})

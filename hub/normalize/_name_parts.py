@@ -8,6 +8,7 @@ from operator import attrgetter
 from typing import NamedTuple
 
 from hub.normalize._name_data import (
+    MIDDLE_ONLY,
     PLAIN_SALUTATIONS,
     PLAIN_WEAK_SURNAMES,
     SALUTATIONS,
@@ -38,9 +39,6 @@ def _plain_surnames() -> dict[str, tuple[int, bool]]:
 
 
 _PLAIN = _plain_surnames()
-
-# Middle names that are never a given name: "Hương Thị Nguyễn" is given, middle, family.
-_MIDDLE_ONLY = frozenset({"thi", "van"})
 
 
 class Word(NamedTuple):
@@ -140,7 +138,8 @@ def order_parts(words: list[Word]) -> Parts:
     strong surname further on starts it and the words before it move behind ("Lan Nguyễn" ->
     "Nguyễn Lan", "Hùng Trần Văn" -> "Trần Văn Hùng", western_order=True), except that a
     given name typed before its middle name, as on a first / middle / last form, goes last
-    ("Hương Thị Nguyễn" -> "Nguyễn Thị Hương"). A weak surname in front ("Hoàng Vũ") stays the family name unless the later surname is more frequent.
+    ("Hương Thị Nguyễn" -> "Nguyễn Thị Hương"). A weak surname in front ("Hoàng Vũ") stays the
+    family name unless the later surname is more frequent.
     Without any surname ("Thu Hà", "Lan") there is no family name.
     """
     capitalized = [item.capitalized for item in words]
@@ -150,7 +149,7 @@ def order_parts(words: list[Word]) -> Parts:
         if later and (first is None or later[1] < first[0]):
             cut = later[0]
             before = tuple(capitalized[:cut])
-            if cut > 1 and words[1].folded in _MIDDLE_ONLY:  # given, middle..., family
+            if cut > 1 and words[1].lowered in MIDDLE_ONLY:  # given, middle..., family
                 before = (*before[1:], before[0])
             return _family_first((*capitalized[cut:], *before), western=True)
     if first:

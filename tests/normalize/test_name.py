@@ -148,6 +148,7 @@ def test_family_middle_and_given_names_are_split_with_the_surname_list(
         ("hung van tran", "Tran Van Hung", "Tran", "Hung"),
         ("Hương Thị Thu Nguyễn", "Nguyễn Thị Thu Hương", "Nguyễn", "Hương"),
         ("Thị Hương Nguyễn", "Nguyễn Thị Hương", "Nguyễn", "Hương"),
+        ("Thảo Vân Nguyễn", "Nguyễn Thảo Vân", "Nguyễn", "Vân"),  # Vân is no Văn: a given name too
     ],
 )
 def test_western_order_profile_names_are_put_family_first(
