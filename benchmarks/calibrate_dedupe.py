@@ -130,8 +130,8 @@ def fit_bands(scored: list[Scored]) -> tuple[float, float, float]:
     merge_at: the lowest cut above which at most 1 - MERGE_PRECISION of the pairs free of guards
     (and those only the no-name guard stops) are non-matches, plus MARGIN. suggest_at: the
     lowest cut from which on a pair sharing a phone or email (no guard) is more likely the same
-    person than not (_likely_from), at most merge_at less MARGIN. name_only_at: the same for a name-only look-alike, its score less log2 of the
-    lead's look-alikes, as decide() applies it."""
+    person than not (_likely_from), at most merge_at less MARGIN. name_only_at: the same for a
+    name-only look-alike, its score less log2 of the lead's look-alikes, as decide() applies it."""
     grid = [x / 2 for x in range(-40, 81)]
     # The pairs the bands decide; and those with no name on one side, which decide() only
     # suggests: a family shares its phone, often its mailbox, and its province, and the model,

@@ -163,9 +163,10 @@ def score_all(lead: Lead, candidates: Sequence[Contact]) -> list[Scored]:
 
 
 def _suggestion(scored: Scored, guard: str | None = None) -> Suggestion:
-    evidence = scored.evidence()
+    """The candidate for review; its evidence names its own guard, else `guard` (why a
+    candidate no guard stops goes to review all the same)."""
     return Suggestion(contact_id=scored.contact.id, score=scored.score,
-                      evidence={**evidence, "guard": guard} if guard else evidence)
+                      evidence=_evidence(scored.comparisons, scored.guard or guard))
 
 
 def _to_review(scored: list[Scored], target: Scored | None) -> list[Scored]:
@@ -307,9 +308,8 @@ def _decided(scored: list[Scored], bystanders: list[_Bystander], lead: Lead | No
         bystanders = []
     merged = _also_merged(target, scored) if target is not None else []
     joined = {m.contact_id for m in merged}
-    review = {id(s) for s in _to_review(scored, target)}
-    others = tuple(_suggestion(s, CHAT_WITHOUT_NAME if waits and s.guard is None else None)
-                   for s in scored if id(s) in review and s.contact.id not in joined)
+    others = tuple(_suggestion(s, CHAT_WITHOUT_NAME if waits else None)
+                   for s in _to_review(scored, target) if s.contact.id not in joined)
     if target is not None:
         return Decision(action="merge", contact_id=target.contact.id, score=target.score,
                         evidence=target.evidence(), suggestions=others, merged=tuple(merged), **common)

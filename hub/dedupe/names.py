@@ -46,6 +46,14 @@ class NameParts:
             words.add(self.given_either)
         return frozenset(words)
 
+    @cached_property
+    def spelt_words(self) -> dict[str, str]:
+        """How each word was spelt: its spellings, or for a name whose order is sure (which
+        keeps none) its given name's."""
+        if self.spellings:
+            return dict(self.spellings)
+        return {self.given: self.given_spelt} if self.given_spelt is not None else {}
+
     def readings(self) -> tuple[NameParts, ...]:
         """The name as each of the ways it may be split: itself, and with given_either as the given name."""
         if self.given_either is None:
@@ -154,19 +162,11 @@ def written_apart(a: NameParts, b: NameParts) -> bool:
     if a.given == b.given and None not in (a.given_spelt, b.given_spelt) and a.given_spelt != b.given_spelt:
         return True
     if a.spellings or b.spellings:
-        spelt_a, spelt_b = _spelt(a), _spelt(b)
+        spelt_a, spelt_b = a.spelt_words, b.spelt_words
         for word in a.maybe_given & b.maybe_given:
             if word in spelt_a and word in spelt_b and spelt_a[word] != spelt_b[word]:
                 return True
     return a.sex is not None and b.sex is not None and a.sex != b.sex
-
-
-def _spelt(parts: NameParts) -> dict[str, str]:
-    """How each word of the name was spelt: its spellings, or for a name whose order is sure
-    (which keeps none) its given name's."""
-    if parts.spellings:
-        return dict(parts.spellings)
-    return {parts.given: parts.given_spelt} if parts.given_spelt is not None else {}
 
 
 # A folded Vietnamese syllable: an onset, then a vowel group. iê / uô / uyê and oo always take a
