@@ -50,6 +50,25 @@ NICKNAME_WORDS: frozenset[str] = frozenset({
     "công chúa", "hoàng tử",
 })
 
+# Home names ("tên ở nhà"): what a family calls a child, and many adults sign Facebook and Zalo
+# with ("Hương Kem", "Bin Nguyễn", "Mít"). None of them is a given name; home names that also are
+# one (Na, Út, Bông, Mận) are left out. Beside a given name ("Hằng Mít") the given name is the
+# name.
+PET_NAMES: frozenset[str] = frozenset({
+    "tí", "tèo", "tũn", "tủn", "tít", "bin", "bi", "bo", "bon", "bống", "bơ", "bắp", "mít",
+    "xoài", "sóc", "kem", "su", "sữa", "mun", "nấm", "cốm", "gạo", "ốc", "nhím", "sún", "tôm",
+    "cua", "chuối", "khoai", "bột", "bym", "xu", "bư", "ỉn",
+})
+# The same typed without accents, less the spellings of a given name or word (nam = Nấm / Nam,
+# bong = Bống / Bông, tom = Tôm / the English Tom, in = Ỉn / the English word).
+PLAIN_PET_NAMES: frozenset[str] = frozenset({
+    "ti", "teo", "tun", "tit", "bin", "bi", "bo", "bon", "bap", "mit", "xoai", "soc", "kem",
+    "su", "sua", "mun", "com", "gao", "oc", "nhim", "sun", "cua", "chuoi", "khoai", "bot",
+    "bym", "xu", "bu",
+})
+# "Mẹ Bin", "Bố Tũn", "Ba Su": a parent named after a child; kept as typed, never "Mẹ" alone.
+PARENT_OF_FOLDED: frozenset[str] = frozenset({"me", "ma", "bo", "ba", "mami", "mommy", "mom", "papa", "daddy", "dad"})
+
 # Shops and companies. Folded English words, and Vietnamese words / phrases matched with their
 # accents (folded "nha hang" could be the given names Nhã Hằng).
 SHOP_WORDS_FOLDED: frozenset[str] = frozenset({

@@ -9,6 +9,9 @@ from typing import NamedTuple
 
 from hub.normalize._name_data import (
     MIDDLE_ONLY,
+    PARENT_OF_FOLDED,
+    PET_NAMES,
+    PLAIN_PET_NAMES,
     PLAIN_SALUTATIONS,
     PLAIN_WEAK_SURNAMES,
     SALUTATIONS,
@@ -58,6 +61,7 @@ class Word(NamedTuple):
     salutation: str | None  # the salutation it always is ("chị", "a", "Mr")
     plain_salutation: str | None  # the one it is typed in lower case before a name ("chi Lan")
     starts_upper: bool
+    pet: bool  # a home name ("Mít", "Bin"; see PET_NAMES)
 
 
 @lru_cache(maxsize=16384)
@@ -77,6 +81,7 @@ def word(text: str) -> Word:
         salutation=SALUTATIONS.get(lowered),
         plain_salutation=PLAIN_SALUTATIONS.get(lowered) if text.islower() else None,
         starts_upper=text[:1].isupper(),
+        pet=(folded in PLAIN_PET_NAMES) if text.isascii() else lowered in PET_NAMES,
     )
 
 
@@ -109,6 +114,21 @@ def split_salutation(words: list[Word]) -> tuple[str | None, list[Word]]:
         salutation = salutation or found
         words = words[1:]
     return salutation, words
+
+
+def proper_name(words: list[Word]) -> list[Word]:
+    """The words of a name without a home name typed beside a given name: "Hằng Mít" is Hằng,
+    "Hoàng Bin" is Hoàng (a weak surname is as often a given name). Other names are kept as
+    typed. A home name alone ("Mít") or with a family name ("Bin Nguyễn", "Trần Tũn") keeps its
+    home name: it stays a name that differs from a relative's given name, since families share
+    phones and mailboxes. "Nguyễn Văn Tí" has Tí as its given name, and "Mẹ Bin" is a parent.
+    """
+    if len(words) != 2 or words[0].pet == words[1].pet:
+        return words
+    other = words[1] if words[0].pet else words[0]
+    if (other.surname and other.surname[1]) or other.folded in PARENT_OF_FOLDED:
+        return words
+    return [other]
 
 
 def capitalize(word: str) -> str:

@@ -20,7 +20,7 @@ from hub.normalize._name_data import (
     SHOP_WORDS_FOLDED,
 )
 from hub.normalize._name_fold import fold
-from hub.normalize._name_parts import WORD, Word, order_parts, split_salutation, word
+from hub.normalize._name_parts import WORD, Word, order_parts, proper_name, split_salutation, word
 
 __all__ = ["fold", "normalize_name"]
 
@@ -43,7 +43,8 @@ def normalize_name(text: str | None) -> PersonName | None:
     """Return the repaired name, or None when the text is blank. Never raises.
 
     Personal names get NFC, collapsed whitespace and "Nguyễn Thị Lan" casing, lose a leading
-    salutation ("chị", "a", "Mr") and are put family name first; `key` folds the display.
+    salutation ("chị", "a", "Mr") and a home name beside a given name ("Hằng Mít": Hằng), and
+    are put family name first; `key` folds the display.
     Memoised by text (the result is immutable).
     """
     if text is None:
@@ -60,7 +61,7 @@ def normalize_name(text: str | None) -> PersonName | None:
         return PersonName(
             raw=text, display=cleaned, key=fold(cleaned)[:_MAX_DISPLAY], salutation=salutation, is_personal=False
         )
-    parts = order_parts(name_words)
+    parts = order_parts(proper_name(name_words))
     display = " ".join(parts.words)
     return PersonName(
         raw=text,

@@ -34,6 +34,22 @@ def test_family_members_sharing_a_phone_are_never_auto_merged(name):
     assert decision.suggestions[0].evidence["guard"] == "shared_phone_other_given"
 
 
+@pytest.mark.parametrize("name", ["Hằng Mít", "Hương Kem", "chị Hằng Xoài"])
+def test_a_home_name_signed_beside_the_given_name_merges_on_the_shared_phone(name):
+    given = name.split()[-2]
+    decision = decide(lead(name, ["0912345678"]), [contact("a", f"Ngô Thị {given}", ["+84912345678"])])
+    assert (decision.action, decision.contact_id) == ("merge", "a")
+
+
+@pytest.mark.parametrize("name", ["Mít", "Sóc Nguyễn", "Mẹ Bin"])
+def test_a_home_name_alone_is_never_merged_into_a_relative_on_the_phone_and_mailbox(name):
+    """A child signing "Mít" with the father's phone and email: a person, whoever it is."""
+    known = contact("dad", "Nguyễn Văn Phúc", ["+84912345678"], emails=["phuc@gmail.com"])
+    decision = decide(lead(name, ["0912345678"], emails=["phuc@gmail.com"]), [known])
+    assert decision.action == "suggest"
+    assert [s.contact_id for s in decision.suggestions] == ["dad"]
+
+
 @pytest.mark.parametrize("name, other", [
     ("Nguyễn Văn Hưng", HUNG),  # father and son: Hùng and Hưng fold alike
     ("Nguyễn Văn Dũng", "Nguyễn Thị Dung"),  # brother and sister

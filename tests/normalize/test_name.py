@@ -275,6 +275,45 @@ def test_real_names_stay_personal(raw: str, display: str) -> None:
 
 
 @pytest.mark.parametrize(
+    "raw, display, given",
+    [
+        ("Hằng Mít", "Hằng", "Hằng"),  # a given name and a home name, as people sign Facebook
+        ("Hương Kem", "Hương", "Hương"),
+        ("Xoài Lan", "Lan", "Lan"),
+        ("chị Hương Kem", "Hương", "Hương"),
+        ("HANG MIT", "Hang", "Hang"),  # without accents
+        ("Hoàng Bin", "Hoàng", "Hoàng"),  # Hoàng is as often a given name
+        ("Nấm Lan", "Lan", "Lan"),
+    ],
+)
+def test_a_home_name_beside_a_given_name_is_dropped(raw: str, display: str, given: str) -> None:
+    name = normalize_name(raw)
+    assert name is not None and name.is_personal
+    assert (name.display, name.family, name.given, name.raw) == (display, None, given, raw)
+    assert name.key == fold(display)
+
+
+@pytest.mark.parametrize(
+    "raw, display",
+    [
+        ("Mít", "Mít"),  # alone: kept, so it differs from a relative's given name
+        ("Sóc Huỳnh", "Huỳnh Sóc"),  # with a family name: the home name stays
+        ("Trần Tũn", "Trần Tũn"),
+        ("Mẹ Bin", "Mẹ Bin"),  # a parent named after the child, never "Mẹ"
+        ("Ba Tí", "Ba Tí"),
+        ("Nguyễn Văn Tí", "Nguyễn Văn Tí"),  # three words: Tí is his given name
+        ("Nam Lan", "Nam Lan"),  # Nam, not Nấm typed without accents
+        ("Tom Lan", "Tom Lan"),
+        ("Na Lan", "Na Lan"),  # Na is a given name too
+    ],
+)
+def test_home_names_alone_or_beside_a_family_name_or_a_parent_are_kept(raw: str, display: str) -> None:
+    name = normalize_name(raw)
+    assert name is not None
+    assert name.display == display
+
+
+@pytest.mark.parametrize(
     "text, folded",
     [
         ("Đặng Đức", "dang duc"),
