@@ -241,6 +241,10 @@ class PersonName:
     salutation: str | None = None  # "chị", "anh", "Mr" ...
     is_personal: bool = True  # False for shop names, emoji, "Khách hàng", "User 123"
     western_order: bool = False  # True when the raw text put the given name first
+    # True when it put the family name last ("Liên Thanh Nguyễn"): then the given name may be
+    # the first word typed as well as the last before the family name (see hub.dedupe.names).
+    # Stored with a contact's name (contacts.name_family_last), unlike the raw text.
+    family_last: bool = False
 
 
 ProvinceStatus = Literal["resolved", "ambiguous", "unknown"]

@@ -190,7 +190,8 @@ def _to_review(scored: list[Scored], target: Scored | None) -> list[Scored]:
 def _name_value(name: PersonName | None, source: str, at: Any) -> list[NameValue]:
     if name is None:
         return []
-    return [NameValue(name.display, name.key, name.family, name.middle, name.given, name.is_personal, source, at)]
+    return [NameValue(name.display, name.key, name.family, name.middle, name.given, name.is_personal, source, at,
+                      name.family_last)]
 
 
 def _with_lead(contact: Contact, lead: Lead) -> Contact:

@@ -31,6 +31,7 @@ class NameValue:
     is_personal: bool
     source: str  # the contact it came from
     at: datetime
+    family_last: bool = False  # PersonName.family_last
 
 
 @dataclass(frozen=True)

@@ -120,13 +120,12 @@ def name_parts(name: PersonName) -> NameParts | None:
 
 def _given_either(name: PersonName, tokens: list[str]) -> str | None:
     """The first word typed, when it may be the given name as well as the last word before the
-    family name: a Western-order name of three words or more whose last word is the family name
-    (after Thị or Văn, never a given name, the normalizer's order is sure)."""
+    family name: a name of three words or more typed with its family name last (after Thị or
+    Văn, never a given name, the normalizer's order is sure)."""
     words = name.display.lower().split()
-    if not name.western_order or len(tokens) < 3 or len(words) != len(tokens) or {words[1], words[-1]} & MIDDLE_ONLY:
+    if not name.family_last or len(tokens) < 3 or len(words) != len(tokens) or {words[1], words[-1]} & MIDDLE_ONLY:
         return None
-    typed = re.findall(r"\w+", fold(name.raw))
-    return tokens[1] if typed and typed[-1] == tokens[0] else None
+    return tokens[1]
 
 
 _TONES = frozenset("\u0300\u0301\u0303\u0309\u0323")  # huyền, sắc, ngã, hỏi, nặng

@@ -54,4 +54,4 @@ def _snapshot(session: Session, contact: ContactRow) -> tuple[object, ...]:
         select(func.count()).select_from(ContactPointRow).where(ContactPointRow.contact_id == contact.id)
     ).scalar_one()
     return (contact.name, contact.family_name, contact.middle_name, contact.given_name,
-            contact.name_is_personal, contact.province_code, contact.province_name, points)
+            contact.name_is_personal, contact.name_family_last, contact.province_code, contact.province_name, points)

@@ -93,6 +93,7 @@ class Parts(NamedTuple):
     middle: str | None
     given: str
     western_order: bool
+    family_last: bool = False  # typed with the family name last ("Liên Thanh Nguyễn")
 
 
 def split_salutation(words: list[Word]) -> tuple[str | None, list[Word]]:
@@ -171,7 +172,7 @@ def order_parts(words: list[Word]) -> Parts:
             before = tuple(capitalized[:cut])
             if cut > 1 and words[1].lowered in MIDDLE_ONLY:  # given, middle..., family
                 before = (*before[1:], before[0])
-            return _family_first((*capitalized[cut:], *before), western=True)
+            return _family_first((*capitalized[cut:], *before), western=True, family_last=cut == len(words) - 1)
     if first:
         return _family_first(tuple(capitalized), western=False)
     given = capitalized[-1]
@@ -187,8 +188,8 @@ def _strong_surname_after_first(words: list[Word]) -> tuple[int, int] | None:
     return None
 
 
-def _family_first(words: tuple[str, ...], western: bool) -> Parts:
-    return Parts(words, words[0], " ".join(words[1:-1]) or None, words[-1], western)
+def _family_first(words: tuple[str, ...], western: bool, family_last: bool = False) -> Parts:
+    return Parts(words, words[0], " ".join(words[1:-1]) or None, words[-1], western, family_last)
 
 
 def _surname(word: str) -> tuple[int, bool] | None:

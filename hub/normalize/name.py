@@ -72,6 +72,7 @@ def normalize_name(text: str | None) -> PersonName | None:
         given=parts.given,
         salutation=salutation,
         western_order=parts.western_order,
+        family_last=parts.family_last,
     )
 
 

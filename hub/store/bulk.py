@@ -53,7 +53,7 @@ _CONTACT_COLUMNS = [c.key for c in ContactRow.__table__.columns]
 _POINT_COLUMNS = ("contact_id", "kind", "value", "display", "data", "created_at")
 # What a lead landing on a stored contact may change on its row (_absorb, version, updated_at).
 _UPDATED_COLUMNS = ("name", "name_key", "family_name", "middle_name", "given_name", "name_is_personal",
-                    "province_code", "province_name", "version", "updated_at")
+                    "name_family_last", "province_code", "province_name", "version", "updated_at")
 SQLITE_CACHE_KB = 65536  # page cache of a connection that ran an import batch (SQLite's default: 2 MB)
 # WAL pages between checkpoints on a connection that ran an import batch (SQLite's default: 1000,
 # 4 MB): at 20,000 rows, 0.09 ms of wall time per row in commits with 1000, 0.06 with 10,000.
@@ -121,7 +121,7 @@ def new_contact_columns(lead: Lead) -> dict[str, Any]:
     """The columns of a contact made of this lead alone, but its id, version and times: what
     survivorship (_absorb) makes of the lead over an empty row."""
     row = SimpleNamespace(**dict.fromkeys(_CONTACT_COLUMNS))
-    row.name_is_personal = True
+    row.name_is_personal, row.name_family_last = True, False
     _absorb(row, lead)
     return vars(row)
 

@@ -34,7 +34,7 @@ members (root, id) AS (
     SELECT members.root, c.id FROM members JOIN contacts AS c ON c.merged_into = members.id
 )
 SELECT c.id, c.created_at, c.name, c.name_key, c.family_name, c.middle_name, c.given_name,
-       c.name_is_personal, c.province_code, array_agg(p.kind), array_agg(p.value)
+       c.name_is_personal, c.name_family_last, c.province_code, array_agg(p.kind), array_agg(p.value)
 FROM picked
 JOIN contacts AS c ON c.id = picked.root
 JOIN members ON members.root = picked.root
@@ -149,20 +149,22 @@ def by_id(connection: Any, root_ids: Collection[str]) -> list[Contact]:
 
 
 def _contact(row: tuple[Any, ...]) -> Contact:
-    cid, created_at, name, name_key, family, middle, given, is_personal, province_code, kinds, values = row
+    cid, created_at, name, name_key, family, middle, given, is_personal, family_last, province_code, kinds, values = row
     points: dict[str, set[str]] = {"phone": set(), "email": set(), "identity": set()}
     for kind, value in zip(kinds, values):
         if kind in points:
             points[kind].add(value)
-    return Contact(id=cid, created_at=created_at, name=person_name(name, name_key, family, middle, given, is_personal),
+    name_ = person_name(name, name_key, family, middle, given, is_personal, family_last)
+    return Contact(id=cid, created_at=created_at, name=name_,
                    phones=frozenset(points["phone"]), emails=frozenset(points["email"]),
                    identities=frozenset(points["identity"]), province_code=province_code)
 
 
 def person_name(name: str | None, key: str | None, family: str | None, middle: str | None, given: str | None,
-                is_personal: bool) -> PersonName | None:
-    """A stored contact's name as dedupe compares it; None without a name."""
+                is_personal: bool, family_last: bool = False) -> PersonName | None:
+    """A stored contact's name as dedupe compares it; None without a name. The text as typed is
+    not stored (raw is the display); whether its family name came last is."""
     if not name or not key:
         return None
     return PersonName(raw=name, display=name, key=key, family=family, middle=middle, given=given,
-                      is_personal=is_personal)
+                      is_personal=is_personal, family_last=bool(family_last))

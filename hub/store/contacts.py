@@ -135,7 +135,7 @@ def load_candidates(session: Session, root_ids: Sequence[str]) -> list[Contact]:
 
 # What dedupe reads of a stored contact (person_name and Contact).
 _CANDIDATE_COLUMNS = ("id", "created_at", "name", "name_key", "family_name", "middle_name", "given_name",
-                      "name_is_personal", "province_code")
+                      "name_is_personal", "name_family_last", "province_code")
 
 
 def candidates_by_id(session: Session, root_ids: set[str]) -> dict[str, Contact]:
@@ -176,7 +176,7 @@ def _postgres(session: Session) -> bool:
 
 def person_name(contact: ContactRow) -> PersonName | None:
     return candidate_rows.person_name(contact.name, contact.name_key, contact.family_name, contact.middle_name,
-                                      contact.given_name, contact.name_is_personal)
+                                      contact.given_name, contact.name_is_personal, contact.name_family_last)
 
 
 def add_match_keys(session: Session, contact_id: str, keys: Iterable[str], known: set[str] | None = None) -> None:
@@ -200,7 +200,8 @@ def name_value(contact: ContactRow) -> NameValue | None:
     if not contact.name or not contact.name_key:
         return None
     return NameValue(contact.name, contact.name_key, contact.family_name, contact.middle_name,
-                     contact.given_name, contact.name_is_personal, contact.id, contact.updated_at)
+                     contact.given_name, contact.name_is_personal, contact.id, contact.updated_at,
+                     bool(contact.name_family_last))
 
 
 def province_value(contact: ContactRow) -> ProvinceValue | None:
@@ -214,7 +215,7 @@ def apply_survivors(contact: ContactRow, name: NameValue | None, province: Provi
     if name is not None:
         contact.name, contact.name_key = name.display, name.key
         contact.family_name, contact.middle_name, contact.given_name = name.family, name.middle, name.given
-        contact.name_is_personal = name.is_personal
+        contact.name_is_personal, contact.name_family_last = name.is_personal, name.family_last
     if province is not None:
         contact.province_code, contact.province_name = province.code, province.name
 

@@ -22,9 +22,11 @@ from hub.store.repository import append_outbox
 from hub.store.schema import ContactRow, MergeLogRow, MergeSuggestionRow
 
 RESTORED_COLUMNS = (
-    "name", "given_name", "family_name", "middle_name", "name_is_personal", "name_key",
+    "name", "given_name", "family_name", "middle_name", "name_is_personal", "name_key", "name_family_last",
     "province_code", "province_name", "attributes", "merged_into",
 )  # fmt: skip
+# Before-images written before a column was restored hold no value for it: the one every row had.
+_RESTORED_BEFORE = {"name_family_last": False}
 CHOOSABLE_FIELDS = ("name", "province")
 
 
@@ -99,7 +101,7 @@ def unmerge(session: Session, merge_id: int, *, actor: str) -> list[str]:
     for contact_id, snapshot in log.before["contacts"].items():
         contact = rows[contact_id]
         for column in RESTORED_COLUMNS:
-            setattr(contact, column, snapshot[column])
+            setattr(contact, column, snapshot[column] if column in snapshot else _RESTORED_BEFORE[column])
         contact.version += 1
         contact.updated_at = now
     _reopen_suggestions(session, log.before["suggestions"])

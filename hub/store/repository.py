@@ -182,8 +182,8 @@ def append_outbox(
 def _create_contact(session: Session, lead: Lead, now: datetime) -> ContactRow:
     """A new contact, inserted at once; the row returned holds what was inserted but is not
     in the session (a Core INSERT: the ORM's unit of work cost more than the statement)."""
-    contact = ContactRow(id=uuid7(), name_is_personal=True, attributes={}, version=1, created_at=now,
-                         updated_at=now)
+    contact = ContactRow(id=uuid7(), name_is_personal=True, name_family_last=False, attributes={}, version=1,
+                         created_at=now, updated_at=now)
     _absorb(contact, lead)
     session.execute(_table(ContactRow).insert(), {column: getattr(contact, column) for column in _CONTACT_COLUMNS})
     return contact
@@ -203,7 +203,7 @@ def _absorb(contact: ContactRow, lead: Lead) -> None:
     name = lead.name
     lead_name = (
         NameValue(name.display, name.key, name.family, name.middle, name.given, name.is_personal,
-                  f"{lead.channel}:{lead.source_ref}", lead.captured_at)
+                  f"{lead.channel}:{lead.source_ref}", lead.captured_at, name.family_last)
         if name is not None else None
     )
     province = lead.province

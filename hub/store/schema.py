@@ -91,6 +91,8 @@ class ContactRow(Base):
     family_name: Mapped[str | None] = mapped_column(String(128))
     middle_name: Mapped[str | None] = mapped_column(String(128))
     name_is_personal: Mapped[bool] = mapped_column(Boolean, default=True)
+    # The name was typed with its family name last ("Liên Thanh Nguyễn"; PersonName.family_last).
+    name_family_last: Mapped[bool] = mapped_column(Boolean, default=False)
     name_key: Mapped[str | None] = mapped_column(String(255), index=True)
     province_code: Mapped[str | None] = mapped_column(String(16))
     province_name: Mapped[str | None] = mapped_column(String(128))

@@ -26,7 +26,7 @@ FULL = {
     Phone: ("+84382345678", "0168 234 5678", "+841682345678", "mobile", "Viettel"),
     Phones: ((Phone("+84912345678", "0912345678"),), ("abc",)),
     Email: ("lan@gmial.com", "lan@gmail.com", "lan@gmial.com", ("domain_typo",)),
-    PersonName: ("chị lan nguyễn", "Nguyễn Lan", "nguyen lan", "Nguyễn", None, "Lan", "chị", True, True),
+    PersonName: ("chị lan nguyễn", "Nguyễn Lan", "nguyen lan", "Nguyễn", None, "Lan", "chị", True, True, True),
     Province: ("HCM", "79", "Thành phố Hồ Chí Minh", "resolved"),
     Attribution: ("form", {"utm_source": "facebook"}),
     Lead: ("form", "ref-1", NOW, Attribution("form"), None, (), (), None, "12 Lê Lợi", "hi", None,

@@ -13,7 +13,7 @@ from hub.normalize import normalize
 from hub.store.documents import contact_document
 from hub.store.merging import MergeError, merge_contacts, unmerge
 from hub.store.repository import add_suggestions, apply_lead
-from hub.store.schema import ContactPointRow, ContactRow, LeadRow, MergeSuggestionRow
+from hub.store.schema import ContactPointRow, ContactRow, LeadRow, MergeLogRow, MergeSuggestionRow
 from tests.helpers import rows
 
 NOW = datetime(2026, 11, 23, tzinfo=timezone.utc)
@@ -29,8 +29,9 @@ def add(hub, ref, name, phone=None, email=None, province=None) -> str:
 def state(hub) -> dict:
     """Everything a merge may change and an undo must restore (versions only grow)."""
     with hub.store.sessions() as session:
-        contacts = {c.id: (c.name, c.given_name, c.family_name, c.middle_name, c.name_key, c.province_code,
-                           c.province_name, c.merged_into) for c in session.execute(select(ContactRow)).scalars()}
+        contacts = {c.id: (c.name, c.given_name, c.family_name, c.middle_name, c.name_key, c.name_is_personal,
+                           c.name_family_last, c.province_code, c.province_name, c.merged_into)
+                    for c in session.execute(select(ContactRow)).scalars()}
         points = sorted(session.execute(select(ContactPointRow.contact_id, ContactPointRow.kind,
                                                ContactPointRow.value)).all())
         leads = sorted(session.execute(select(LeadRow.id, LeadRow.contact_id)).all())
@@ -151,8 +152,10 @@ def test_a_rejected_pair_is_never_suggested_again_and_a_merge_settles_open_ones(
                      min_size=1, max_size=6))
 def test_undoing_any_sequence_of_merges_in_reverse_restores_the_exact_state(hub, plan):
     if not rows(hub, "contacts"):
+        # "Thảo Minh Phạm" is typed with the family name last: a flag a merge may carry over
+        names = ["Nguyễn Thị Lan", "Lan Nguyen", "Thảo Minh Phạm", "chị Hoa", "Shop ABC", "Lê Văn Tám"]
         for n in range(6):
-            add(hub, f"seed{n}", ["Nguyễn Thị Lan", "Lan Nguyen", "Trần Hùng", "chị Hoa", "Shop ABC", "Lê Văn Tám"][n],
+            add(hub, f"seed{n}", names[n],
                 phone=f"09100000{n:02d}", province=["HN", "TP.HCM", None, "Đà Nẵng", None, "Huế"][n])
     ids = sorted(c["id"] for c in rows(hub, "contacts"))
     before = state(hub)
@@ -166,3 +169,27 @@ def test_undoing_any_sequence_of_merges_in_reverse_restores_the_exact_state(hub,
     for merge_id in reversed(done):
         undo(hub, merge_id)
     assert state(hub) == before
+
+
+def test_undo_restores_the_typed_order_of_a_name_a_merge_replaced(hub):
+    """A before-image keeps whether the name was typed family name last; one written before
+    that was kept (migration 0013) restores what every contact had then: False."""
+    a = add(hub, "a", "Thảo Phạm", phone="0910000001")
+    b = add(hub, "b", "Thảo Minh Phạm", phone="0910000002")  # more complete: survives onto a
+    merge_id = merge(hub, a, b)
+    assert name_of(hub, a) == ("Phạm Thảo Minh", True)
+    undo(hub, merge_id)
+    assert (name_of(hub, a), name_of(hub, b)) == (("Phạm Thảo", True), ("Phạm Thảo Minh", True))
+    merge_id = merge(hub, a, b)
+    with hub.store.transaction() as session:
+        log = session.get(MergeLogRow, merge_id)
+        log.before = {**log.before, "contacts": {cid: {k: v for k, v in image.items() if k != "name_family_last"}
+                                                 for cid, image in log.before["contacts"].items()}}
+    undo(hub, merge_id)
+    assert (name_of(hub, a), name_of(hub, b)) == (("Phạm Thảo", False), ("Phạm Thảo Minh", False))
+
+
+def name_of(hub, contact_id) -> tuple[str, bool]:
+    with hub.store.sessions() as session:
+        row = session.get(ContactRow, contact_id)
+        return row.name, row.name_family_last

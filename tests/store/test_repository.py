@@ -9,7 +9,7 @@ from hub.model import Consent, Identity, LeadDraft
 from hub.normalize import normalize
 from hub.store.documents import contact_document
 from hub.store.repository import apply_lead
-from hub.store.schema import ContactPointRow, MatchKeyRow, OutboxRow
+from hub.store.schema import ContactPointRow, ContactRow, MatchKeyRow, OutboxRow
 
 SAIGON = timezone(timedelta(hours=7))
 
@@ -61,3 +61,21 @@ def test_a_new_contact_gets_each_point_and_blocking_key_once(hub):
         keys = session.execute(select(MatchKeyRow.key).where(MatchKeyRow.contact_id == applied.contact_id)).scalars().all()
     assert points == [("phone", "+84912345678")]
     assert len(keys) == len(set(keys)) > 0
+
+
+def test_a_name_typed_with_its_family_name_last_is_read_both_ways_from_the_store(hub):
+    """"Liên Thanh Nguyễn" is Nguyễn Liên Thanh, or Nguyễn Thanh Liên from a first / middle / last
+    form: her sister Nguyễn Thanh on the family phone may be either her or not. The contact
+    keeps the typed order (name_family_last), so the candidate read back from the store (one
+    statement on PostgreSQL, the portable reads on SQLite) is read both ways like the lead was."""
+    with hub.store.transaction() as session:
+        first = apply_lead(session, lead("a", name="Liên Thanh Nguyễn", phones=("0912345678",)), None)
+    with hub.store.sessions() as session:
+        row = session.get(ContactRow, first.contact_id)
+        assert (row.name, row.given_name, row.name_family_last) == ("Nguyễn Liên Thanh", "Thanh", True)
+    with hub.store.transaction() as session:
+        sister = apply_lead(session, lead("b", name="Nguyễn Thanh", phones=("0912345678",)), None)
+    assert sister.action == "suggest" and sister.contact_id != first.contact_id
+    with hub.store.transaction() as session:  # the same words in Vietnamese order: her, either way
+        again = apply_lead(session, lead("c", name="Nguyễn Thanh Liên", phones=("0912345678",)), None)
+    assert (again.action, again.contact_id) == ("merge", first.contact_id)

@@ -31,7 +31,8 @@ def _rows(path: Path, table: str) -> list[tuple[object, ...]]:
 def _contacts() -> list[dict[str, object]]:
     base = {column.key: None for column in ContactRow.__table__.columns}
     return [{**base, "id": f"c{i}", "name": f"Nguyễn Văn {i}", "attributes": {"nguồn": "Zalo", "n": i},
-             "version": 1, "name_is_personal": True, "created_at": NOW, "updated_at": NOW + timedelta(seconds=i)}
+             "version": 1, "name_is_personal": True, "name_family_last": i == 1, "created_at": NOW,
+             "updated_at": NOW + timedelta(seconds=i)}
             for i in range(3)]
 
 
