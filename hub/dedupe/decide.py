@@ -30,7 +30,7 @@ SHARED_PHONE_OTHER_GIVEN = "shared_phone_other_given"  # family members share ph
 SHARED_EMAIL_OTHER_GIVEN = "shared_email_other_given"  # ... and a family's mailbox
 SHARED_OTHER_GIVEN = frozenset({SHARED_PHONE_OTHER_GIVEN, SHARED_EMAIL_OTHER_GIVEN})
 NAME_ONLY = "name_only"  # names alone never prove a person: at most a suggestion
-NO_NAME = "no_name"  # one phone or email in common, no name on one side: maybe a family member
+NO_NAME = "no_name"  # a phone or email in common (or both), no name on one side: maybe a family member
 CHAT_WITHOUT_NAME = "chat_without_name"  # a chat whose sender's profile has not named it yet
 SHARED_PHONE = frozenset({"exact", "converted"})  # phone levels of a number in common
 
@@ -111,7 +111,9 @@ def _guard(levels: Levels) -> str | None:
     shared_phone = phone in SHARED_PHONE
     if shared_phone and name in GIVEN_CONFLICTS:
         return SHARED_PHONE_OTHER_GIVEN
-    if name == "unknown" and shared_phone != (email == "exact"):
+    # Phone and email both: a family may share its phone and a parent's mailbox too (a son's
+    # nameless form with his father's); a name would tell who it is.
+    if name == "unknown" and (shared_phone or email == "exact"):
         return NO_NAME
     if email == "exact" and name in GIVEN_CONFLICTS:  # a husband's form with his wife's email
         return SHARED_EMAIL_OTHER_GIVEN
@@ -163,10 +165,10 @@ def score_all(lead: Lead, candidates: Sequence[Contact]) -> list[Scored]:
 
 
 def _suggestion(scored: Scored, guard: str | None = None) -> Suggestion:
-    """The candidate for review; its evidence names its own guard, else `guard` (why a
-    candidate no guard stops goes to review all the same)."""
+    """The candidate for review; its evidence names `guard` when given (a reason more telling
+    than the candidate's own), else its own guard."""
     return Suggestion(contact_id=scored.contact.id, score=scored.score,
-                      evidence=_evidence(scored.comparisons, scored.guard or guard))
+                      evidence=_evidence(scored.comparisons, guard or scored.guard))
 
 
 def _to_review(scored: list[Scored], target: Scored | None) -> list[Scored]:
@@ -309,7 +311,10 @@ def _decided(scored: list[Scored], bystanders: list[_Bystander], lead: Lead | No
         bystanders = []
     merged = _also_merged(target, scored) if target is not None else []
     joined = {m.contact_id for m in merged}
-    others = tuple(_suggestion(s, CHAT_WITHOUT_NAME if waits else None)
+    # A chat with no name yet goes to review as one (its profile will name it, and it is matched
+    # again then), rather than as any nameless lead would.
+    chat = bool(scored) and _unnamed_chat(scored[0].lead)
+    others = tuple(_suggestion(s, CHAT_WITHOUT_NAME if chat and s.guard in (None, NO_NAME) else None)
                    for s in _to_review(scored, target) if s.contact.id not in joined)
     if target is not None:
         return Decision(action="merge", contact_id=target.contact.id, score=target.score,

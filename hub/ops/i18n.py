@@ -50,8 +50,8 @@ VI: dict[str, str] = {
         "cùng số điện thoại nhưng khác tên gọi: người trong nhà thường dùng chung một số.",
     "the same email, another given name: a family may share one mailbox.":
         "cùng email nhưng khác tên gọi: cả nhà có thể dùng chung một hộp thư.",
-    "only a phone or an email links them, and one of them gives no name: it may be another member of the family.":
-        "chỉ trùng số điện thoại hoặc email, và một bên không có tên: có thể là người khác trong gia đình.",
+    "only a phone or an email (or both) links them, and one of them gives no name: it may be another member of the family, who shares the phone and often the mailbox.":
+        "chỉ trùng số điện thoại hoặc email (hoặc cả hai), và một bên không có tên: có thể là người khác trong gia đình, dùng chung số điện thoại và thường cả email.",
     "a chat gave this phone or email before the profile of its sender gave a name: who is writing is not known yet (the pair is checked again when the profile arrives).":
         "tin nhắn có số điện thoại hoặc email này nhưng hồ sơ người gửi chưa cho biết tên: chưa biết tên người nhắn (cặp này được đối chiếu lại khi có hồ sơ).",
     "only the names look alike: no phone, email or chat account in common.":

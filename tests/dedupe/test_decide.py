@@ -132,17 +132,23 @@ def test_a_chat_waits_for_its_profile_to_be_merged_on_what_its_message_gives():
     decision = decide(chat, [father])
     assert decision.action == "suggest"
     assert [(s.contact_id, s.evidence["guard"]) for s in decision.suggestions] == [("bo", "chat_without_name")]
-    # A form giving the same, and the chat once its identity is known, are merged.
-    assert decide(lead(None, ["0331420375"], ["pqcuong@gmail.com"]), [father]).contact_id == "bo"
+    # The chat once its identity is known is merged.
     known = contact("bo", "Phạm Quang Cường", ["+84331420375"], identities=[ZALO.key])
     assert decide(chat, [known]).contact_id == "bo"
 
 
-def test_a_nameless_lead_that_also_gives_the_email_of_one_of_them_merges_into_that_one():
+@pytest.mark.parametrize("name", [None, "Khách hàng", "Bé Heo"])
+def test_a_nameless_lead_giving_a_phone_and_an_email_of_the_family_goes_to_review(name):
+    """A son's nameless form with the family phone and his mother's mailbox: the name would tell."""
     family = [contact("hoa", "Trần Hoà", ["+84375492358"], age_days=9),
               contact("huyen", "Trần Thị Huyền", ["+84375492358"], ["huyentran@gmail.com"], age_days=5)]
-    decision = decide(lead(None, ["0375492358"], ["huyen.tran@gmail.com"]), family)
-    assert (decision.action, decision.contact_id) == ("merge", "huyen")
+    decision = decide(lead(name, ["0375492358"], ["huyen.tran@gmail.com"]), family)
+    assert (decision.action, decision.contact_id) == ("suggest", None)
+    assert [(s.contact_id, s.evidence["guard"]) for s in decision.suggestions] == [
+        ("huyen", "no_name"), ("hoa", "no_name")]
+    assert decision.suggestions[0].score >= weights.MERGE_AT  # the score alone would have merged it
+    named = decide(lead("Trần Thị Huyền", ["0375492358"], ["huyen.tran@gmail.com"]), family)
+    assert (named.action, named.contact_id) == ("merge", "huyen")
 
 
 def test_another_given_name_on_a_shared_email_is_never_auto_merged():

@@ -52,7 +52,8 @@ def test_the_queue_shows_the_best_pair_first_side_by_side_with_evidence_and_lead
 
 
 @pytest.mark.parametrize("guard, vi, en", [
-    ("no_name", "chỉ trùng số điện thoại hoặc email, và một bên không có tên", "only a phone or an email links them"),
+    ("no_name", "chỉ trùng số điện thoại hoặc email (hoặc cả hai), và một bên không có tên",
+     "only a phone or an email (or both) links them"),
     ("chat_without_name", "chưa biết tên người nhắn", "who is writing"),
     ("shared_phone_other_given", "cùng số điện thoại nhưng khác tên gọi", "the same phone, another given name"),
     (None, "thấp hơn ngưỡng tự gộp", "below the merge threshold"),
