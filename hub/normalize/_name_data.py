@@ -108,3 +108,21 @@ PLACEHOLDERS: frozenset[str] = frozenset({
 # Nguyễn Thị Hương, her given name typed first. Lower case, as spelt (Vân is a given name too)
 # or typed without diacritics.
 MIDDLE_ONLY = frozenset({"thị", "văn", "thi", "van"})
+
+# Given names only men, or only women, are given, as spelt (with diacritics): a name typed
+# without them says nothing ("Dung" may be Dũng). Names given to both (Anh, Minh, Khánh, Ngọc,
+# Phương, Linh, Hà, Bình, Tâm, Thanh, Xuân...) are in neither.
+MEN_GIVEN: frozenset[str] = frozenset({
+    "dũng", "hùng", "cường", "tuấn", "thắng", "quân", "hưng", "huy", "đức", "long", "sơn",
+    "tùng", "trung", "khoa", "phúc", "hiếu", "tài", "toàn", "vinh", "việt", "nam", "hải",
+    "phong", "quang", "thịnh", "đạt", "nghĩa", "thành", "tiến", "trí", "trọng", "kiên",
+    "khang", "khôi", "mạnh", "lộc", "duy", "hào", "tân", "tín", "chiến", "công", "quốc",
+    "sang", "tấn", "toản", "vĩnh", "hiệp", "thuận", "đăng", "định", "luân", "lực",
+})
+WOMEN_GIVEN: frozenset[str] = frozenset({
+    "dung", "lan", "hương", "hoa", "hằng", "nhung", "thảo", "trang", "mai", "thủy", "thuỷ",
+    "yến", "loan", "oanh", "hạnh", "huyền", "nga", "vy", "vân", "chi", "uyên", "trâm", "hồng",
+    "liên", "nhi", "quyên", "thư", "tuyết", "diệu", "diễm", "duyên", "lệ", "ngân", "nguyệt",
+    "nhàn", "phượng", "sương", "thắm", "thoa", "thùy", "thuỳ", "thúy", "thuý", "trinh",
+    "tuyền", "cúc", "huệ", "bích", "ánh", "gấm", "hiền", "my",
+})

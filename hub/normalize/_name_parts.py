@@ -110,7 +110,7 @@ def split_salutation(words: list[Word]) -> tuple[str | None, list[Word]]:
         found = words[0].salutation
         if found is None and plain and words[1].starts_upper:
             found = words[0].plain_salutation
-        if found is None:
+        if found is None or _given_anh(words):
             break
         salutation = salutation or found
         words = words[1:]
@@ -130,6 +130,14 @@ def proper_name(words: list[Word]) -> list[Word]:
     if (other.surname and other.surname[1]) or other.folded in PARENT_OF_FOLDED:
         return words
     return [other]
+
+
+def _given_anh(words: list[Word]) -> bool:
+    """"Anh Nguyễn", capitalised before a family name alone: the given name Anh in Western
+    order (Nguyễn Anh), not "brother Nguyễn" ("anh Nguyễn", "a Nguyễn" stay salutations)."""
+    first, rest = words[0], words[1:]
+    return (len(rest) == 1 and first.lowered == "anh" and first.text[:1] == "A"
+            and rest[0].surname is not None and rest[0].surname[1])
 
 
 def capitalize(word: str) -> str:

@@ -58,6 +58,11 @@ def test_a_home_name_alone_is_never_merged_into_a_relative_on_the_phone_and_mail
     ("Nguyễn Văn Anh", "Nguyễn Thị Anh"),  # the same given name, a man's and a woman's middle name
     ("Nguyen Van Anh", "Nguyễn Thị Anh"),
     ("Hưng Hoàng", "Hoàng Văn Hùng"),  # his son, in Western order: is his given name Hưng or Hoàng?
+    # Typed without diacritics, a Thị or Văn still tells a woman from a man, and Dũng is a man's
+    # name, Dung a woman's: his daughter, her father.
+    ("NGUYEN THI KHANH DUNG", "Dũng Nguyễn"),
+    ("Nguyen Van Dung", "Dung Nguyễn"),
+    ("c Dung", "Dũng Phạm"),  # "c" is chị: a woman, on the phone of a man named Dũng
 ])
 def test_names_that_fold_alike_but_are_written_apart_are_family_on_a_shared_phone(name, other):
     decision = decide(lead(name, ["0912345678"]), [contact("kin", other, ["+84912345678"])])
@@ -70,6 +75,13 @@ def test_names_that_fold_alike_but_are_written_apart_are_family_on_a_shared_phon
 def test_the_same_name_however_its_accents_were_typed_merges_on_the_phone(name):
     """NFD input, capitals, Western order, no diacritics at all (then Hùng and Hưng cannot be told apart)."""
     decision = decide(lead(name, ["0912345678"]), [contact("a", HUNG, ["+84912345678"])])
+    assert (decision.action, decision.contact_id) == ("merge", "a")
+
+
+@pytest.mark.parametrize("name, known", [("NGUYEN THI KHANH DUNG", "Nguyễn Khánh Dung"),
+                                         ("NGUYEN VAN DUNG", "Dũng Nguyễn"), ("Nguyen Thi Lan", "Lan Nguyễn")])
+def test_a_name_without_diacritics_whose_thi_or_van_agrees_with_the_given_name_merges(name, known):
+    decision = decide(lead(name, ["0354672299"]), [contact("a", known, ["+84354672299"])])
     assert (decision.action, decision.contact_id) == ("merge", "a")
 
 

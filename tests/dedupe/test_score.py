@@ -46,7 +46,8 @@ from tests.dedupe.helpers import ZALO, contact, lead
         ("Lê Hùng", "Lê Ngọc Houng", "given_differs"),
         ("Nguyễn Thành", "Nguyễn Thanh Bảo", "given_differs"),  # Thanh is Bảo's middle name
         ("Hoàng Hoàng", "Thảo Hoàng", "family_differs"),  # not "full": one Hoàng only
-        ("Nguyễn Thu Trang", "Nguyễn Thu Trung", "given_typo"),  # two real names: maybe two people
+        ("Nguyễn Thị Tuyết", "Nguyễn Thị Tuyến", "given_typo"),  # two real names: maybe two people
+        ("Nguyễn Thu Trang", "Nguyễn Thu Trung", "given_differs"),  # a woman's name and a man's
         ("Nguyễn Văn Hùng", "Nguyễn Văn Dũng", "given_differs"),
         ("Nguyễn Thị Lan", "Nguyễn Thị Mai", "given_differs"),
         ("Nguyễn Thị Trang", "Nguyễn Văn Trung", "given_differs"),

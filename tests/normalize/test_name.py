@@ -88,6 +88,8 @@ def test_kinship_terms_and_titles_move_into_salutation(
         ("anh", "Anh", "Anh"),
         ("An", "An", "An"),
         ("Nguyễn Anh", "Nguyễn Anh", "Anh"),
+        ("Anh Nguyễn", "Nguyễn Anh", "Anh"),  # Western order, as Facebook shows "Nguyễn Ngọc Anh"
+        ("ANH TRẦN", "Trần Anh", "Anh"),
         ("Trần An", "Trần An", "An"),
         ("Em", "Em", "Em"),
         ("Chi Nguyen", "Nguyen Chi", "Chi"),
