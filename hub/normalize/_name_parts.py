@@ -133,11 +133,13 @@ def proper_name(words: list[Word]) -> list[Word]:
 
 
 def _given_anh(words: list[Word]) -> bool:
-    """"Anh Nguyễn", capitalised before a family name alone: the given name Anh in Western
-    order (Nguyễn Anh), not "brother Nguyễn" ("anh Nguyễn", "a Nguyễn" stay salutations)."""
+    """"Anh Nguyễn", "Anh Thư Nguyễn": a capitalised Anh in a name typed with its family name
+    last is the given name Anh, or a part of one, in Western order (Nguyễn Anh, Nguyễn Anh
+    Thư), not "brother Nguyễn" ("anh Nguyễn", "a Nguyễn" and "Anh Trần Tuấn" keep the salutation)."""
     first, rest = words[0], words[1:]
-    return (len(rest) == 1 and first.lowered == "anh" and first.text[:1] == "A"
-            and rest[0].surname is not None and rest[0].surname[1])
+    last = rest[-1].surname
+    return (first.lowered == "anh" and first.text[:1] == "A" and last is not None and last[1]
+            and (len(rest) == 1 or rest[0].surname is None))
 
 
 def capitalize(word: str) -> str:

@@ -52,6 +52,8 @@ def test_blank_input_gives_none(raw: str | None) -> None:
         ("a Hùng", "anh", "Hùng"),
         ("A Hùng", "anh", "Hùng"),
         ("anh Tuấn", "anh", "Tuấn"),
+        ("anh Tuấn Trần", "anh", "Trần Tuấn"),
+        ("Anh Trần Tuấn", "anh", "Trần Tuấn"),  # the family name first: "anh" is a salutation
         ("em Mai", "em", "Mai"),
         ("e Mai", "em", "Mai"),
         ("c Hoa", "chị", "Hoa"),
@@ -90,6 +92,7 @@ def test_kinship_terms_and_titles_move_into_salutation(
         ("Nguyễn Anh", "Nguyễn Anh", "Anh"),
         ("Anh Nguyễn", "Nguyễn Anh", "Anh"),  # Western order, as Facebook shows "Nguyễn Ngọc Anh"
         ("ANH TRẦN", "Trần Anh", "Anh"),
+        ("Anh Thư Nguyễn", "Nguyễn Anh Thư", "Thư"),  # Anh Thư, a given name, family name last
         ("Trần An", "Trần An", "An"),
         ("Em", "Em", "Em"),
         ("Chi Nguyen", "Nguyen Chi", "Chi"),
