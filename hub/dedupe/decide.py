@@ -302,7 +302,8 @@ def _decided(scored: list[Scored], bystanders: list[_Bystander], lead: Lead | No
     scored.sort(key=_rank)
     common = {"thresholds": dict(THRESHOLDS), "model": weights.MODEL}
     target = next((s for s in scored if s.mergeable), None)
-    waits = target is not None and target.guard != SAME_IDENTITY and _unnamed_chat(target.lead)
+    chat = bool(scored) and _unnamed_chat(scored[0].lead)  # the same lead in every Scored
+    waits = target is not None and target.guard != SAME_IDENTITY and chat
     if waits:  # its profile will name it, and the contact is matched again then (hub.store.rematch)
         target = None
     if target is not None and bystanders and lead is not None:  # a merge goes through them all (_also_merged)
@@ -313,7 +314,6 @@ def _decided(scored: list[Scored], bystanders: list[_Bystander], lead: Lead | No
     joined = {m.contact_id for m in merged}
     # A chat with no name yet goes to review as one (its profile will name it, and it is matched
     # again then), rather than as any nameless lead would.
-    chat = bool(scored) and _unnamed_chat(scored[0].lead)
     others = tuple(_suggestion(s, CHAT_WITHOUT_NAME if chat and s.guard in (None, NO_NAME) else None)
                    for s in _to_review(scored, target) if s.contact.id not in joined)
     if target is not None:

@@ -8,7 +8,7 @@ from functools import cached_property, lru_cache
 
 from hub.model import PersonName
 from hub.normalize import fold
-from hub.normalize._name_data import MEN_GIVEN, MIDDLE_ONLY, WOMEN_GIVEN  # one table for both
+from hub.normalize._name_data import MEN_GIVEN, MIDDLE_ONLY, SALUTATION_SEX, WOMEN_GIVEN  # one table for both
 
 
 @dataclass(frozen=True)
@@ -24,8 +24,8 @@ class NameParts:
     # typed without any (then "Dung" may be any of them).
     given_spelt: str | None = None
     # "f" for a middle name Thị, "m" for Văn (the middle names that tell a woman from a man), else
-    # for a given name spelt as only women's or only men's are (Dung, Dũng: see given_sex), else
-    # for a salutation ("chị", "chú"); None when nothing tells, or the middle names say both.
+    # for a given name spelt as only women's or only men's are (Dung, Dũng), else for a
+    # salutation ("chị", "chú"); None when nothing tells, or the middle names say both (_name_sex).
     sex: str | None = None
     # Another word that may be the given name: the first word of a name typed in Western order
     # with its family name last ("Liên Thanh Nguyễn" is Nguyễn Thanh Liên on a first / middle /
@@ -103,8 +103,7 @@ def name_parts(name: PersonName) -> NameParts | None:
         return None
     if len(tokens) == 1:
         given_spelt = None if name.display.isascii() else spelt(name.display)
-        return NameParts(tuple(tokens), None, tokens[0], given_spelt=given_spelt,
-                         sex=given_sex(given_spelt) or _SALUTATION_SEX.get(name.salutation or ""))
+        return NameParts(tuple(tokens), None, tokens[0], given_spelt=given_spelt, sex=_name_sex(name, given_spelt))
     given = fold(name.given) if name.given and fold(name.given) in tokens else tokens[-1]
     family = fold(name.family) if name.family and fold(name.family) in tokens else tokens[0]
     if family == given:
@@ -117,8 +116,8 @@ def name_parts(name: PersonName) -> NameParts | None:
     spellings = () if name.display.isascii() or (name.family is not None and either is None) else tuple(
         (fold(word), spelt(word)) for word in name.display.split() if not word.isascii())
     return NameParts(tuple(tokens), family, given, order_known=name.family is not None,
-                     given_spelt=given_spelt, given_either=either, spellings=spellings,
-                     sex=_sex(name.middle) or given_sex(given_spelt) or _SALUTATION_SEX.get(name.salutation or ""))
+                     given_spelt=given_spelt, sex=_name_sex(name, given_spelt), given_either=either,
+                     spellings=spellings)
 
 
 def _given_either(name: PersonName, tokens: list[str]) -> str | None:
@@ -146,17 +145,12 @@ def spelt(word: str) -> str:
 
 
 _GIVEN_SEX = {**{spelt(name): "m" for name in MEN_GIVEN}, **{spelt(name): "f" for name in WOMEN_GIVEN}}
-# What a lead's salutation says ("chị Dung" is a woman; a contact keeps no salutation). Not "anh":
-# Anh is a given name too ("Anh Vân Nguyễn"), nor "em" or "bác", said to either.
-_SALUTATION_SEX = {**dict.fromkeys(("chị", "cô", "bà", "dì", "mợ", "thím", "Mrs", "Ms", "Miss", "Madam"), "f"),
-                   **dict.fromkeys(("chú", "ông", "cậu", "thầy", "Mr", "Sir"), "m")}
 
 
-def given_sex(given_spelt: str | None) -> str | None:
-    """"m" or "f" for a given name spelt as only men's or only women's are, else None."""
-    if given_spelt is None:
-        return None
-    return _GIVEN_SEX.get(given_spelt)
+def _name_sex(name: PersonName, given_spelt: str | None) -> str | None:
+    """"f" or "m" by the middle names (Thị / Văn), else by a given name spelt as only women's or
+    only men's are, else by the salutation (a lead's: a contact keeps none)."""
+    return _sex(name.middle) or _GIVEN_SEX.get(given_spelt or "") or SALUTATION_SEX.get(name.salutation or "")
 
 
 def _sex(middle: str | None) -> str | None:

@@ -34,6 +34,13 @@ SALUTATIONS: dict[str, str] = {
     "ms": "Ms", "miss": "Miss", "dr": "Dr", "sir": "Sir", "madam": "Madam",
 }
 
+# What a salutation says of the person: "chị Dung" is a woman. Not "anh" (Anh is a given name
+# too: "Anh Thư Nguyễn"), "em", "bạn" or "bác", said to either.
+SALUTATION_SEX: dict[str, str] = {
+    **dict.fromkeys(("chị", "cô", "bà", "dì", "mợ", "thím", "Mrs", "Ms", "Miss", "Madam"), "f"),
+    **dict.fromkeys(("chú", "ông", "cậu", "thầy", "Mr", "Sir"), "m"),
+}
+
 # Unaccented spellings that are also names ("Chi", "Chu", "Cau"): only a salutation when typed
 # in lower case in front of a capitalised word ("chi Lan"), never "Chi Nguyen".
 PLAIN_SALUTATIONS: dict[str, str] = {
