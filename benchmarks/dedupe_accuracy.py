@@ -1,7 +1,7 @@
 """Dedupe accuracy on generated Vietnamese leads with known truth.
 
     python benchmarks/dedupe_accuracy.py [--seed N] [--people N] [--in-memory] [--named-chats]
-                                         [--data alt] [--name-only-cuts 10,8,6,4]
+                                         [--data alt|third] [--name-only-cuts 10,8,6,4]
 
 Default: the real store path (a temp SQLite database, migrated; apply_lead per lead in its own
 transaction, and for a chat from an identity not seen before, the profile enrichment fetches,
@@ -12,7 +12,8 @@ to measure the scoring whatever the store's candidate fetch does. --named-chats:
 before its channel facts (benchmarks/dedupe_data.py), for figures comparable with older runs.
 --data alt: the leads of benchmarks/dedupe_data_alt.py instead, a second generator written
 without seeing the matcher or the first one (its own rates, in its docstring): how well the
-model, calibrated on the first, does on data it was not fitted to.
+model, calibrated on the first, does on data it was not fitted to. --data third: the leads of
+benchmarks/dedupe_data_third.py, a third generator written the same way (its rates in its docstring).
 
 Prints pairwise precision / recall of auto-merges, recall of auto-merges + suggestions, the
 auto-merged family-member pairs, and two shares of leads sent to review:
@@ -192,8 +193,9 @@ def add_data_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--people", type=int, default=1500)
     parser.add_argument("--named-chats", action="store_true",
                         help="the generator before its channel facts: chats named at capture, no profiles")
-    parser.add_argument("--data", choices=("main", "alt"), default="main",
-                        help="alt: benchmarks/dedupe_data_alt.py, the generator the model was not calibrated on")
+    parser.add_argument("--data", choices=("main", "alt", "third"), default="main",
+                        help="alt: benchmarks/dedupe_data_alt.py, the generator the model was not calibrated on; "
+                             "third: benchmarks/dedupe_data_third.py, a third one written the same way")
 
 
 def samples(parser: argparse.ArgumentParser, args: argparse.Namespace) -> list[Sample]:
@@ -203,6 +205,12 @@ def samples(parser: argparse.ArgumentParser, args: argparse.Namespace) -> list[S
         from benchmarks.dedupe_data_alt import generate as generate_alt
 
         return generate_alt(args.seed, args.people)
+    if args.data == "third":
+        if args.named_chats:
+            parser.error("--named-chats is an option of the main generator only")
+        from benchmarks.dedupe_data_third import generate as generate_third
+
+        return generate_third(args.seed, args.people)
     return generate(args.seed, args.people, named_chats=args.named_chats)
 
 
@@ -216,7 +224,7 @@ def main() -> None:
     leads = samples(parser, args)
     run = run_in_memory if args.in_memory else run_store
     mode = "in-memory (blocking_keys + decide)" if args.in_memory else "store (apply_lead, SQLite)"
-    data = " (dedupe_data_alt)" if args.data == "alt" else ""
+    data = {"alt": " (dedupe_data_alt)", "third": " (dedupe_data_third)"}.get(args.data, "")
     print(f"{len(leads)} leads of {args.people} people{data}, seed {args.seed}, {mode}")
     if args.name_only_cuts:
         _sweep(leads, run, args.name_only_cuts)

@@ -7,7 +7,7 @@ from dataclasses import dataclass, replace
 from functools import cached_property, lru_cache
 
 from hub.model import PersonName
-from hub.normalize import fold
+from hub.normalize import fold, is_alias
 from hub.normalize._name_data import MEN_GIVEN, MIDDLE_ONLY, SALUTATION_SEX, WOMEN_GIVEN  # one table for both
 
 
@@ -131,6 +131,14 @@ def _given_either(name: PersonName, tokens: list[str]) -> str | None:
 
 
 _TONES = frozenset("\u0300\u0301\u0303\u0309\u0323")  # huyền, sắc, ngã, hỏi, nặng
+
+
+def alias(name: PersonName | None) -> str | None:
+    """The folded key of a name that is a nickname or a shop's name, not a person's ("Gấu Phan":
+    "gau phan"; see hub.normalize.is_alias); None for a personal name or a placeholder."""
+    if name is None or name.is_personal or not name.key:
+        return None
+    return name.key if is_alias(name.display) else None
 
 
 @lru_cache(maxsize=4096)

@@ -14,7 +14,7 @@ from typing import Any, NamedTuple
 
 from rapidfuzz.distance import OSA
 
-from hub.dedupe.names import NameParts, mended, name_parts, written_apart
+from hub.dedupe.names import NameParts, alias, mended, name_parts, written_apart
 from hub.dedupe.phones import subscriber
 from hub.model import Contact, Lead, PersonName
 
@@ -23,7 +23,8 @@ Levels = tuple[str, str, str, str, str]  # one level per field, in FIELDS order
 # Every level each comparator can return: the weights table has one weight per level.
 LEVELS = {
     "name": ("exact_rare", "exact", "exact_common", "full", "full_common", "middle_differs", "family_typo",
-             "family_differs", "given", "given_unsure", "given_typo", "given_differs", "different", "unknown"),
+             "family_differs", "given", "given_unsure", "given_typo", "given_differs", "different", "alias",
+             "unknown"),
     "phone": ("exact", "converted", "different", "unknown"),
     "email": ("exact", "near", "different", "unknown"),
     "province": ("same", "different", "unknown"),
@@ -116,6 +117,10 @@ def _one_reading(a: NameParts, b: NameParts) -> str:
             if not subset:
                 return "middle_differs"
             return "full_common" if _common_family(a, b) else "full"
+        if not a.order_known and not b.order_known:
+            # "Chi Dinh" / "Trung Dinh": neither family name known, so the first words may be
+            # the given names (Đinh Chi and Đinh Trung, a family's), the last one the family name.
+            return "given_unsure"
         return "family_typo" if _typo(a.family, b.family, 3) else "family_differs"
     # Vietnamese given names are short and often one letter apart (Trang / Trung, Hương / Hùng):
     # a typo there is only believed on a long word with the rest of the name equal.
@@ -129,11 +134,15 @@ def compare_names(a: PersonName | None, b: PersonName | None) -> Comparison:
     full_common (a middle name dropped) | middle_differs | family_typo | family_differs | given |
     given_unsure (a word at either end of a name whose family name is unknown: it may be the
     family name; or a name whose given name may be either of two words, one of which
-    conflicts) | given_typo | given_differs (same family) | different | unknown (missing, or
-    not a personal name: "Khách hàng", "Shop ABC")."""
+    conflicts) | given_typo | given_differs (same family) | different | alias (the same
+    nickname or shop name on both sides: "Gấu Phan") | unknown (missing, or not a personal
+    name: "Khách hàng", "Shop ABC" and "Gấu Phan")."""
     parts_a = name_parts(a) if a is not None else None
     parts_b = name_parts(b) if b is not None else None
     if parts_a is None or parts_b is None:
+        same = alias(a)
+        if same is not None and same == alias(b):
+            return Comparison("alias", {"a": a.display, "b": b.display})  # type: ignore[union-attr]
         return Comparison("unknown")
     level = _name_level(parts_a, parts_b)
     evidence = {"a": " ".join(parts_a.tokens), "b": " ".join(parts_b.tokens)}
@@ -254,6 +263,7 @@ class ContactSide(NamedTuple):
     subscribers: frozenset[str]
     emails: tuple[EmailParts, ...]
     scopes: frozenset[str]
+    alias: str | None  # names.alias
 
 
 def contact_side(contact: Contact) -> ContactSide:
@@ -265,7 +275,8 @@ def contact_side(contact: Contact) -> ContactSide:
             name_parts(contact.name) if contact.name is not None else None,
             frozenset(subscriber(p) for p in contact.phones),
             tuple(_email_parts(e) for e in contact.emails),
-            frozenset(_scope(i) for i in contact.identities))
+            frozenset(_scope(i) for i in contact.identities),
+            alias(contact.name))
     return side
 
 
@@ -286,6 +297,7 @@ class LeadSide:
     identities: frozenset[str]
     scopes: frozenset[str]
     email_parts: tuple[EmailParts, ...] = ()
+    alias: str | None = None  # names.alias
     # The name level against each candidate name met so far (by the NameParts object, which
     # contacts of the same name share: name_parts is cached): id -> (parts, level).
     name_levels: dict[int, tuple[NameParts, str]] = field(default_factory=dict, compare=False, hash=False,
@@ -304,6 +316,7 @@ class LeadSide:
             identities=identities,
             scopes=frozenset(_scope(i) for i in identities),
             email_parts=tuple(_email_parts(e.key) for e in lead.emails),
+            alias=alias(lead.name),
         )
 
     def shares_a_strong_key(self, contact: Contact) -> bool:
@@ -323,7 +336,7 @@ class LeadSide:
     def _name(self, other: ContactSide) -> str:
         parts = other.name
         if self.name is None or parts is None:
-            return "unknown"
+            return "alias" if self.alias is not None and self.alias == other.alias else "unknown"
         known = self.name_levels.get(id(parts))
         if known is not None and known[0] is parts:
             return known[1]

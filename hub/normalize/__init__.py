@@ -4,13 +4,14 @@ from hub.normalize.attribution import normalize_attribution
 from hub.normalize.email import normalize_email
 from hub.normalize.extract import extract_emails, extract_phones
 from hub.normalize.lead import normalize
-from hub.normalize.name import fold, normalize_name
+from hub.normalize.name import fold, is_alias, normalize_name
 from hub.normalize.phone import normalize_phone
 
 __all__ = [
     "extract_emails",
     "extract_phones",
     "fold",
+    "is_alias",
     "normalize",
     "normalize_attribution",
     "normalize_email",

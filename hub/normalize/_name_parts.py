@@ -9,6 +9,7 @@ from typing import NamedTuple
 
 from hub.normalize._name_data import (
     MIDDLE_ONLY,
+    NICKNAME_WORDS,
     PARENT_OF_FOLDED,
     PET_NAMES,
     PLAIN_PET_NAMES,
@@ -43,6 +44,9 @@ def _plain_surnames() -> dict[str, tuple[int, bool]]:
 
 _PLAIN = _plain_surnames()
 
+# Nickname words signed after a given name ("Khánh Heo", "Lan Cute", "Thịnh Bé"), as typed.
+_TRAILING_NICKNAMES = frozenset({*(w for w in NICKNAME_WORDS if " " not in w), "bé", "pé"})
+
 
 class Word(NamedTuple):
     """One word of a name as typed, with what reading a name needs of it. A few thousand
@@ -62,6 +66,7 @@ class Word(NamedTuple):
     plain_salutation: str | None  # the one it is typed in lower case before a name ("chi Lan")
     starts_upper: bool
     pet: bool  # a home name ("Mít", "Bin"; see PET_NAMES)
+    nickname: bool  # a nickname word ("Heo", "Cute", "Bé"; see NICKNAME_WORDS)
 
 
 @lru_cache(maxsize=16384)
@@ -82,6 +87,7 @@ def word(text: str) -> Word:
         plain_salutation=PLAIN_SALUTATIONS.get(lowered) if text.islower() else None,
         starts_upper=text[:1].isupper(),
         pet=(folded in PLAIN_PET_NAMES) if text.isascii() else lowered in PET_NAMES,
+        nickname=lowered in _TRAILING_NICKNAMES,
     )
 
 
@@ -119,15 +125,23 @@ def split_salutation(words: list[Word]) -> tuple[str | None, list[Word]]:
 
 def proper_name(words: list[Word]) -> list[Word]:
     """The words of a name without a home name typed beside a given name: "Hằng Mít" is Hằng,
-    "Hoàng Bin" is Hoàng (a weak surname is as often a given name). Other names are kept as
-    typed. A home name alone ("Mít") or with a family name ("Bin Nguyễn", "Trần Tũn") keeps its
-    home name: it stays a name that differs from a relative's given name, since families share
-    phones and mailboxes. "Nguyễn Văn Tí" has Tí as its given name, and "Mẹ Bin" is a parent.
+    "Hoàng Bin" is Hoàng (a weak surname is as often a given name), and without a nickname word
+    signed after one: "Khánh Heo" is Khánh, "Lan Cute" Lan. Other names are kept as typed. A
+    home name alone ("Mít") or with a family name ("Bin Nguyễn", "Trần Tũn") keeps its home
+    name: it stays a name that differs from a relative's given name, since families share phones
+    and mailboxes. "Nguyễn Văn Tí" has Tí as its given name, and "Mẹ Bin" is a parent. A nickname
+    in front ("Bé Heo", "Mèo Con", "Tiểu Yến") is a nickname, not a name (name.py).
     """
-    if len(words) != 2 or words[0].pet == words[1].pet:
+    if len(words) != 2:
         return words
-    other = words[1] if words[0].pet else words[0]
-    if (other.surname and other.surname[1]) or other.folded in PARENT_OF_FOLDED:
+    first, second = words
+    if second.nickname and not (first.pet or first.nickname):
+        other = first
+    elif first.pet != second.pet:
+        other = second if first.pet else first
+    else:
+        return words
+    if (other.surname and other.surname[1]) or other.folded in PARENT_OF_FOLDED or other.lowered in MIDDLE_ONLY:
         return words
     return [other]
 

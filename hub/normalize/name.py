@@ -22,7 +22,7 @@ from hub.normalize._name_data import (
 from hub.normalize._name_fold import fold
 from hub.normalize._name_parts import WORD, Word, order_parts, proper_name, split_salutation, word
 
-__all__ = ["fold", "normalize_name"]
+__all__ = ["fold", "is_alias", "normalize_name"]
 
 _BRACKETED = re.compile(r"\([^)]*\)|\[[^\]]*\]")  # "Lan (Zalo)", "Hùng [bán hàng]"
 _DIGIT = re.compile(r"\d")
@@ -55,13 +55,16 @@ def normalize_name(text: str | None) -> PersonName | None:
     core = _BRACKETED.sub(" ", cleaned) if "(" in cleaned or "[" in cleaned else cleaned
     words = list(map(word, WORD.findall(core) or WORD.findall(cleaned)))
     salutation, name_words = split_salutation(words)
-    if not _is_personal(core, _Words(words), len(name_words)):
+    proper = proper_name(name_words)
+    if proper is not name_words:  # the words checked below are the salutation's and the name's
+        words = [*words[: len(words) - len(name_words)], *proper]
+    if not _is_personal(core, _Words(words), len(proper)):
         if len(cleaned) > _MAX_DISPLAY:  # a paragraph typed as a name: its start is kept (raw has it all)
             cleaned = cleaned[:_MAX_DISPLAY].rstrip()
         return PersonName(
             raw=text, display=cleaned, key=fold(cleaned)[:_MAX_DISPLAY], salutation=salutation, is_personal=False
         )
-    parts = order_parts(proper_name(name_words))
+    parts = order_parts(proper)
     display = " ".join(parts.words)
     return PersonName(
         raw=text,
@@ -157,6 +160,20 @@ def _is_personal(core: str, words: _Words, name_size: int) -> bool:
         or _is_shop(words)
         or _is_nickname(words, skip)
     )
+
+
+@lru_cache(maxsize=4096)
+def is_alias(display: str) -> bool:
+    """True when a display name that is not a personal name is a nickname or a shop's name
+    ("Gấu Phan", "Cún", "Shop Hoa Xinh"): it still names whoever signs with it, unlike a
+    placeholder ("Khách hàng", "Zalo User", "User 123"), digits, emoji, or "Bé" alone."""
+    words = list(map(word, WORD.findall(display)))
+    if not words or _DIGIT.search(display) or _emoji_count(display) > len(words):
+        return False
+    if len(words) == 1 and words[0].lowered in NICKNAME_FIRST_WORDS:  # "Bé": a family's youngest, whoever
+        return False
+    found = _Words(words)
+    return not _is_placeholder(found.folded) and (_is_shop(found) or _is_nickname(found, 0))
 
 
 def _emoji_count(text: str) -> int:

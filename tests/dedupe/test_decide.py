@@ -163,6 +163,28 @@ def test_a_nameless_lead_giving_a_phone_and_an_email_of_the_family_goes_to_revie
     assert (named.action, named.contact_id) == ("merge", "huyen")
 
 
+def test_the_same_nickname_on_the_same_phone_and_mailbox_merges():
+    """"Gấu Phan" is no personal name, but the same nickname with the same phone and email is
+    whoever signs with it: merged, not queued lead after lead for review."""
+    known = contact("gau", "Gấu Phan", ["+84375492358"], ["gauphan@gmail.com"])
+    decision = decide(lead("GẤU PHAN", ["0375 492 358"], ["Gau.Phan@gmail.com"]), [known])
+    assert (decision.action, decision.contact_id) == ("merge", "gau")
+    assert decision.evidence["name"]["level"] == "alias"
+    # The phone alone, or another nickname, is not enough.
+    by_phone = decide(lead("Gấu Phan", ["0375492358"]), [known])
+    assert (by_phone.action, by_phone.suggestions[0].evidence["name"]["level"]) == ("suggest", "alias")
+    other = decide(lead("Cún Phan", ["0375492358"], ["gauphan@gmail.com"]), [known])
+    assert (other.action, other.suggestions[0].evidence["guard"]) == ("suggest", "no_name")
+
+
+@pytest.mark.parametrize("name", ["Khách hàng", "Zalo User", "Bé"])
+def test_the_same_placeholder_on_the_same_phone_and_mailbox_still_goes_to_review(name):
+    """A placeholder, or "Bé" (what a family calls its youngest), says nobody in particular."""
+    known = contact("kh", name, ["+84375492358"], ["huyentran@gmail.com"])
+    decision = decide(lead(name, ["0375492358"], ["huyentran@gmail.com"]), [known])
+    assert (decision.action, decision.suggestions[0].evidence["guard"]) == ("suggest", "no_name")
+
+
 def test_another_given_name_on_a_shared_email_is_never_auto_merged():
     """A family's one mailbox: the email and the province add up past the merge band, the given
     names say two people."""
@@ -175,6 +197,15 @@ def test_another_given_name_on_a_shared_email_is_never_auto_merged():
 def test_a_word_that_may_be_the_family_name_is_no_proof_on_a_shared_phone():
     """Her father signs "Mr Hoàng"; she is "Thảo Hoàng" on Facebook (Hoàng is her family name)."""
     decision = decide(lead("Mr Hoàng", ["0347855063"]), [contact("thao", "Thảo Hoàng", ["+84347855063"])])
+    assert decision.action == "suggest"
+    assert decision.suggestions[0].evidence["guard"] == "shared_phone_other_given"
+
+
+def test_two_names_with_no_family_name_known_and_the_same_last_word_are_no_proof():
+    """"Chi Dinh" and "Trung Dinh" on one phone and mailbox: the first words may be the given
+    names (Đinh Chi, Đinh Trung: siblings), so the last word in common says nothing."""
+    known = contact("chi", "Chi Dinh", ["+84347855063"], ["dinh.family@gmail.com"])
+    decision = decide(lead("Trung Dinh", ["0347855063"], ["dinh.family@gmail.com"]), [known])
     assert decision.action == "suggest"
     assert decision.suggestions[0].evidence["guard"] == "shared_phone_other_given"
 

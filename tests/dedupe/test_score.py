@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import json
 import unicodedata
-from dataclasses import replace
 
 import pytest
 from hypothesis import given
@@ -59,6 +58,8 @@ from tests.dedupe.helpers import ZALO, contact, lead
         ("Liên Thanh Nguyễn", "Nguyễn Thanh Thanh", "given_unsure"),  # her sister Thanh, or her?
         ("Anh", "Nhung Anh Nguyễn", "given_unsure"),
         ("ANH", "Khánh Anh Lê", "given_unsure"),
+        ("Chi Dinh", "Trung Dinh", "given_unsure"),  # no family name known: Đinh Chi and Đinh Trung?
+        ("Tuấn Mai", "Kevin Mai", "given_unsure"),
         ("Hương Thị Nguyễn", "chị Hương", "given"),  # Thị is no given name: the order is sure
         ("Hùng Văn Phạm", "Phạm Hùng", "full"),
         # "Hưng Hoàng": given name Hưng or Hoàng? Either way, Hưng is spelt apart from Hùng.
@@ -95,7 +96,14 @@ def test_a_slip_is_corrected_only_when_one_word_could_have_been_meant(slip, mean
 def test_a_name_that_is_not_personal_carries_no_weight():
     shop = normalize_name("Shop Hoa Mai")
     assert shop is not None
-    assert compare_names(replace(shop, is_personal=False), normalize_name("Shop Hoa Mai")).level == "unknown"
+    assert compare_names(shop, normalize_name("Nguyễn Thị Mai")).level == "unknown"
+    assert compare_names(normalize_name("Khách hàng"), normalize_name("khach hang")).level == "unknown"
+
+
+def test_the_same_nickname_or_shop_name_on_both_sides_is_an_alias():
+    assert compare_names(normalize_name("Shop Hoa Mai"), normalize_name("SHOP HOA MAI")).level == "alias"
+    assert compare_names(normalize_name("Gấu Phan"), normalize_name("GẤU  PHAN")).level == "alias"
+    assert compare_names(normalize_name("Gấu Phan"), normalize_name("Cún Phan")).level == "unknown"
 
 
 @pytest.mark.parametrize(

@@ -4,7 +4,7 @@ import unicodedata
 
 import pytest
 
-from hub.normalize.name import fold, normalize_name
+from hub.normalize.name import fold, is_alias, normalize_name
 
 
 @pytest.mark.parametrize(
@@ -209,7 +209,6 @@ def test_display_keeps_the_tone_placement_as_typed(raw: str) -> None:
         ("Tiểu Yến", "Tiểu Yến"),
         ("bé Na", "bé Na"),
         ("Gấu Béo", "Gấu Béo"),
-        ("Lan Cute", "Lan Cute"),
         ("Công Chúa Lan", "Công Chúa Lan"),
         ("😍😍😍", "😍😍😍"),
         ("🌸", "🌸"),
@@ -289,6 +288,10 @@ def test_real_names_stay_personal(raw: str, display: str) -> None:
         ("HANG MIT", "Hang", "Hang"),  # without accents
         ("Hoàng Bin", "Hoàng", "Hoàng"),  # Hoàng is as often a given name
         ("Nấm Lan", "Lan", "Lan"),
+        ("Khánh Heo", "Khánh", "Khánh"),  # a nickname word signed after the given name
+        ("Lan Cute", "Lan", "Lan"),
+        ("Thịnh Bé", "Thịnh", "Thịnh"),
+        ("chị Lan Xinh", "Lan", "Lan"),
     ],
 )
 def test_a_home_name_beside_a_given_name_is_dropped(raw: str, display: str, given: str) -> None:
@@ -310,6 +313,10 @@ def test_a_home_name_beside_a_given_name_is_dropped(raw: str, display: str, give
         ("Nam Lan", "Nam Lan"),  # Nam, not Nấm typed without accents
         ("Tom Lan", "Tom Lan"),
         ("Na Lan", "Na Lan"),  # Na is a given name too
+        ("Mèo Con", "Mèo Con"),  # a nickname in front stays a nickname (not a personal name)
+        ("Gấu Béo", "Gấu Béo"),
+        ("Nguyễn Heo", "Nguyễn Heo"),
+        ("Mẹ Heo", "Mẹ Heo"),
     ],
 )
 def test_home_names_alone_or_beside_a_family_name_or_a_parent_are_kept(raw: str, display: str) -> None:
@@ -333,3 +340,12 @@ def test_home_names_alone_or_beside_a_family_name_or_a_parent_are_kept(raw: str,
 )
 def test_fold_works_on_any_string(text: str, folded: str) -> None:
     assert fold(text) == folded
+
+
+@pytest.mark.parametrize("display, alias", [
+    ("Gấu Phan", True), ("Cún", True), ("SHOP HOA XINH", True), ("Mèo Con", True),
+    ("Khách hàng", False), ("Zalo User", False), ("User 123", False), ("🌸🌸", False), ("abc", False),
+    ("Bé", False),  # what a family calls its youngest
+])
+def test_a_nickname_or_a_shop_name_is_an_alias_a_placeholder_is_not(display: str, alias: bool) -> None:
+    assert is_alias(display) is alias

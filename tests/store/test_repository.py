@@ -63,6 +63,19 @@ def test_a_new_contact_gets_each_point_and_blocking_key_once(hub):
     assert len(keys) == len(set(keys)) > 0
 
 
+def test_the_same_nickname_read_back_from_the_store_merges_on_the_phone_and_mailbox(hub):
+    """A contact known only as "Gấu Phan" (a nickname, no personal name): its name read back from
+    the store is still that nickname, which with the phone and the email is whoever signs so."""
+    fields = {"phones": ("0912345678",), "emails": ("gau.phan@gmail.com",)}
+    with hub.store.transaction() as session:
+        first = apply_lead(session, lead("a", name="Gấu Phan", **fields), None)
+    with hub.store.transaction() as session:
+        again = apply_lead(session, lead("b", name="GẤU PHAN", **fields), None)
+        placeholder = apply_lead(session, lead("c", name="Khách hàng", **fields), None)
+    assert (again.action, again.contact_id) == ("merge", first.contact_id)
+    assert placeholder.action == "suggest"  # a placeholder says nobody: no_name
+
+
 def test_a_name_typed_with_its_family_name_last_is_read_both_ways_from_the_store(hub):
     """"Liên Thanh Nguyễn" is Nguyễn Liên Thanh, or Nguyễn Thanh Liên from a first / middle / last
     form: her sister Nguyễn Thanh on the family phone may be either her or not. The contact
