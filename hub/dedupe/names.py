@@ -208,7 +208,13 @@ def is_syllable(word: str) -> bool:
 def corrections(word: str) -> frozenset[str]:
     """The Vietnamese syllables a slip may have come from by two letters swapped or one letter
     typed twice or too many: "qaun" -> {"quan"}, "quaang" -> {"quang"}, "houng" -> {"hung",
-    "hong", "huong"} (Hùng and Hương share phones: such a slip says nothing)."""
+    "hong", "huong"} (Hùng and Hương share phones: such a slip says nothing). A letter typed
+    twice in a row that leaves one syllable once typed once is that syllable: "duuc" -> {"duc"}
+    (not also "duu")."""
+    stutters = {word[:i] + word[i + 1:] for i in range(len(word) - 1) if word[i] == word[i + 1]}
+    meant = [w for w in stutters if is_syllable(w)]
+    if len(meant) == 1:  # a key pressed twice ("duuc", "hunng"): what else it may be does not count
+        return frozenset(meant)
     swapped = {word[:i] + word[i + 1] + word[i] + word[i + 2:] for i in range(len(word) - 1)}
     dropped = {word[:i] + word[i + 1:] for i in range(len(word))}
     return frozenset(w for w in swapped | dropped if is_syllable(w))

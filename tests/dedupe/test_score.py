@@ -24,6 +24,7 @@ from tests.dedupe.helpers import ZALO, contact, lead
         ("Nguyễn Thị Lan", "Nguyễn Lan", "full_common"),
         ("Nguyễn Văn Hùng", "Nguyễn Đức Hùng", "middle_differs"),
         ("Nguyễn Thị Lan", "Ngyuễn Thị Lan", "exact_common"),  # "ngyuen" cannot be Vietnamese: a slip
+        ("Nguyễn Văn Đức", "Nguyễn Văn Đứức", "exact_common"),  # a key pressed twice
         ("Dương Thị Lan", "Dung Thị Lan", "family_typo"),  # a slip that is still a word
         ("Nguyễn Thị Lan", "Trần Thị Lan", "family_differs"),
         ("Nguyễn Thị Lan", "chị Lan", "given"),
@@ -88,7 +89,8 @@ def test_keyboard_slips_are_not_vietnamese_syllables(word):
 
 
 @pytest.mark.parametrize("slip, meant", [("qaun", {"quan"}), ("quaang", {"quang"}), ("ngueyn", {"nguyen"}),
-                                         ("houng", {"hung", "hong", "huong"}), ("honag", {"hoang", "hong"})])
+                                         ("houng", {"hung", "hong", "huong"}), ("honag", {"hoang", "hong"}),
+                                         ("duuc", {"duc"}), ("hunng", {"hung"})])
 def test_a_slip_is_corrected_only_when_one_word_could_have_been_meant(slip, meant):
     assert corrections(slip) == meant
 
