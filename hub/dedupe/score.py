@@ -136,13 +136,12 @@ def compare_names(a: PersonName | None, b: PersonName | None) -> Comparison:
     family name; or a name whose given name may be either of two words, one of which
     conflicts) | given_typo | given_differs (same family) | different | alias (the same
     nickname or shop name on both sides: "Gấu Phan") | unknown (missing, or not a personal
-    name: "Khách hàng", "Shop ABC" and "Gấu Phan")."""
+    name: "Khách hàng", or a nickname or shop name the other side does not carry)."""
     parts_a = name_parts(a) if a is not None else None
     parts_b = name_parts(b) if b is not None else None
     if parts_a is None or parts_b is None:
-        same = alias(a)
-        if same is not None and same == alias(b):
-            return Comparison("alias", {"a": a.display, "b": b.display})  # type: ignore[union-attr]
+        if a is not None and b is not None and alias(a) is not None and alias(a) == alias(b):
+            return Comparison("alias", {"a": a.display, "b": b.display})
         return Comparison("unknown")
     level = _name_level(parts_a, parts_b)
     evidence = {"a": " ".join(parts_a.tokens), "b": " ".join(parts_b.tokens)}

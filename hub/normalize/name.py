@@ -166,11 +166,12 @@ def _is_personal(core: str, words: _Words, name_size: int) -> bool:
 def is_alias(display: str) -> bool:
     """True when a display name that is not a personal name is a nickname or a shop's name
     ("Gấu Phan", "Cún", "Shop Hoa Xinh"): it still names whoever signs with it, unlike a
-    placeholder ("Khách hàng", "Zalo User", "User 123"), digits, emoji, or "Bé" alone."""
+    placeholder ("Khách hàng", "Zalo User", "User 123"), digits, emoji, or a word a family calls
+    a child by, alone ("Bé", "Bin")."""
     words = list(map(word, WORD.findall(display)))
     if not words or _DIGIT.search(display) or _emoji_count(display) > len(words):
         return False
-    if len(words) == 1 and words[0].lowered in NICKNAME_FIRST_WORDS:  # "Bé": a family's youngest, whoever
+    if len(words) == 1 and words[0].lowered in NICKNAME_FIRST_WORDS:  # "Bé": any family's youngest
         return False
     found = _Words(words)
     return not _is_placeholder(found.folded) and (_is_shop(found) or _is_nickname(found, 0))
