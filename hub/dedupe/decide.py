@@ -300,7 +300,7 @@ def _decided(scored: list[Scored], bystanders: list[_Bystander], lead: Lead | No
     """decide_scored() over `scored` and the bystanders (of `lead`) together, making Scored of
     the bystanders only when a merge needs them, or of the closest one for a new contact."""
     scored.sort(key=_rank)
-    common = {"thresholds": dict(THRESHOLDS), "model": weights.MODEL}
+    common: dict[str, Any] = {"thresholds": dict(THRESHOLDS), "model": weights.MODEL}
     target = next((s for s in scored if s.mergeable), None)
     chat = bool(scored) and _unnamed_chat(scored[0].lead)  # the same lead in every Scored
     waits = target is not None and target.guard != SAME_IDENTITY and chat

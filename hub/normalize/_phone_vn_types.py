@@ -60,6 +60,8 @@ def _matcher(desc: PhoneNumberDesc | None) -> _Matcher | None:
 def _plan() -> _Plan:
     # Loaded on first use, like phonenumbers itself loads a region's metadata.
     metadata = PhoneMetadata.metadata_for_region("VN")
+    if metadata is None:  # phonenumbers always ships VN: a broken install, not a bad number
+        raise RuntimeError("phonenumbers has no metadata for region VN")
     ordered = [(kind, _matcher(getattr(metadata, name))) for name, kind in _SPECIAL_TYPES]
     ordered.append((PhoneNumberType.FIXED_LINE, _matcher(metadata.fixed_line)))
     ordered.append((PhoneNumberType.MOBILE, _matcher(metadata.mobile)))
