@@ -26,7 +26,7 @@ def test_a_given_name_or_kinship_term_from_a_chat_merges_on_the_shared_phone(nam
     assert (decision.action, decision.contact_id) == ("merge", "a")
 
 
-@pytest.mark.parametrize("name", ["Nguyễn Văn Hùng", "Nguyễn Thị Mai", "chị Mai", "Nguyễn Thị Huơngg"])
+@pytest.mark.parametrize("name", ["Nguyễn Văn Hùng", "Nguyễn Thị Mai", "chị Mai", "Nguyễn Thị Huơngg", "Mai Cute"])
 def test_family_members_sharing_a_phone_are_never_auto_merged(name):
     decision = decide(lead(name, ["0912345678"]), [contact("mom", "Nguyễn Thị Lan", ["+84912345678"])])
     assert decision.action == "suggest"
@@ -34,7 +34,7 @@ def test_family_members_sharing_a_phone_are_never_auto_merged(name):
     assert decision.suggestions[0].evidence["guard"] == "shared_phone_other_given"
 
 
-@pytest.mark.parametrize("name", ["Hằng Mít", "Hương Kem", "chị Hằng Xoài"])
+@pytest.mark.parametrize("name", ["Hằng Mít", "Hương Kem", "chị Hằng Xoài", "Lan Cute", "chị Lan Xinh"])
 def test_a_home_name_signed_beside_the_given_name_merges_on_the_shared_phone(name):
     given = name.split()[-2]
     decision = decide(lead(name, ["0912345678"]), [contact("a", f"Ngô Thị {given}", ["+84912345678"])])
