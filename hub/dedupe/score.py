@@ -140,7 +140,7 @@ def compare_names(a: PersonName | None, b: PersonName | None) -> Comparison:
     parts_a = name_parts(a) if a is not None else None
     parts_b = name_parts(b) if b is not None else None
     if parts_a is None or parts_b is None:
-        if a is not None and b is not None and alias(a) is not None and alias(a) == alias(b):
+        if a is not None and b is not None and (same := alias(a)) is not None and same == alias(b):
             return Comparison("alias", {"a": a.display, "b": b.display})
         return Comparison("unknown")
     level = _name_level(parts_a, parts_b)

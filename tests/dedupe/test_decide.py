@@ -338,7 +338,8 @@ def test_at_most_max_candidates_are_considered_those_sharing_a_phone_first():
     assert (decision.action, decision.contact_id) == ("merge", "a")
 
 
-NAMES = st.one_of(st.none(), st.sampled_from(["Nguyễn Thị Lan", "Lan Nguyen", "chị Lan", HUNG, "Khách hàng", "🌸"]),
+NAMES = st.one_of(st.none(), st.sampled_from(["Nguyễn Thị Lan", "Lan Nguyen", "chị Lan", HUNG, "Khách hàng", "🌸",
+                                               "Gấu Phan", "GẤU PHAN", "Shop Hoa Mai"]),
                   st.text(max_size=20))
 PHONES = st.lists(st.sampled_from(["0912345678", "01681234567", "0381234567", "+84987654321", "12"]), max_size=2)
 EMAILS = st.lists(st.sampled_from(["lannguyen@gmail.com", "lannguyem@gmail.com", "x@y"]), max_size=2)
