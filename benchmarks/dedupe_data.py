@@ -17,6 +17,12 @@ How the channels behave (CHANNELS.md, and the platforms' documentation):
   person, from a random stream of their own (seed, person), so everything else the generator
   draws is identical to what `named_chats=True` draws.
 
+- A number typed by hand (web forms, imports, an edited lead ad) has a slip now and then: one
+  digit wrong (1.5 %) or two neighbours swapped (0.5 %), in the subscriber part (never the
+  network prefix). The slips are drawn from a stream of their own (per lead), so everything
+  else is drawn as without them. A lead ad's prefilled number, and one typed in a chat (where
+  people copy it), have none.
+
 `named_chats=True` is the generator as it was before those channel facts were written down:
 chats named at capture (a profile name or a signature, drawn per chat), Lead Ads name and phone
 drawn per lead. It stays for comparing figures across the change.
@@ -233,6 +239,22 @@ def email_text(rng: random.Random, email: str) -> str:
     return text.capitalize() if rng.random() < 0.1 else text
 
 
+def slipped(ref: str, nsn: str) -> str:
+    """The number as typed on lead `ref`: a wrong digit (1.5 %) or two neighbours swapped (0.5 %),
+    after the network prefix. Its own stream: the lead's other fields are drawn as without it."""
+    slip = random.Random(f"slip:{ref}")
+    roll, digits = slip.random(), list(nsn)
+    if roll < 0.015:
+        i = slip.randrange(2, len(digits))
+        digits[i] = slip.choice([d for d in "0123456789" if d != digits[i]])
+    elif roll < 0.02:
+        i = slip.randrange(2, len(digits) - 1)
+        while digits[i] == digits[i + 1] and i + 2 < len(digits):  # swapping twins changes nothing
+            i += 1
+        digits[i], digits[i + 1] = digits[i + 1], digits[i]
+    return "".join(digits)
+
+
 def _pick_phone(rng: random.Random, p: Person) -> str:
     return p.phones[1] if len(p.phones) > 1 and rng.random() < 0.35 else p.phones[0]
 
@@ -251,7 +273,7 @@ def _form(rng: random.Random, p: Person, channel: str, ref: str, at: datetime,
         name = f"{rng.choice(SALUTE[p.sex])} {name}"
     if rng.random() < 0.015:
         name = rng.choice(["Khách hàng", "Shop Hoa Mai", "User 8812", "🌸🌸"])
-    phones = _maybe(rng, 0.95 if profile else 0.9, phone_text(rng, _pick_phone(rng, p)))
+    phones = _maybe(rng, 0.95 if profile else 0.9, phone_text(rng, slipped(ref, _pick_phone(rng, p))))
     if profile and own is not None:  # prefilled from the account, unless edited
         name = p.facebook_name if own.random() >= 0.1 else name
         phones = (phone_text(own, p.facebook_phone),) if phones and own.random() >= 0.1 else phones

@@ -117,7 +117,9 @@ def _guard(levels: Levels) -> str | None:
         return NO_NAME
     if email == "exact" and name in GIVEN_CONFLICTS:  # a husband's form with his wife's email
         return SHARED_EMAIL_OTHER_GIVEN
-    if not shared_phone and email not in ("exact", "near"):
+    # A number one digit off (a slip: hub.dedupe.score._near_number) is evidence, weighed by the
+    # model, but not a number in common: no family shares it, so it brings no family guard.
+    if not shared_phone and phone != "near" and email not in ("exact", "near"):
         return NAME_ONLY
     return None
 

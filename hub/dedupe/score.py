@@ -25,7 +25,7 @@ LEVELS = {
     "name": ("exact_rare", "exact", "exact_common", "full", "full_common", "middle_differs", "family_typo",
              "family_differs", "given", "given_unsure", "given_typo", "given_differs", "different", "alias",
              "unknown"),
-    "phone": ("exact", "converted", "different", "unknown"),
+    "phone": ("exact", "converted", "near", "different", "unknown"),
     "email": ("exact", "near", "different", "unknown"),
     "province": ("same", "different", "unknown"),
     "identity": ("same", "different", "unknown"),
@@ -157,10 +157,19 @@ def compare_phones(a: Collection[str], b: Collection[str]) -> Comparison:
     shared = sorted(set(a) & set(b))
     if shared:
         return Comparison("exact", {"shared": shared})
-    converted = sorted({subscriber(x) for x in a} & {subscriber(y) for y in b})
+    ours, theirs = {subscriber(x) for x in a}, {subscriber(y) for y in b}
+    converted = sorted(ours & theirs)
     if converted:
         return Comparison("converted", {"shared": converted})
+    near = sorted(f"{x} ~ {y}" for x in ours for y in theirs if _near_number(x, y))
+    if near:
+        return Comparison("near", {"pairs": near})
     return Comparison("different")
+
+
+def _near_number(a: str, b: str) -> bool:
+    """One digit typed wrong, or two neighbours swapped: the same length, one edit apart."""
+    return len(a) == len(b) and OSA.distance(a, b) == 1
 
 
 _DIGITS = re.compile(r"\D")
@@ -348,7 +357,9 @@ class LeadSide:
             return "unknown"
         if not self.phones.isdisjoint(contact.phones):
             return "exact"
-        return "converted" if not self.subscribers.isdisjoint(other.subscribers) else "different"
+        if not self.subscribers.isdisjoint(other.subscribers):
+            return "converted"
+        return "near" if any(_near_number(x, y) for x in self.subscribers for y in other.subscribers) else "different"
 
     def _email(self, contact: Contact, other: ContactSide) -> str:
         if not self.emails or not contact.emails:

@@ -275,6 +275,24 @@ def test_a_gmail_slip_and_the_same_name_auto_merge():
     assert decision.action == "merge"
 
 
+@pytest.mark.parametrize("typed", ["0912345679", "0912345687", "01681234567"])
+def test_a_slipped_number_and_the_same_name_auto_merge(typed):
+    known = "+84381234568" if typed.startswith("0168") else "+84912345678"
+    decision = decide(lead("Lâm Ngọc Diệp", [typed]), [contact("a", "Lâm Ngọc Diệp", [known])])
+    assert (decision.action, decision.contact_id) == ("merge", "a")
+    assert decision.evidence["phone"]["level"] == "near"
+
+
+def test_a_slipped_number_with_another_given_name_is_never_auto_merged():
+    decision = decide(lead("Lâm Ngọc Hà", ["0912345679"]), [contact("a", "Lâm Ngọc Diệp", ["+84912345678"])])
+    assert decision.action != "merge"
+
+
+def test_a_number_two_digits_off_with_the_same_name_is_not_merged():
+    decision = decide(lead("Lâm Ngọc Diệp", ["0912345699"]), [contact("a", "Lâm Ngọc Diệp", ["+84912345678"])])
+    assert decision.action != "merge"
+
+
 def test_several_candidates_above_the_band_are_merged_together_into_the_best():
     candidates = [contact("phone-only", "Nguyễn Thị Lan", ["+84912345678"], age_days=1),
                   contact("phone-and-email", "Nguyễn Thị Lan", ["+84912345678"], ["lan@gmail.com"], age_days=9)]

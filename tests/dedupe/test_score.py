@@ -116,10 +116,20 @@ def test_the_same_nickname_or_shop_name_on_both_sides_is_an_alias():
         (["+84381234567"], ["+841681234567"], "converted"),
         (["+84912345678"], ["+84987654321"], "different"),
         ([], ["+84987654321"], "unknown"),
+        (["+84912345678"], ["+84912345679"], "near"),  # one digit typed wrong
+        (["+84912345678"], ["+84912345687"], "near"),  # two neighbours swapped
+        (["+841681234567"], ["+84381234568"], "near"),  # the old form of a slip
+        (["+84912345678"], ["+84912345699"], "different"),  # two digits: another number
+        (["+84912345678"], ["+84921345687"], "different"),
+        (["+84912345678"], ["+8491234567"], "different"),  # a digit missing: not taken for a slip
     ],
 )
 def test_phones_match_exactly_or_as_the_same_subscriber_after_the_2018_prefix_change(a, b, level):
     assert compare_phones(a, b).level == level
+
+
+def test_a_slipped_number_names_both_numbers_as_evidence():
+    assert compare_phones(["+841681234567"], ["+84381234568"]).evidence == {"pairs": ["+84381234567 ~ +84381234568"]}
 
 
 @pytest.mark.parametrize(
