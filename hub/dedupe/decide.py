@@ -293,6 +293,17 @@ def _rank(scored: Scored) -> tuple[bool, float, Any, str]:
     return scored.guard != SAME_IDENTITY, -scored.score, scored.contact.created_at, scored.contact.id
 
 
+def _ambiguous(target: Scored, scored: list[Scored]) -> bool:
+    """Another candidate the lead would merge into as well, who is not the target's person: a
+    given name in conflict with the target's ("Nguyen Thanh Hung" on the phone of Nguyễn Thanh
+    Hùng and of his son Nguyễn Thanh Hưng, folded alike). The lead may be either; ops say which.
+    The same channel identity is never ambiguous."""
+    if target.guard == SAME_IDENTITY:
+        return False
+    return any(s is not target and s.mergeable
+               and compare_names(target.contact.name, s.contact.name).level in GIVEN_CONFLICTS for s in scored)
+
+
 def decide_scored(scored: list[Scored]) -> Decision:
     """The decision over candidates already scored (decide() scores them with score_all)."""
     return _decided(scored, [], None)
@@ -307,6 +318,8 @@ def _decided(scored: list[Scored], bystanders: list[_Bystander], lead: Lead | No
     chat = bool(scored) and _unnamed_chat(scored[0].lead)  # the same lead in every Scored
     waits = target is not None and target.guard != SAME_IDENTITY and chat
     if waits:  # its profile will name it, and the contact is matched again then (hub.store.rematch)
+        target = None
+    if target is not None and _ambiguous(target, scored):  # both go to review
         target = None
     if target is not None and bystanders and lead is not None:  # a merge goes through them all (_also_merged)
         scored = sorted([*scored, *(Scored(lead, c, score, levels, NAME_ONLY) for score, c, levels in bystanders)],

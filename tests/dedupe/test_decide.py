@@ -293,6 +293,24 @@ def test_a_number_two_digits_off_with_the_same_name_is_not_merged():
     assert decision.action != "merge"
 
 
+def test_a_name_folded_alike_from_two_relatives_on_one_phone_is_not_merged_into_either():
+    """Hùng and his son Hưng share the phone: "Nguyen Thanh Hung" may be either."""
+    candidates = [contact("father", "Nguyễn Thanh Hùng", ["+84912345678"], age_days=9),
+                  contact("son", "Nguyễn Thanh Hưng", ["+84912345678"], age_days=3)]
+    decision = decide(lead("Nguyen Thanh Hung", ["0912345678"]), candidates)
+    assert decision.action == "suggest"
+    assert {s.contact_id for s in decision.suggestions} == {"father", "son"}
+    # With its diacritics the name says who it is.
+    assert (decide(lead("Nguyễn Thanh Hưng", ["0912345678"]), candidates).contact_id) == "son"
+
+
+def test_the_same_identity_is_merged_even_beside_a_relative_the_name_also_fits():
+    candidates = [contact("father", "Nguyễn Thanh Hùng", ["+84912345678"], age_days=9),
+                  contact("son", "Nguyễn Thanh Hưng", ["+84912345678"], identities=[ZALO.key], age_days=3)]
+    decision = decide(lead("Nguyen Thanh Hung", ["0912345678"], identity=ZALO), candidates)
+    assert (decision.action, decision.contact_id) == ("merge", "son")
+
+
 def test_several_candidates_above_the_band_are_merged_together_into_the_best():
     candidates = [contact("phone-only", "Nguyễn Thị Lan", ["+84912345678"], age_days=1),
                   contact("phone-and-email", "Nguyễn Thị Lan", ["+84912345678"], ["lan@gmail.com"], age_days=9)]
