@@ -193,9 +193,11 @@ def add_data_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--people", type=int, default=1500)
     parser.add_argument("--named-chats", action="store_true",
                         help="the generator before its channel facts: chats named at capture, no profiles")
-    parser.add_argument("--data", choices=("main", "alt", "third"), default="main",
+    parser.add_argument("--data", choices=("main", "alt", "third", "fourth"), default="main",
                         help="alt: benchmarks/dedupe_data_alt.py, the generator the model was not calibrated on; "
-                             "third: benchmarks/dedupe_data_third.py, a third one written the same way")
+                             "third: benchmarks/dedupe_data_third.py, a third one written the same way; "
+                             "fourth: benchmarks/dedupe_data_fourth.py, one written to catch wrong merges "
+                             "(workplaces, sales collaborators, siblings' near-miss names)")
 
 
 def samples(parser: argparse.ArgumentParser, args: argparse.Namespace) -> list[Sample]:
@@ -211,6 +213,12 @@ def samples(parser: argparse.ArgumentParser, args: argparse.Namespace) -> list[S
         from benchmarks.dedupe_data_third import generate as generate_third
 
         return generate_third(args.seed, args.people)
+    if args.data == "fourth":
+        if args.named_chats:
+            parser.error("--named-chats is an option of the main generator only")
+        from benchmarks.dedupe_data_fourth import generate as generate_fourth
+
+        return generate_fourth(args.seed, args.people)
     return generate(args.seed, args.people, named_chats=args.named_chats)
 
 
