@@ -2,7 +2,9 @@
 
 Contacts are indexed by contact_blocking_keys; a lead is looked up by blocking_keys, with the
 store's hot-key guard and candidate cap, and a merged lead updates its contact the way the store
-does (a known name is kept unless a personal name replaces a non-personal one; points add up).
+does: the name survivorship keeps by default (hub.dedupe.merge.choose_name, "most_complete": a
+personal name over a nickname or placeholder, more name parts, diacritics over the folded twin,
+else the older), the first province known; points add up.
 Contacts merged together (a decision's `merged`) leave the index and resolve to their survivor.
 """
 from __future__ import annotations
@@ -13,7 +15,8 @@ from datetime import datetime
 
 from hub.dedupe.decide import MAX_CANDIDATES
 from hub.dedupe.keys import blocking_keys, contact_blocking_keys
-from hub.model import Contact, Decision, Lead
+from hub.dedupe.merge import NameValue, choose_name
+from hub.model import Contact, Decision, Lead, PersonName
 
 HOT_KEY_CONTACTS = 50  # a key shared by more contacts than this finds nobody in particular
 
@@ -30,11 +33,11 @@ class MemoryContacts:
         return contact_id
 
     def merge(self, survivor_id: str, others: list[str]) -> None:
-        """Fold other contacts into the survivor (its name kept unless it has none); they resolve to it."""
+        """Fold other contacts into the survivor (the name survivorship keeps); they resolve to it."""
         survivor = self.contacts[survivor_id]
         for other_id in others:
             other = self.contacts.pop(other_id)
-            survivor = replace(survivor, name=survivor.name or other.name,
+            survivor = replace(survivor, name=_surviving(survivor.name, survivor.created_at, other.name, other.created_at),
                                phones=survivor.phones | other.phones, emails=survivor.emails | other.emails,
                                identities=survivor.identities | other.identities,
                                province_code=survivor.province_code or other.province_code)
@@ -69,9 +72,7 @@ class MemoryContacts:
     def add(self, contact_id: str, lead: Lead, at: datetime) -> Contact:
         """Create the contact, or fold the lead into it; index it by its keys."""
         known = self.contacts.get(contact_id) or Contact(id=contact_id, created_at=at)
-        name = known.name
-        if lead.name is not None and (name is None or (not name.is_personal and lead.name.is_personal)):
-            name = lead.name
+        name = _surviving(known.name, known.created_at, lead.name, at)
         province = known.province_code or (lead.province.code if lead.province else None)
         contact = replace(
             known,
@@ -85,3 +86,13 @@ class MemoryContacts:
         for key in contact_blocking_keys(contact):
             self.index[key].add(contact_id)
         return contact
+
+
+def _surviving(kept: PersonName | None, kept_at: datetime, other: PersonName | None, other_at: datetime) -> PersonName | None:
+    """The name the store keeps of two (hub.dedupe.merge.choose_name, its default rule)."""
+    if kept is None or other is None:
+        return kept or other
+    values = [NameValue(n.display, n.key, n.family, n.middle, n.given, n.is_personal, source, when, n.family_last)
+              for n, source, when in ((kept, "kept", kept_at), (other, "other", other_at))]
+    chosen = choose_name(values)
+    return other if chosen is not None and chosen.source == "other" else kept

@@ -33,6 +33,11 @@ NAME_ONLY = "name_only"  # names alone never prove a person: at most a suggestio
 NO_NAME = "no_name"  # a phone or email in common (or both), no name on one side: maybe a family member
 CHAT_WITHOUT_NAME = "chat_without_name"  # a chat whose sender's profile has not named it yet
 SHARED_PHONE = frozenset({"exact", "converted"})  # phone levels of a number in common
+# Name levels of two people, whatever else they share: the given names conflict (or may), or
+# the same given name comes with another family name or another middle name ("Nguyễn Thùy
+# Ánh" / "Hà Minh Ánh", "Nguyễn Bích Dung" / "Nguyễn Thị Dung": colleagues on an office's
+# hotline, a sales collaborator's customers on her phone, as well as a family on its own).
+OTHER_NAME = GIVEN_CONFLICTS | {"family_differs", "middle_differs"}
 
 
 @quick_init
@@ -109,13 +114,13 @@ def _guard(levels: Levels) -> str | None:
     if identity == "same":
         return SAME_IDENTITY
     shared_phone = phone in SHARED_PHONE
-    if shared_phone and name in GIVEN_CONFLICTS:
+    if shared_phone and name in OTHER_NAME:
         return SHARED_PHONE_OTHER_GIVEN
     # Phone and email both: a family may share its phone and a parent's mailbox too (a son's
     # nameless form with his father's); a name would tell who it is.
     if name == "unknown" and (shared_phone or email == "exact"):
         return NO_NAME
-    if email == "exact" and name in GIVEN_CONFLICTS:  # a husband's form with his wife's email
+    if email == "exact" and name in OTHER_NAME:  # a husband's form with his wife's email
         return SHARED_EMAIL_OTHER_GIVEN
     # A number one digit off (a slip: hub.dedupe.score._near_number) is evidence, weighed by the
     # model, but not a number in common: no family shares it, so it brings no family guard.
@@ -234,14 +239,14 @@ def _also_merged(target: Scored, scored: list[Scored]) -> list[Suggestion]:
     The lead may bring the key that links two contacts already known (a chat known by its Zalo
     id, and a form known by its phone, the chat now giving that phone). Each is compared with the
     target as it stands with the lead, by the same bands and guards as a lead, and must not be a
-    family member of the lead or of the target (a given name in conflict with either).
+    family member of the lead or of the target (another person's name, OTHER_NAME, beside either).
     """
     view = _with_lead(target.contact, target.lead)
     found = []
     for s in scored:
-        if s is target or s.levels[0] in GIVEN_CONFLICTS or not _reachable(view, s.contact):
+        if s is target or s.levels[0] in OTHER_NAME or not _reachable(view, s.contact):
             continue
-        if compare_names(target.contact.name, s.contact.name).level in GIVEN_CONFLICTS:
+        if compare_names(target.contact.name, s.contact.name).level in OTHER_NAME:
             continue
         comparisons = compare_contacts(view, s.contact)
         levels: Levels = tuple(c.level for c in comparisons.values())  # type: ignore[assignment]
@@ -295,13 +300,13 @@ def _rank(scored: Scored) -> tuple[bool, float, Any, str]:
 
 def _ambiguous(target: Scored, scored: list[Scored]) -> bool:
     """Another candidate the lead would merge into as well, who is not the target's person: a
-    given name in conflict with the target's ("Nguyen Thanh Hung" on the phone of Nguyễn Thanh
-    Hùng and of his son Nguyễn Thanh Hưng, folded alike). The lead may be either; ops say which.
+    name of someone else than the target's (OTHER_NAME: "Nguyen Thanh Hung" on the phone of
+    Nguyễn Thanh Hùng and of his son Nguyễn Thanh Hưng, folded alike). The lead may be either; ops say which.
     The same channel identity is never ambiguous."""
     if target.guard == SAME_IDENTITY:
         return False
     return any(s is not target and s.mergeable
-               and compare_names(target.contact.name, s.contact.name).level in GIVEN_CONFLICTS for s in scored)
+               and compare_names(target.contact.name, s.contact.name).level in OTHER_NAME for s in scored)
 
 
 def decide_scored(scored: list[Scored]) -> Decision:

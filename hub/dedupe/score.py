@@ -22,7 +22,7 @@ Levels = tuple[str, str, str, str, str]  # one level per field, in FIELDS order
 
 # Every level each comparator can return: the weights table has one weight per level.
 LEVELS = {
-    "name": ("exact_rare", "exact", "exact_common", "full", "full_common", "middle_differs", "family_typo",
+    "name": ("exact_rare", "exact", "exact_common", "full", "full_common", "middle_typo", "middle_differs", "family_typo",
              "family_differs", "given", "given_unsure", "given_typo", "given_differs", "different", "alias",
              "unknown"),
     "phone": ("exact", "converted", "near", "different", "unknown"),
@@ -55,6 +55,17 @@ class Comparison:
 def _typo(a: str, b: str, min_length: int) -> bool:
     """One edit (a transposition counts as one) apart, on words long enough for that to mean a typo."""
     return min(len(a), len(b)) >= min_length and OSA.distance(a, b) <= 1
+
+
+def _middle_slip(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
+    """The same middle names but one word, one edit apart: a letter dropped, added, swapped or
+    wrong ("Ngcọ", "Hng", "Xuâ", "Thah" for Ngọc, Hồng, Xuân, Thanh). With the family and given
+    names equal, that is a slip: relatives are not given one name, and strangers who share a
+    family and a given name rarely have middle names a letter apart."""
+    if len(a) != len(b):
+        return False
+    differ = [(x, y) for x, y in zip(a, b) if x != y]
+    return len(differ) == 1 and OSA.distance(*differ[0]) <= 1
 
 
 def _within(short: NameParts, full: NameParts) -> bool:
@@ -115,7 +126,7 @@ def _one_reading(a: NameParts, b: NameParts) -> str:
         if a.family == b.family:
             subset = set(a.middle) <= set(b.middle) or set(b.middle) <= set(a.middle)
             if not subset:
-                return "middle_differs"
+                return "middle_typo" if _middle_slip(a.middle, b.middle) else "middle_differs"
             return "full_common" if _common_family(a, b) else "full"
         if not a.order_known and not b.order_known:
             # "Chi Dinh" / "Trung Dinh": neither family name known, so the first words may be
@@ -131,7 +142,7 @@ def _one_reading(a: NameParts, b: NameParts) -> str:
 
 def compare_names(a: PersonName | None, b: PersonName | None) -> Comparison:
     """exact_rare | exact | exact_common (the same words, split by how common they are) | full |
-    full_common (a middle name dropped) | middle_differs | family_typo | family_differs | given |
+    full_common (a middle name dropped) | middle_typo (one middle name mistyped) | middle_differs | family_typo | family_differs | given |
     given_unsure (a word at either end of a name whose family name is unknown: it may be the
     family name; or a name whose given name may be either of two words, one of which
     conflicts) | given_typo | given_differs (same family) | different | alias (the same

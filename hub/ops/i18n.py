@@ -46,10 +46,10 @@ VI: dict[str, str] = {
     # review
     "Review queue": "Hàng chờ duyệt",
     "Why it needs a person": "Vì sao cần người duyệt",
-    "the same phone, another given name: family members often share one phone.":
-        "cùng số điện thoại nhưng khác tên gọi: người trong nhà thường dùng chung một số.",
-    "the same email, another given name: a family may share one mailbox.":
-        "cùng email nhưng khác tên gọi: cả nhà có thể dùng chung một hộp thư.",
+    "the same phone, another given name (or the same one with another family or middle name): family members, colleagues on an office line and a sales collaborator's customers often share one phone.":
+        "cùng số điện thoại nhưng khác tên gọi (hoặc cùng tên gọi mà khác họ hay tên đệm): người trong nhà, đồng nghiệp dùng chung số cơ quan, khách của cộng tác viên bán hàng thường dùng chung một số.",
+    "the same email, another given name (or the same one with another family or middle name): a family or an office may share one mailbox.":
+        "cùng email nhưng khác tên gọi (hoặc cùng tên gọi mà khác họ hay tên đệm): gia đình hay cơ quan có thể dùng chung một hộp thư.",
     "only a phone or an email (or both) links them, and one of them gives no name: it may be another member of the family, who shares the phone and often the mailbox.":
         "chỉ trùng số điện thoại hoặc email (hoặc cả hai), và một bên không có tên: có thể là người khác trong gia đình, dùng chung số điện thoại và thường cả email.",
     "a chat gave this phone or email before the profile of its sender gave a name: who is writing is not known yet (the pair is checked again when the profile arrives).":

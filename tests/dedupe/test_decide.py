@@ -311,6 +311,23 @@ def test_the_same_identity_is_merged_even_beside_a_relative_the_name_also_fits()
     assert (decision.action, decision.contact_id) == ("merge", "son")
 
 
+def test_a_mistyped_middle_name_merges_on_the_phone():
+    decision = decide(lead("Nguyễn Ngcọ Phúc", ["0912345678"]), [contact("a", "Nguyễn Ngọc Phúc", ["+84912345678"])])
+    assert (decision.action, decision.contact_id) == ("merge", "a")
+    assert decision.evidence["name"]["level"] == "middle_typo"
+
+
+@pytest.mark.parametrize("name, known", [
+    ("Nguyễn Bích Dung", "Nguyễn Thị Dung"),  # colleagues on the office's line
+    ("Hà Minh Ánh", "Nguyễn Thùy Ánh"),  # a sales collaborator's customers, on her phone and mailbox
+])
+def test_the_same_given_name_with_another_middle_or_family_name_on_a_shared_phone_is_a_suggestion(name, known):
+    candidates = [contact("a", known, ["+84989944976"], ["anhnguyen@yahoo.com"])]
+    decision = decide(lead(name, ["0989944976"], ["anhnguyen@yahoo.com"]), candidates)
+    assert decision.action == "suggest"
+    assert decision.suggestions[0].evidence["guard"] == "shared_phone_other_given"
+
+
 def test_several_candidates_above_the_band_are_merged_together_into_the_best():
     candidates = [contact("phone-only", "Nguyễn Thị Lan", ["+84912345678"], age_days=1),
                   contact("phone-and-email", "Nguyễn Thị Lan", ["+84912345678"], ["lan@gmail.com"], age_days=9)]

@@ -23,6 +23,12 @@ from tests.dedupe.helpers import ZALO, contact, lead
         ("Nguyễn Thị Lan", "Lan Nguyễn", "full_common"),
         ("Nguyễn Thị Lan", "Nguyễn Lan", "full_common"),
         ("Nguyễn Văn Hùng", "Nguyễn Đức Hùng", "middle_differs"),
+        ("Nguyễn Bích Dung", "Nguyen Thi Dung", "middle_differs"),
+        ("Nguyễn Ngcọ Phúc", "Nguyễn Ngọc Phúc", "middle_typo"),  # two letters swapped
+        ("Hoàng Hng Trang", "Hoang Hong Trang", "middle_typo"),  # a letter dropped
+        ("Nguyễn Xuâ Huy", "Nguyễn Xuân Huy", "middle_typo"),
+        ("Lê Mỹ Kim Tâm", "Lê Uỹ Kim Tâm", "middle_typo"),  # a wrong letter in one of two
+        ("Lê Mỹ Kim Tâm", "Lê Uỹ Kin Tâm", "middle_differs"),  # two of them: not a slip
         ("Nguyễn Thị Lan", "Ngyuễn Thị Lan", "exact_common"),  # "ngyuen" cannot be Vietnamese: a slip
         ("Nguyễn Văn Đức", "Nguyễn Văn Đứức", "exact_common"),  # a key pressed twice
         ("Dương Thị Lan", "Dung Thị Lan", "family_typo"),  # a slip that is still a word
