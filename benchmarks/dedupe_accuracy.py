@@ -1,7 +1,7 @@
 """Dedupe accuracy on generated Vietnamese leads with known truth.
 
     python benchmarks/dedupe_accuracy.py [--seed N] [--people N] [--in-memory] [--named-chats]
-                                         [--data alt|third] [--name-only-cuts 10,8,6,4]
+                                         [--data alt|third|fourth] [--name-only-cuts 10,8,6,4]
 
 Default: the real store path (a temp SQLite database, migrated; apply_lead per lead in its own
 transaction, and for a chat from an identity not seen before, the profile enrichment fetches,
@@ -14,6 +14,10 @@ before its channel facts (benchmarks/dedupe_data.py), for figures comparable wit
 without seeing the matcher or the first one (its own rates, in its docstring): how well the
 model, calibrated on the first, does on data it was not fitted to. --data third: the leads of
 benchmarks/dedupe_data_third.py, a third generator written the same way (its rates in its docstring).
+--data fourth: benchmarks/dedupe_data_fourth.py, a fourth one written the same way to catch wrong
+merges: colleagues on an office's line and mailbox, a sales collaborator typing her customers'
+forms with her phone, siblings with given names one tone apart (Hưng / Hùng), common names. Its
+"family pairs" count every such group (a household id is shared by whoever shares a phone).
 
 Prints pairwise precision / recall of auto-merges, recall of auto-merges + suggestions, the
 auto-merged family-member pairs, and two shares of leads sent to review:
@@ -232,7 +236,7 @@ def main() -> None:
     leads = samples(parser, args)
     run = run_in_memory if args.in_memory else run_store
     mode = "in-memory (blocking_keys + decide)" if args.in_memory else "store (apply_lead, SQLite)"
-    data = {"alt": " (dedupe_data_alt)", "third": " (dedupe_data_third)"}.get(args.data, "")
+    data = {"alt": " (dedupe_data_alt)", "third": " (dedupe_data_third)", "fourth": " (dedupe_data_fourth)"}.get(args.data, "")
     print(f"{len(leads)} leads of {args.people} people{data}, seed {args.seed}, {mode}")
     if args.name_only_cuts:
         _sweep(leads, run, args.name_only_cuts)

@@ -1,9 +1,9 @@
 """Where dedupe misses: the true pairs it does not join, and the leads it sends to review, by evidence.
 
-    python benchmarks/dedupe_breakdown.py [--seed N] [--people N] [--in-memory] [--named-chats] [--data alt|third]
+    python benchmarks/dedupe_breakdown.py [--seed N] [--people N] [--in-memory] [--named-chats] [--data alt|third|fourth]
 
 Runs the leads of benchmarks/dedupe_data.py (--data alt: dedupe_data_alt.py, --data third:
-dedupe_data_third.py) as dedupe_accuracy.py does, then classifies every true pair (two leads of
+dedupe_data_third.py, --data fourth: dedupe_data_fourth.py) as dedupe_accuracy.py does, then classifies every true pair (two leads of
 one person) by the outcome (auto: one contact; suggest: joined by the open suggestions; missed)
 and by the evidence the two leads share:
 - "direct": a phone (either prefix form), a canonical email or a channel identity in common;

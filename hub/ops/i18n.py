@@ -46,7 +46,7 @@ VI: dict[str, str] = {
     # review
     "Review queue": "Hàng chờ duyệt",
     "Why it needs a person": "Vì sao cần người duyệt",
-    "the same phone, another given name (or the same one with another family or middle name): family members, colleagues on an office line and a sales collaborator's customers often share one phone.":
+    "the same phone, another given name (or the same one with another family or middle name): family members, colleagues on an office line and the customers of a sales collaborator often share one phone.":
         "cùng số điện thoại nhưng khác tên gọi (hoặc cùng tên gọi mà khác họ hay tên đệm): người trong nhà, đồng nghiệp dùng chung số cơ quan, khách của cộng tác viên bán hàng thường dùng chung một số.",
     "the same email, another given name (or the same one with another family or middle name): a family or an office may share one mailbox.":
         "cùng email nhưng khác tên gọi (hoặc cùng tên gọi mà khác họ hay tên đệm): gia đình hay cơ quan có thể dùng chung một hộp thư.",
