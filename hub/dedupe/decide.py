@@ -33,6 +33,9 @@ NAME_ONLY = "name_only"  # names alone never prove a person: at most a suggestio
 NO_NAME = "no_name"  # a phone or email in common (or both), no name on one side: maybe a family member
 CHAT_WITHOUT_NAME = "chat_without_name"  # a chat whose sender's profile has not named it yet
 SHARED_PHONE = frozenset({"exact", "converted"})  # phone levels of a number in common
+# Names that with a phone one digit off say it is the same person: the same words (not the
+# commonest: Nguyễn Văn Hùng), or a middle name dropped from an uncommon name.
+SURE_WITH_A_SLIP = frozenset({"exact_rare", "exact", "full"})
 # Name levels of two people, whatever else they share: the given names conflict (or may), or
 # the same given name comes with another family name or another middle name ("Nguyễn Thùy
 # Ánh" / "Hà Minh Ánh", "Nguyễn Bích Dung" / "Nguyễn Thị Dung": colleagues on an office's
@@ -123,8 +126,11 @@ def _guard(levels: Levels) -> str | None:
     if email == "exact" and name in OTHER_NAME:  # a husband's form with his wife's email
         return SHARED_EMAIL_OTHER_GIVEN
     # A number one digit off (a slip: hub.dedupe.score._near_number) is evidence, weighed by the
-    # model, but not a number in common: no family shares it, so it brings no family guard.
-    if not shared_phone and phone != "near" and email not in ("exact", "near"):
+    # model, but not a number in common: no family shares it, so it brings no family guard. Only
+    # beside a name that is rare enough does it count: among many thousand Nguyễn ... Hùng, two
+    # numbers a digit apart turn up by chance.
+    slip = phone == "near" and name in SURE_WITH_A_SLIP
+    if not shared_phone and not slip and email not in ("exact", "near"):
         return NAME_ONLY
     return None
 

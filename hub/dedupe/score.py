@@ -179,8 +179,10 @@ def compare_phones(a: Collection[str], b: Collection[str]) -> Comparison:
 
 
 def _near_number(a: str, b: str) -> bool:
-    """One digit typed wrong, or two neighbours swapped: the same length, one edit apart."""
-    return len(a) == len(b) and OSA.distance(a, b) == 1
+    """One digit typed wrong, or two neighbours swapped, after the network code (+84 91...: the
+    part people know by heart and type first): the same length, one edit apart. 0825507131 and
+    0885507131 are two carriers' numbers, not a slip."""
+    return len(a) == len(b) and a[:5] == b[:5] and OSA.distance(a, b) == 1
 
 
 _DIGITS = re.compile(r"\D")

@@ -283,6 +283,16 @@ def test_a_slipped_number_and_the_same_name_auto_merge(typed):
     assert decision.evidence["phone"]["level"] == "near"
 
 
+@pytest.mark.parametrize("name, known", [
+    ("Nguyễn Văn Hùng", "Nguyễn Văn Hùng"),  # among thousands of them, numbers a digit apart turn up
+    ("Nguyễn Hùng", "Nguyễn Anh Hùng"),
+    ("anh Hùng", "Nguyễn Anh Hùng"),
+])
+def test_a_slipped_number_beside_a_common_or_short_name_is_at_most_a_suggestion(name, known):
+    decision = decide(lead(name, ["0825507132"]), [contact("a", known, ["+84825507131"])])
+    assert decision.action != "merge"
+
+
 def test_a_slipped_number_with_another_given_name_is_never_auto_merged():
     decision = decide(lead("Lâm Ngọc Hà", ["0912345679"]), [contact("a", "Lâm Ngọc Diệp", ["+84912345678"])])
     assert decision.action != "merge"

@@ -128,6 +128,7 @@ def test_the_same_nickname_or_shop_name_on_both_sides_is_an_alias():
         (["+84912345678"], ["+84912345699"], "different"),  # two digits: another number
         (["+84912345678"], ["+84921345687"], "different"),
         (["+84912345678"], ["+8491234567"], "different"),  # a digit missing: not taken for a slip
+        (["+84825507131"], ["+84885507131"], "different"),  # another network code: another carrier's number
     ],
 )
 def test_phones_match_exactly_or_as_the_same_subscriber_after_the_2018_prefix_change(a, b, level):
