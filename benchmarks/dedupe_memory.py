@@ -37,7 +37,8 @@ class MemoryContacts:
         survivor = self.contacts[survivor_id]
         for other_id in others:
             other = self.contacts.pop(other_id)
-            survivor = replace(survivor, name=_surviving(survivor.name, survivor.created_at, other.name, other.created_at),
+            name = _surviving(survivor.name, survivor.created_at, other.name, other.created_at)
+            survivor = replace(survivor, name=name,
                                phones=survivor.phones | other.phones, emails=survivor.emails | other.emails,
                                identities=survivor.identities | other.identities,
                                province_code=survivor.province_code or other.province_code)
@@ -88,7 +89,8 @@ class MemoryContacts:
         return contact
 
 
-def _surviving(kept: PersonName | None, kept_at: datetime, other: PersonName | None, other_at: datetime) -> PersonName | None:
+def _surviving(kept: PersonName | None, kept_at: datetime,
+               other: PersonName | None, other_at: datetime) -> PersonName | None:
     """The name the store keeps of two (hub.dedupe.merge.choose_name, its default rule)."""
     if kept is None or other is None:
         return kept or other

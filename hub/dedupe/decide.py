@@ -307,8 +307,8 @@ def _rank(scored: Scored) -> tuple[bool, float, Any, str]:
 def _ambiguous(target: Scored, scored: list[Scored]) -> bool:
     """Another candidate the lead would merge into as well, who is not the target's person: a
     name of someone else than the target's (OTHER_NAME: "Nguyen Thanh Hung" on the phone of
-    Nguyễn Thanh Hùng and of his son Nguyễn Thanh Hưng, folded alike). The lead may be either; ops say which.
-    The same channel identity is never ambiguous."""
+    Nguyễn Thanh Hùng and of his son Nguyễn Thanh Hưng, folded alike). The lead may be either:
+    ops say which. The same channel identity is never ambiguous."""
     if target.guard == SAME_IDENTITY:
         return False
     return any(s is not target and s.mergeable

@@ -22,9 +22,9 @@ Levels = tuple[str, str, str, str, str]  # one level per field, in FIELDS order
 
 # Every level each comparator can return: the weights table has one weight per level.
 LEVELS = {
-    "name": ("exact_rare", "exact", "exact_common", "full", "full_common", "middle_typo", "middle_differs", "family_typo",
-             "family_differs", "given", "given_unsure", "given_typo", "given_differs", "different", "alias",
-             "unknown"),
+    "name": ("exact_rare", "exact", "exact_common", "full", "full_common", "middle_typo", "middle_differs",
+             "family_typo", "family_differs", "given", "given_unsure", "given_typo", "given_differs", "different",
+             "alias", "unknown"),
     "phone": ("exact", "converted", "near", "different", "unknown"),
     "email": ("exact", "near", "different", "unknown"),
     "province": ("same", "different", "unknown"),
@@ -142,12 +142,13 @@ def _one_reading(a: NameParts, b: NameParts) -> str:
 
 def compare_names(a: PersonName | None, b: PersonName | None) -> Comparison:
     """exact_rare | exact | exact_common (the same words, split by how common they are) | full |
-    full_common (a middle name dropped) | middle_typo (one middle name mistyped) | middle_differs | family_typo | family_differs | given |
-    given_unsure (a word at either end of a name whose family name is unknown: it may be the
-    family name; or a name whose given name may be either of two words, one of which
-    conflicts) | given_typo | given_differs (same family) | different | alias (the same
-    nickname or shop name on both sides: "Gấu Phan") | unknown (missing, or not a personal
-    name: "Khách hàng", or a nickname or shop name the other side does not carry)."""
+    full_common (a middle name dropped) | middle_typo (one middle name mistyped) | middle_differs |
+    family_typo | family_differs | given | given_unsure (a word at either end of a name whose
+    family name is unknown: it may be the family name; or a name whose given name may be either
+    of two words, one of which conflicts) | given_typo | given_differs (same family) | different
+    | alias (the same nickname or shop name on both sides: "Gấu Phan") | unknown (missing, or
+    not a personal name: "Khách hàng", or a nickname or shop name the other side does not
+    carry)."""
     parts_a = name_parts(a) if a is not None else None
     parts_b = name_parts(b) if b is not None else None
     if parts_a is None or parts_b is None:
