@@ -8,7 +8,8 @@ from functools import cached_property, lru_cache
 
 from hub.model import PersonName
 from hub.normalize import fold, is_alias
-from hub.normalize._name_data import MEN_GIVEN, MIDDLE_ONLY, SALUTATION_SEX, WOMEN_GIVEN  # one table for both
+from hub.normalize._name_data import (MEN_GIVEN, MIDDLE_NAMES_FOLDED, MIDDLE_ONLY, SALUTATION_SEX,  # one table for both
+                                      WOMEN_GIVEN)
 
 
 @dataclass(frozen=True)
@@ -153,6 +154,10 @@ def spelt(word: str) -> str:
 
 
 _GIVEN_SEX = {**{spelt(name): "m" for name in MEN_GIVEN}, **{spelt(name): "f" for name in WOMEN_GIVEN}}
+
+# Words known to be names, folded: of two middle names a letter apart, both such words are two
+# names (Thu / Thị), one that is not is a slip (score.middle_typo).
+NAME_WORDS = MIDDLE_NAMES_FOLDED | {fold(name) for name in (*MEN_GIVEN, *WOMEN_GIVEN, *MIDDLE_ONLY)}
 
 
 def _name_sex(name: PersonName, given_spelt: str | None) -> str | None:

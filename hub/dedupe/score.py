@@ -14,7 +14,7 @@ from typing import Any, NamedTuple
 
 from rapidfuzz.distance import OSA
 
-from hub.dedupe.names import NameParts, alias, mended, name_parts, written_apart
+from hub.dedupe.names import NAME_WORDS, NameParts, alias, mended, name_parts, written_apart
 from hub.dedupe.phones import subscriber
 from hub.model import Contact, Lead, PersonName
 
@@ -58,14 +58,17 @@ def _typo(a: str, b: str, min_length: int) -> bool:
 
 
 def _middle_slip(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
-    """The same middle names but one word, one edit apart: a letter dropped, added, swapped or
-    wrong ("Ngcọ", "Hng", "Xuâ", "Thah" for Ngọc, Hồng, Xuân, Thanh). With the family and given
-    names equal, that is a slip: relatives are not given one name, and strangers who share a
-    family and a given name rarely have middle names a letter apart."""
+    """The same middle names but one word, one edit apart, and that word of one side no known
+    name: a letter dropped, added, swapped or wrong ("Ngcọ", "Hng", "Xuâ", "Thah" for Ngọc, Hồng,
+    Xuân, Thanh). With the family and given names equal, that is a slip. Two names a letter
+    apart (Thu / Thị, Hồng / Hùng) are two middle names: two people."""
     if len(a) != len(b):
         return False
     differ = [(x, y) for x, y in zip(a, b) if x != y]
-    return len(differ) == 1 and OSA.distance(*differ[0]) <= 1
+    if len(differ) != 1:
+        return False
+    x, y = differ[0]
+    return OSA.distance(x, y) <= 1 and not (x in NAME_WORDS and y in NAME_WORDS)
 
 
 def _within(short: NameParts, full: NameParts) -> bool:

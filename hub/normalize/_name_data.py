@@ -125,11 +125,23 @@ MEN_GIVEN: frozenset[str] = frozenset({
     "phong", "quang", "thịnh", "đạt", "nghĩa", "thành", "tiến", "trí", "trọng", "kiên",
     "khang", "khôi", "mạnh", "lộc", "duy", "hào", "tân", "tín", "chiến", "công", "quốc",
     "sang", "tấn", "toản", "vĩnh", "hiệp", "thuận", "đăng", "định", "luân", "lực",
+    "lân", "tráng", "hiển", "tuân", "thăng", "phát", "thiện", "kiệt", "nhật", "lợi", "cảnh",
 })
 WOMEN_GIVEN: frozenset[str] = frozenset({
     "dung", "lan", "hương", "hoa", "hằng", "nhung", "thảo", "trang", "mai", "thủy", "thuỷ",
     "yến", "loan", "oanh", "hạnh", "huyền", "nga", "vy", "vân", "chi", "uyên", "trâm", "hồng",
     "liên", "nhi", "quyên", "thư", "tuyết", "diệu", "diễm", "duyên", "lệ", "ngân", "nguyệt",
     "nhàn", "phượng", "sương", "thắm", "thoa", "thùy", "thuỳ", "thúy", "thuý", "trinh",
-    "tuyền", "cúc", "huệ", "bích", "ánh", "gấm", "hiền", "my",
+    "tuyền", "cúc", "huệ", "bích", "ánh", "gấm", "hiền", "my", "hường", "ngà", "diệp", "xuyến",
+})
+
+# Middle names, folded: two of them a letter apart are two names (Thu / Thị, Hồng / Hùng), where
+# a word that is none of them nor a given name above is a slip ("Ngac" for Ngọc, "Xuâ" for Xuân).
+MIDDLE_NAMES_FOLDED: frozenset[str] = frozenset({
+    "van", "thi", "duc", "minh", "quang", "huu", "thanh", "cong", "xuan", "ngoc", "thu", "kim",
+    "my", "phuong", "hong", "hoang", "anh", "bao", "gia", "the", "dinh", "trong", "quoc", "tuan",
+    "hoai", "dieu", "bich", "thuy", "quynh", "lan", "hai", "nhat", "khanh", "tu", "cam", "nhu",
+    "trung", "tien", "manh", "duy", "viet", "ha", "mai", "tuong", "dang", "tan", "vinh", "son",
+    "phu", "ba", "chi", "dac", "hien", "hung", "khac", "kieu", "le", "linh", "long", "nam",
+    "phi", "thai", "thien", "thuc", "tri", "tuyet", "uyen", "vu", "yen", "hue",
 })

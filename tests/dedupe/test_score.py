@@ -29,6 +29,9 @@ from tests.dedupe.helpers import ZALO, contact, lead
         ("Nguyễn Xuâ Huy", "Nguyễn Xuân Huy", "middle_typo"),
         ("Lê Mỹ Kim Tâm", "Lê Uỹ Kim Tâm", "middle_typo"),  # a wrong letter in one of two
         ("Lê Mỹ Kim Tâm", "Lê Uỹ Kin Tâm", "middle_differs"),  # two of them: not a slip
+        ("Nguyễn Thu Oanh", "Nguyễn Thị Oanh", "middle_differs"),  # two names a letter apart: two people
+        ("c Trang", "Võ Anh Tráng", "different"),  # a woman, and a man's name
+        ("A LÂN", "Nguyen Thi Lan", "different"),
         ("Nguyễn Thị Lan", "Ngyuễn Thị Lan", "exact_common"),  # "ngyuen" cannot be Vietnamese: a slip
         ("Nguyễn Văn Đức", "Nguyễn Văn Đứức", "exact_common"),  # a key pressed twice
         ("Dương Thị Lan", "Dung Thị Lan", "family_typo"),  # a slip that is still a word
