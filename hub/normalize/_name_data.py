@@ -54,7 +54,7 @@ NICKNAME_WORDS: frozenset[str] = frozenset({
     "heo", "mèo", "meo", "cún", "cun", "gấu", "thỏ", "chuột", "chuot", "gà", "vịt", "vit",
     "cute", "kute", "cutie", "iu", "yêu", "cưng", "babe", "boy", "girl", "bboy", "kool", "pro",
     "vip", "nhóc", "mập", "lùn", "tồ", "ngố", "khùng", "điên", "xinh", "ngáo", "xấu", "bựa",
-    "công chúa", "hoàng tử",
+    "idol", "công chúa", "hoàng tử", "đẹp trai", "xinh đẹp", "dễ thương",
 })
 
 # Home names ("tên ở nhà"): what a family calls a child, and many adults sign Facebook and Zalo

@@ -44,8 +44,10 @@ def _plain_surnames() -> dict[str, tuple[int, bool]]:
 
 _PLAIN = _plain_surnames()
 
-# Nickname words signed after a given name ("Khánh Heo", "Lan Cute", "Thịnh Bé"), as typed.
+# Nickname words signed after a given name ("Khánh Heo", "Lan Cute", "Thịnh Bé"), as typed;
+# and the two-word ones ("Kiên Đẹp Trai", "Trung Dep Trai", "Lan Công Chúa"), folded.
 _TRAILING_NICKNAMES = frozenset({*(w for w in NICKNAME_WORDS if " " not in w), "bé", "pé"})
+_TRAILING_PHRASES = frozenset(fold(w) for w in NICKNAME_WORDS if " " in w)
 
 
 class Word(NamedTuple):
@@ -126,19 +128,24 @@ def split_salutation(words: list[Word]) -> tuple[str | None, list[Word]]:
 def proper_name(words: list[Word]) -> list[Word]:
     """The words of a name without a home name typed beside a given name: "Hằng Mít" is Hằng,
     "Hoàng Bin" is Hoàng (a weak surname is as often a given name), and without a nickname word
-    signed after one: "Khánh Heo" is Khánh, "Lan Cute" Lan. Other names are kept as typed. A
-    home name alone ("Mít") or with a family name ("Bin Nguyễn", "Trần Tũn") keeps its home
-    name: it stays a name that differs from a relative's given name, since families share phones
-    and mailboxes. "Nguyễn Văn Tí" has Tí as its given name, and "Mẹ Bin" is a parent. A nickname
+    signed after one: "Khánh Heo" is Khánh, "Lan Cute" Lan, "Kiên Đẹp Trai" Kiên. Other names
+    are kept as typed. A home name alone ("Mít") or with a family name ("Bin Nguyễn", "Trần
+    Tũn") keeps its home name: it stays a name that differs from a relative's given name, since
+    families share phones and mailboxes. "Nguyễn Văn Tí" has Tí as its given name, and "Mẹ Bin" is a parent. A nickname
     in front ("Bé Heo", "Mèo Con", "Tiểu Yến") is a nickname, not a name (name.py).
     """
-    if len(words) != 2:
-        return words
-    first, second = words
-    if second.nickname and not (first.pet or first.nickname):
-        other = first
-    elif first.pet != second.pet:
-        other = second if first.pet else first
+    if len(words) == 3 and f"{words[1].folded} {words[2].folded}" in _TRAILING_PHRASES:
+        other = words[0]
+        if other.pet or other.nickname:
+            return words
+    elif len(words) == 2:
+        first, second = words
+        if second.nickname and not (first.pet or first.nickname):
+            other = first
+        elif first.pet != second.pet:
+            other = second if first.pet else first
+        else:
+            return words
     else:
         return words
     if (other.surname and other.surname[1]) or other.folded in PARENT_OF_FOLDED or other.lowered in MIDDLE_ONLY:

@@ -292,6 +292,10 @@ def test_real_names_stay_personal(raw: str, display: str) -> None:
         ("Lan Cute", "Lan", "Lan"),
         ("Thịnh Bé", "Thịnh", "Thịnh"),
         ("chị Lan Xinh", "Lan", "Lan"),
+        ("Kiên Đẹp Trai", "Kiên", "Kiên"),  # two words of praise signed after it ("handsome")
+        ("Trung Dep Trai", "Trung", "Trung"),
+        ("Thu Dễ Thương", "Thu", "Thu"),
+        ("Minh Idol", "Minh", "Minh"),
     ],
 )
 def test_a_home_name_beside_a_given_name_is_dropped(raw: str, display: str, given: str) -> None:
@@ -317,6 +321,8 @@ def test_a_home_name_beside_a_given_name_is_dropped(raw: str, display: str, give
         ("Gấu Béo", "Gấu Béo"),
         ("Nguyễn Heo", "Nguyễn Heo"),
         ("Mẹ Heo", "Mẹ Heo"),
+        ("Bin Đẹp Trai", "Bin Đẹp Trai"),  # a home name and praise: no given name to keep
+        ("Nguyễn Đẹp Trai", "Nguyễn Đẹp Trai"),
     ],
 )
 def test_home_names_alone_or_beside_a_family_name_or_a_parent_are_kept(raw: str, display: str) -> None:
