@@ -24,6 +24,7 @@ from hub.normalize._phone_prefixes import (
 from hub.normalize._phone_vn_types import vietnamese_number_type
 
 VN_COUNTRY_CODE = 84
+MIN_DIGITS = 8  # shorter than any number we accept (1800 xxxx is the shortest)
 _VN_LENGTHS = range(8, 11)  # national significant digits: 1800 xxxx up to 02x landlines
 _VN_PREFIXED_LENGTHS = (9, 10)  # what may follow a bare "84" for it to be the country code
 _VN_PLUS = f"+{VN_COUNTRY_CODE}"
@@ -116,6 +117,8 @@ def _vietnamese_carrier(e164_prefix: str) -> str | None:
 
 
 def _read_international(digits: str) -> ParsedNumber | None:
+    if len(digits) < MIN_DIGITS:  # "00 27 81000" would give +2781000, which no field reads back
+        return None
     try:
         number = phonenumbers.parse(f"+{digits}")
     except NumberParseException:

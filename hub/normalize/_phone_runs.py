@@ -9,7 +9,7 @@ import re
 from typing import NamedTuple
 
 from hub.model import Phone
-from hub.normalize._phone_parse import ParsedNumber, parse_digits
+from hub.normalize._phone_parse import MIN_DIGITS, ParsedNumber, parse_digits
 
 # Characters people type from full-width or smart keyboards, mapped one-to-one so that offsets
 # into the translated text are offsets into the original text too.
@@ -25,7 +25,6 @@ _ANY_WIDE = re.compile("[" + "".join(re.escape(chr(c)) for c in WIDE_CHARS) + "]
 _GROUP = re.compile(r"\+?\([ \t]*\+?[ \t]*[0-9]{1,4}[ \t]*\)|(?:\+[ \t]?)?[0-9]+")
 _GAP = re.compile(r"[ \t]*[.\-][ \t]*|[ \t]*")
 _NOT_DIGITS = re.compile(r"[^0-9]+")
-MIN_DIGITS = 8  # shorter than any number we accept (1800 xxxx is the shortest)
 MAX_DIGITS = 17  # E.164's 15 digits plus a "00" international prefix
 
 
