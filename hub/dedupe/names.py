@@ -8,8 +8,13 @@ from functools import cached_property, lru_cache
 
 from hub.model import PersonName
 from hub.normalize import fold, is_alias
-from hub.normalize._name_data import (MEN_GIVEN, MIDDLE_NAMES_FOLDED, MIDDLE_ONLY, SALUTATION_SEX,  # one table for both
-                                      WOMEN_GIVEN)
+from hub.normalize._name_data import (  # one table for both
+    MEN_GIVEN,
+    MIDDLE_NAMES_FOLDED,
+    MIDDLE_ONLY,
+    SALUTATION_SEX,
+    WOMEN_GIVEN,
+)
 
 
 @dataclass(frozen=True)

@@ -131,8 +131,9 @@ def proper_name(words: list[Word]) -> list[Word]:
     signed after one: "Khánh Heo" is Khánh, "Lan Cute" Lan, "Kiên Đẹp Trai" Kiên. Other names
     are kept as typed. A home name alone ("Mít") or with a family name ("Bin Nguyễn", "Trần
     Tũn") keeps its home name: it stays a name that differs from a relative's given name, since
-    families share phones and mailboxes. "Nguyễn Văn Tí" has Tí as its given name, and "Mẹ Bin" is a parent. A nickname
-    in front ("Bé Heo", "Mèo Con", "Tiểu Yến") is a nickname, not a name (name.py).
+    families share phones and mailboxes. "Nguyễn Văn Tí" has Tí as its given name, and "Mẹ Bin"
+    is a parent. A nickname in front ("Bé Heo", "Mèo Con", "Tiểu Yến") is a nickname, not a
+    name (name.py).
     """
     if len(words) == 3 and f"{words[1].folded} {words[2].folded}" in _TRAILING_PHRASES:
         other = words[0]
