@@ -35,6 +35,7 @@ Targets in the issue #4 notes.
 from __future__ import annotations
 
 import argparse
+import importlib
 import sys
 import tempfile
 from collections import Counter
@@ -197,32 +198,24 @@ def add_data_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--people", type=int, default=1500)
     parser.add_argument("--named-chats", action="store_true",
                         help="the generator before its channel facts: chats named at capture, no profiles")
-    parser.add_argument("--data", choices=("main", "alt", "third", "fourth"), default="main",
+    parser.add_argument("--data", choices=("main", *OTHER_GENERATORS), default="main",
                         help="alt: benchmarks/dedupe_data_alt.py, the generator the model was not calibrated on; "
                              "third: benchmarks/dedupe_data_third.py, a third one written the same way; "
                              "fourth: benchmarks/dedupe_data_fourth.py, one written to catch wrong merges "
                              "(workplaces, sales collaborators, siblings' near-miss names)")
 
 
+# --data: the generators written after the matcher, by people who had not read it (each module's
+# generate(seed, people_count)).
+OTHER_GENERATORS = {"alt": "dedupe_data_alt", "third": "dedupe_data_third", "fourth": "dedupe_data_fourth"}
+
+
 def samples(parser: argparse.ArgumentParser, args: argparse.Namespace) -> list[Sample]:
-    if args.data == "alt":
+    if args.data in OTHER_GENERATORS:
         if args.named_chats:
             parser.error("--named-chats is an option of the main generator only")
-        from benchmarks.dedupe_data_alt import generate as generate_alt
-
-        return generate_alt(args.seed, args.people)
-    if args.data == "third":
-        if args.named_chats:
-            parser.error("--named-chats is an option of the main generator only")
-        from benchmarks.dedupe_data_third import generate as generate_third
-
-        return generate_third(args.seed, args.people)
-    if args.data == "fourth":
-        if args.named_chats:
-            parser.error("--named-chats is an option of the main generator only")
-        from benchmarks.dedupe_data_fourth import generate as generate_fourth
-
-        return generate_fourth(args.seed, args.people)
+        module = importlib.import_module(f"benchmarks.{OTHER_GENERATORS[args.data]}")
+        return module.generate(args.seed, args.people)
     return generate(args.seed, args.people, named_chats=args.named_chats)
 
 
@@ -236,7 +229,7 @@ def main() -> None:
     leads = samples(parser, args)
     run = run_in_memory if args.in_memory else run_store
     mode = "in-memory (blocking_keys + decide)" if args.in_memory else "store (apply_lead, SQLite)"
-    data = {"alt": " (dedupe_data_alt)", "third": " (dedupe_data_third)", "fourth": " (dedupe_data_fourth)"}.get(args.data, "")
+    data = f" ({OTHER_GENERATORS[args.data]})" if args.data in OTHER_GENERATORS else ""
     print(f"{len(leads)} leads of {args.people} people{data}, seed {args.seed}, {mode}")
     if args.name_only_cuts:
         _sweep(leads, run, args.name_only_cuts)

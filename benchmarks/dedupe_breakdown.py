@@ -1,11 +1,12 @@
 """Where dedupe misses: the true pairs it does not join, and the leads it sends to review, by evidence.
 
-    python benchmarks/dedupe_breakdown.py [--seed N] [--people N] [--in-memory] [--named-chats] [--data alt|third|fourth]
+    python benchmarks/dedupe_breakdown.py [--seed N] [--people N] [--in-memory] [--named-chats]
+                                          [--data alt|third|fourth]
 
 Runs the leads of benchmarks/dedupe_data.py (--data alt: dedupe_data_alt.py, --data third:
-dedupe_data_third.py, --data fourth: dedupe_data_fourth.py) as dedupe_accuracy.py does, then classifies every true pair (two leads of
-one person) by the outcome (auto: one contact; suggest: joined by the open suggestions; missed)
-and by the evidence the two leads share:
+dedupe_data_third.py, --data fourth: dedupe_data_fourth.py) as dedupe_accuracy.py does, then
+classifies every true pair (two leads of one person) by the outcome (auto: one contact;
+suggest: joined by the open suggestions; missed) and by the evidence the two leads share:
 - "direct": a phone (either prefix form), a canonical email or a channel identity in common;
 - "chain": no strong key in common, but linked by strong keys through the person's other leads
   (split into "chain<=" when the linking leads all came no later than the later of the two,

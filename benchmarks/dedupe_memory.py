@@ -15,8 +15,8 @@ from datetime import datetime
 
 from hub.dedupe.decide import MAX_CANDIDATES
 from hub.dedupe.keys import blocking_keys, contact_blocking_keys
-from hub.dedupe.merge import NameValue, choose_name
-from hub.model import Contact, Decision, Lead, PersonName
+from hub.dedupe.merge import surviving_name
+from hub.model import Contact, Decision, Lead
 
 HOT_KEY_CONTACTS = 50  # a key shared by more contacts than this finds nobody in particular
 
@@ -37,7 +37,7 @@ class MemoryContacts:
         survivor = self.contacts[survivor_id]
         for other_id in others:
             other = self.contacts.pop(other_id)
-            name = _surviving(survivor.name, survivor.created_at, other.name, other.created_at)
+            name = surviving_name(survivor.name, survivor.created_at, other.name, other.created_at)
             survivor = replace(survivor, name=name,
                                phones=survivor.phones | other.phones, emails=survivor.emails | other.emails,
                                identities=survivor.identities | other.identities,
@@ -73,7 +73,7 @@ class MemoryContacts:
     def add(self, contact_id: str, lead: Lead, at: datetime) -> Contact:
         """Create the contact, or fold the lead into it; index it by its keys."""
         known = self.contacts.get(contact_id) or Contact(id=contact_id, created_at=at)
-        name = _surviving(known.name, known.created_at, lead.name, at)
+        name = surviving_name(known.name, known.created_at, lead.name, at)
         province = known.province_code or (lead.province.code if lead.province else None)
         contact = replace(
             known,
@@ -88,13 +88,3 @@ class MemoryContacts:
             self.index[key].add(contact_id)
         return contact
 
-
-def _surviving(kept: PersonName | None, kept_at: datetime,
-               other: PersonName | None, other_at: datetime) -> PersonName | None:
-    """The name the store keeps of two (hub.dedupe.merge.choose_name, its default rule)."""
-    if kept is None or other is None:
-        return kept or other
-    values = [NameValue(n.display, n.key, n.family, n.middle, n.given, n.is_personal, source, when, n.family_last)
-              for n, source, when in ((kept, "kept", kept_at), (other, "other", other_at))]
-    chosen = choose_name(values)
-    return other if chosen is not None and chosen.source == "other" else kept

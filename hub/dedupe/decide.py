@@ -15,11 +15,11 @@ from operator import getitem
 from typing import Any
 
 from hub.dedupe import weights
-from hub.dedupe.merge import NameValue, choose_name
+from hub.dedupe.merge import surviving_name
 from hub.dedupe.phones import subscriber
 from hub.dedupe.score import (EXACT, FIELDS, GIVEN_CONFLICTS, Comparison, LeadSide, Levels, compare, compare_contacts,
                               compare_names, lead_phones)
-from hub.model import Contact, Decision, Lead, PersonName, Suggestion, quick_init
+from hub.model import Contact, Decision, Lead, Suggestion, quick_init
 
 MAX_CANDIDATES = 100
 THRESHOLDS = {"merge": weights.MERGE_AT, "suggest": weights.SUGGEST_AT, "name_only": weights.NAME_ONLY_AT}
@@ -202,19 +202,10 @@ def _to_review(scored: list[Scored], target: Scored | None) -> list[Scored]:
     return [s for s in scored if id(s) in chosen]  # best first, as scored
 
 
-def _name_value(name: PersonName | None, source: str, at: Any) -> list[NameValue]:
-    if name is None:
-        return []
-    return [NameValue(name.display, name.key, name.family, name.middle, name.given, name.is_personal, source, at,
-                      name.family_last)]
-
-
 def _with_lead(contact: Contact, lead: Lead) -> Contact:
     """The contact as it stands once the lead is merged into it: the points add up, the name is
     the one survivorship keeps (hub.dedupe.merge), the province the contact's or else the lead's."""
-    chosen = choose_name([*_name_value(contact.name, "contact", contact.created_at),
-                          *_name_value(lead.name, "lead", lead.captured_at)])
-    name = lead.name if chosen is not None and chosen.source == "lead" else contact.name
+    name = surviving_name(contact.name, contact.created_at, lead.name, lead.captured_at)
     province = contact.province_code or (lead.province.code if lead.province is not None else None)
     return Contact(
         id=contact.id, created_at=contact.created_at, name=name,

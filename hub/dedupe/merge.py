@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Literal, TypeVar
 
+from hub.model import PersonName
 from hub.normalize import fold
 
 Rule = Literal["most_complete", "most_recent", "oldest"]
@@ -48,6 +49,17 @@ V = TypeVar("V", NameValue, ProvinceValue)
 def choose_name(values: Sequence[NameValue], rule: Rule = "most_complete") -> NameValue | None:
     """The surviving name among the members' names (None when no member has one)."""
     return _choose(values, rule, _name_completeness)
+
+
+def surviving_name(kept: PersonName | None, kept_at: datetime,
+                   other: PersonName | None, other_at: datetime) -> PersonName | None:
+    """Of a contact's name (`kept`, known since `kept_at`) and a newcomer's, the one the default
+    rule keeps: what the contact's name becomes once the newcomer (a lead, a merged contact)
+    joins it."""
+    values = [NameValue(n.display, n.key, n.family, n.middle, n.given, n.is_personal, source, at, n.family_last)
+              for n, source, at in ((kept, "kept", kept_at), (other, "other", other_at)) if n is not None]
+    chosen = choose_name(values)
+    return other if chosen is not None and chosen.source == "other" else kept
 
 
 def _name_completeness(value: NameValue) -> tuple[int, int, int]:

@@ -182,11 +182,14 @@ def compare_phones(a: Collection[str], b: Collection[str]) -> Comparison:
     return Comparison("different")
 
 
+_NETWORK_CODE = 5  # "+84" and the two digits of a Vietnamese network code ("+8491...")
+
+
 def _near_number(a: str, b: str) -> bool:
     """One digit typed wrong, or two neighbours swapped, after the network code (+84 91...: the
     part people know by heart and type first): the same length, one edit apart. 0825507131 and
     0885507131 are two carriers' numbers, not a slip."""
-    return len(a) == len(b) and a[:5] == b[:5] and OSA.distance(a, b) == 1
+    return len(a) == len(b) and a[:_NETWORK_CODE] == b[:_NETWORK_CODE] and OSA.distance(a, b) == 1
 
 
 _DIGITS = re.compile(r"\D")

@@ -5,7 +5,8 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from hub.dedupe.merge import NameValue, ProvinceValue, choose_name, choose_province
+from hub.dedupe.merge import NameValue, ProvinceValue, choose_name, choose_province, surviving_name
+from hub.normalize import normalize_name
 
 T0 = datetime(2026, 1, 1, tzinfo=timezone.utc)
 
@@ -46,3 +47,18 @@ def test_a_resolved_province_beats_raw_text_whatever_its_age():
     resolved = ProvinceValue("79", "Thành phố Hồ Chí Minh", "c2", T0)
     assert choose_province([raw, resolved]) == resolved
     assert choose_province([raw, resolved], "most_recent") == raw
+
+
+@pytest.mark.parametrize("kept, other, expected", [
+    ("Nguyen Thi Lan", "Nguyễn Thị Lan", "Nguyễn Thị Lan"),  # diacritics beat the folded twin
+    ("Nguyễn Thị Lan", "Nguyen Thi Lan", "Nguyễn Thị Lan"),
+    ("Khách hàng", "Lan", "Lan"),  # a personal name beats a placeholder
+    ("Lan", "Nguyễn Thị Lan", "Nguyễn Thị Lan"),  # more parts
+    ("Nguyễn Thị Lan", "Trần Văn Hùng", "Nguyễn Thị Lan"),  # as complete: the older stays
+    (None, "Lan", "Lan"),
+    ("Lan", None, "Lan"),
+])
+def test_the_name_a_contact_keeps_when_a_newcomer_joins_it(kept, other, expected):
+    older, newer = datetime(2026, 1, 1, tzinfo=timezone.utc), datetime(2026, 2, 1, tzinfo=timezone.utc)
+    name = surviving_name(kept and normalize_name(kept), older, other and normalize_name(other), newer)
+    assert name is not None and name.display == expected
