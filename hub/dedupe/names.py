@@ -6,13 +6,16 @@ import unicodedata
 from dataclasses import dataclass, replace
 from functools import cached_property, lru_cache
 
+from rapidfuzz.distance import OSA
+
 from hub.model import PersonName
 from hub.normalize import fold, is_alias
 from hub.normalize._name_data import (  # one table for both
     MEN_GIVEN,
-    MIDDLE_NAMES_FOLDED,
+    MIDDLE_NAMES,
     MIDDLE_ONLY,
     SALUTATION_SEX,
+    SHARED_GIVEN,
     WOMEN_GIVEN,
 )
 
@@ -162,7 +165,7 @@ _GIVEN_SEX = {**{spelt(name): "m" for name in MEN_GIVEN}, **{spelt(name): "f" fo
 
 # Words known to be names, folded: of two middle names a letter apart, both such words are two
 # names (Thu / Thị), one that is not is a slip (score.middle_typo).
-NAME_WORDS = MIDDLE_NAMES_FOLDED | {fold(name) for name in (*MEN_GIVEN, *WOMEN_GIVEN, *MIDDLE_ONLY)}
+NAME_WORDS = frozenset(fold(name) for name in (*MIDDLE_NAMES, *MEN_GIVEN, *WOMEN_GIVEN, *SHARED_GIVEN, *MIDDLE_ONLY))
 
 
 def _name_sex(name: PersonName, given_spelt: str | None) -> str | None:
@@ -234,10 +237,46 @@ def _slips(a: NameParts, b: NameParts) -> dict[str, str]:
     """a's misspelt words whose only possible correction is a word of b."""
     found = {}
     for word in a.misspelt - b.words:
+        if len(word) < 3:
+            continue
         meant = corrections(word)
-        if len(meant) == 1 and len(word) >= 3 and next(iter(meant)) in b.words:
+        if len(meant) == 1 and next(iter(meant)) in b.words:
             found[word] = next(iter(meant))
+        elif word in a.maybe_given and (name := _meant_name(word, a.spelt_words.get(word), b)) is not None:
+            found[word] = name
     return found
+
+
+# The spellings of each known name, by its folded form ("hung": Hùng, Hưng).
+_SPELLINGS: dict[str, set[str]] = {}
+for _name in (*MIDDLE_NAMES, *MEN_GIVEN, *WOMEN_GIVEN, *SHARED_GIVEN, *MIDDLE_ONLY):
+    _SPELLINGS.setdefault(fold(_name), set()).add(spelt(_name))
+
+
+@lru_cache(maxsize=4096)
+def _names_near(word: str) -> frozenset[str]:
+    """The known names (folded) one letter missing, added, wrong or swapped from a word."""
+    return frozenset(name for name in NAME_WORDS if OSA.distance(word, name) <= 1)
+
+
+def _meant_name(word: str, spelling: str | None, other: NameParts) -> str | None:
+    """The word of `other` a misspelt word was meant as, with a letter missing, added, wrong or
+    swapped ("Hưg", "Hằgn", "Phươgn": Hưng, Hằng, Phương), when no other name may have been:
+    "Mnh" may be Minh or Mạnh, "Dug" Dũng, Duy or Đức (brothers share phones), so neither is
+    mended. A word written with diacritics is only near a name spelt one edit from it: Hưg is
+    not Hùng nor Huy. The corrections() above, which need no name list, come first."""
+    near = {v for v in other.words if is_syllable(v) and OSA.distance(word, v) <= 1} | _names_near(word)
+    if spelling is not None and not spelling.isascii():
+        near = {v for v in near if _spelt_near(spelling, v, other)}
+    return next(iter(near)) if len(near) == 1 and near <= other.words else None
+
+
+def _spelt_near(spelling: str, folded: str, other: NameParts) -> bool:
+    """Whether a word spelt so may be `folded` mistyped: one of its spellings (the other name's,
+    else a known name's) one edit away; a word of unknown spelling may be."""
+    written = other.spelt_words.get(folded)
+    spellings = {written} if written is not None else _SPELLINGS.get(folded)
+    return not spellings or any(OSA.distance(spelling, s) <= 1 for s in spellings)
 
 
 def _corrected(parts: NameParts, slips: dict[str, str]) -> NameParts:

@@ -135,13 +135,29 @@ WOMEN_GIVEN: frozenset[str] = frozenset({
     "tuyền", "cúc", "huệ", "bích", "ánh", "gấm", "hiền", "my", "hường", "ngà", "diệp", "xuyến",
 })
 
-# Middle names, folded: two of them a letter apart are two names (Thu / Thị, Hồng / Hùng), where
+# Given names both men and women are given, or common enough among either not to be in the
+# lists above, as spelt. With those lists: the names a word typed with a letter missing, added,
+# swapped or wrong may have been meant as ("Hưg" is Hưng, while "Mnh" may be Minh or Mạnh).
+SHARED_GIVEN: frozenset[str] = frozenset({
+    "an", "anh", "ân", "bảo", "bình", "bằng", "bách", "châu", "chinh", "chính", "cầm", "danh", "dân",
+    "diệu", "dương", "đan", "đào", "điệp", "đoan", "đông", "giang", "hà", "hạ", "hân", "hậu",
+    "hiên", "hòa", "hoà", "hoài", "hoan", "hoàn", "hoàng", "hợp", "khải", "khánh", "khiêm",
+    "khuê", "kiều", "kim", "lam", "lâm", "liễu", "linh", "lĩnh", "ly", "lý", "mận", "minh", "mơ",
+    "mỹ", "ngọc", "nguyên", "nhã", "nhân", "nhạn", "nhiên", "như", "ninh", "phi", "phú",
+    "phụng", "phước", "phương", "quế", "quý", "quyết", "quỳnh", "sa", "sĩ", "tâm", "thái",
+    "thạch", "thanh", "thế", "thiên", "thơ", "thọ", "thông", "thu", "thục", "thương", "tiên",
+    "tiệp", "trà", "trân", "triều", "trúc", "trường", "tú", "tuệ", "tường", "tư", "vi",
+    "vũ", "vương", "vỹ", "xuân", "yên",
+})
+
+# Middle names, as spelt: two of them a letter apart are two names (Thu / Thị, Hồng / Hùng), where
 # a word that is none of them nor a given name above is a slip ("Ngac" for Ngọc, "Xuâ" for Xuân).
-MIDDLE_NAMES_FOLDED: frozenset[str] = frozenset({
-    "van", "thi", "duc", "minh", "quang", "huu", "thanh", "cong", "xuan", "ngoc", "thu", "kim",
-    "my", "phuong", "hong", "hoang", "anh", "bao", "gia", "the", "dinh", "trong", "quoc", "tuan",
-    "hoai", "dieu", "bich", "thuy", "quynh", "lan", "hai", "nhat", "khanh", "tu", "cam", "nhu",
-    "trung", "tien", "manh", "duy", "viet", "ha", "mai", "tuong", "dang", "tan", "vinh", "son",
-    "phu", "ba", "chi", "dac", "hien", "hung", "khac", "kieu", "le", "linh", "long", "nam",
-    "phi", "thai", "thien", "thuc", "tri", "tuyet", "uyen", "vu", "yen", "hue",
+MIDDLE_NAMES: frozenset[str] = frozenset({
+    "văn", "thị", "đức", "minh", "quang", "hữu", "thanh", "công", "xuân", "ngọc", "thu", "kim",
+    "mỹ", "phương", "hồng", "hoàng", "anh", "bảo", "gia", "thế", "đình", "trọng", "quốc", "tuấn",
+    "hoài", "diệu", "bích", "thùy", "thúy", "thủy", "quỳnh", "lan", "hải", "nhật", "khánh", "tú",
+    "tử", "tư", "cẩm", "như", "trung", "tiến", "mạnh", "duy", "việt", "hà", "mai", "tường", "đăng",
+    "tấn", "tân", "vĩnh", "sơn", "phú", "bá", "chí", "đắc", "hiền", "hùng", "khắc", "kiều", "lệ",
+    "linh", "long", "nam", "phi", "thái", "thiện", "thiên", "thục", "trí", "tuyết", "uyên", "vũ",
+    "yến", "huệ",
 })

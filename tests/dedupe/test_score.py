@@ -82,6 +82,30 @@ def test_names_compare_order_free_accent_free_and_tolerant_of_dropped_middles_an
     assert compare_names(normalize_name(a), normalize_name(b)).level == level
 
 
+@pytest.mark.parametrize(
+    "a, b, level",
+    [
+        # A given name with a letter missing, wrong or swapped that no Vietnamese can be named,
+        # one edit from the other name's given name and from no other name: a slip.
+        ("Nguyễn Văn Hưng", "Nguyễn Văn Hưg", "exact_common"),
+        ("Nguyễn Thị Hằng", "Nguyễn Thị Hằgn", "exact_common"),
+        ("Phương Trần", "Trần Thị Phươgn", "full_common"),
+        ("Phạm Văn Cường", "Pham Van Cuog", "exact"),
+        # Spelt, the slip is one edit from Hưng, three from Hùng: Hùng's brother's name mistyped.
+        ("Nguyễn Văn Hùng", "Nguyễn Văn Hưg", "given_differs"),
+        ("Nguyễn Thị Hân", "Nguyễn Thị Hằgn", "given_differs"),  # Hằng, one edit from Hân folded
+        # One edit from several names: "Mnh" may be Minh or Mạnh, "Dug" Dũng, Duy or Đức.
+        ("Nguyễn Văn Minh", "NGUYỄN VĂN MNH", "given_differs"),
+        ("Lê Văn Dũng", "Le Van Dug", "given_differs"),
+        ("Hoàng Văn Phúc", "Hoàng Văn Phc", "given_differs"),  # Phúc or Phi
+        ("Lê Mỹ Tâm", "Lê Mỹ Trââm", "given_differs"),  # Trâm with a key pressed twice: not Tâm
+    ],
+)
+def test_a_given_name_mistyped_is_mended_only_when_no_other_name_was_meant(a, b, level):
+    assert compare_names(normalize_name(a), normalize_name(b)).level == level
+    assert compare_names(normalize_name(b), normalize_name(a)).level == level
+
+
 def test_a_corrected_slip_is_in_the_evidence():
     comparison = compare_names(normalize_name("Hoàng Văn Quân"), normalize_name("Hoang Van Qaun"))
     assert comparison.evidence["slips"] == ["qaun ~ quan"]
