@@ -1,7 +1,6 @@
 """Name parts for matching: folded tokens, family name and given name."""
 from __future__ import annotations
 
-import re
 import unicodedata
 from dataclasses import dataclass, replace
 from functools import cached_property, lru_cache
@@ -10,6 +9,7 @@ from rapidfuzz.distance import OSA
 
 from hub.model import PersonName
 from hub.normalize import fold, is_alias
+from hub.normalize._syllable import is_syllable
 from hub.normalize._name_data import (  # one table for both
     MEN_GIVEN,
     MIDDLE_NAMES,
@@ -165,7 +165,8 @@ _GIVEN_SEX = {**{spelt(name): "m" for name in MEN_GIVEN}, **{spelt(name): "f" fo
 
 # Words known to be names, folded: of two middle names a letter apart, both such words are two
 # names (Thu / Thị), one that is not is a slip (score.middle_typo).
-NAME_WORDS = frozenset(fold(name) for name in (*MIDDLE_NAMES, *MEN_GIVEN, *WOMEN_GIVEN, *SHARED_GIVEN, *MIDDLE_ONLY))
+NAME_WORDS = frozenset(
+    fold(name) for name in (*MIDDLE_NAMES, *MEN_GIVEN, *WOMEN_GIVEN, *SHARED_GIVEN, *MIDDLE_ONLY))
 
 
 def _name_sex(name: PersonName, given_spelt: str | None) -> str | None:
@@ -198,23 +199,6 @@ def written_apart(a: NameParts, b: NameParts) -> bool:
             if word in spelt_a and word in spelt_b and spelt_a[word] != spelt_b[word]:
                 return True
     return a.sex is not None and b.sex is not None and a.sex != b.sex
-
-
-# A folded Vietnamese syllable: an onset, then a vowel group. iê / uô / uyê and oo always take a
-# final consonant, uy only ch / nh / p / t, others may; groups ending in a glide (ai, ao, eo, uu...)
-# take none. yê starts a syllable or follows qu (yên, quyên; after a consonant it is spelt iê).
-_ONSET = r"(?:ngh|ng|nh|ch|gh|gi|kh|ph|qu|th|tr|[bcdghklmnprstvx])?"
-_FINAL = r"(?:ch|ng|nh|[cmnpt])"
-_CLOSED = rf"(?:uye|ie|uo|oo){_FINAL}|(?:oa|oe|ua|[aeiouy]){_FINAL}?|uy(?:ch|nh|[pt])?"
-_OPEN = r"(?:oai|oay|oeo|uay|uoi|uou|uya|uyu|ieu|ai|ao|au|ay|eo|eu|ia|iu|oi|ui|uu|ue)"
-_SYLLABLE = re.compile(f"{_ONSET}(?:{_CLOSED}|{_OPEN})|(?:qu)?(?:ye{_FINAL}|yeu)")
-
-
-@lru_cache(maxsize=16384)
-def is_syllable(word: str) -> bool:
-    """Whether a folded word can be written in Vietnamese at all ("quang" yes; "qaun", "quaang",
-    "thhao", "ngueyn" no: a word no Vietnamese could be named is a slip of the keyboard)."""
-    return _SYLLABLE.fullmatch(word) is not None
 
 
 @lru_cache(maxsize=4096)

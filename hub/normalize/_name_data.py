@@ -140,7 +140,7 @@ WOMEN_GIVEN: frozenset[str] = frozenset({
 # swapped or wrong may have been meant as ("Hưg" is Hưng, while "Mnh" may be Minh or Mạnh).
 SHARED_GIVEN: frozenset[str] = frozenset({
     "an", "anh", "ân", "bảo", "bình", "bằng", "bách", "châu", "chinh", "chính", "cầm", "danh", "dân",
-    "diệu", "dương", "đan", "đào", "điệp", "đoan", "đông", "giang", "hà", "hạ", "hân", "hậu",
+    "dương", "đan", "đào", "điệp", "đoan", "đông", "giang", "hà", "hạ", "hân", "hậu",
     "hiên", "hòa", "hoà", "hoài", "hoan", "hoàn", "hoàng", "hợp", "khải", "khánh", "khiêm",
     "khuê", "kiều", "kim", "lam", "lâm", "liễu", "linh", "lĩnh", "ly", "lý", "mận", "minh", "mơ",
     "mỹ", "ngọc", "nguyên", "nhã", "nhân", "nhạn", "nhiên", "như", "ninh", "phi", "phú",

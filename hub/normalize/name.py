@@ -21,6 +21,7 @@ from hub.normalize._name_data import (
 )
 from hub.normalize._name_fold import fold
 from hub.normalize._name_parts import WORD, Word, order_parts, proper_name, split_salutation, word
+from hub.normalize._telex import untelex
 
 __all__ = ["fold", "is_alias", "normalize_name"]
 
@@ -34,6 +35,7 @@ _MAX_WORD = 30  # no name's word is longer ("Nguyễn" is 6 letters): a longer o
 _MAX_DISPLAY = 255  # what the store keeps of a name (contacts.name)
 _PLAIN_SHOP_PHRASES = frozenset(fold(phrase) for phrase in SHOP_PHRASES)
 _PLAIN_NICKNAME_PHRASES = frozenset(fold(words) for words in NICKNAME_WORDS if " " in words)
+_STAND_IN_MIDDLE = frozenset({"van", "thi"})  # "Nguyễn Văn A", "Trần Thị B"
 
 
 # Names repeat (Nguyễn is four Vietnamese in ten; "Nguyễn Thị Lan" recurs across any large
@@ -42,9 +44,10 @@ _PLAIN_NICKNAME_PHRASES = frozenset(fold(words) for words in NICKNAME_WORDS if "
 def normalize_name(text: str | None) -> PersonName | None:
     """Return the repaired name, or None when the text is blank. Never raises.
 
-    Personal names get NFC, collapsed whitespace and "Nguyễn Thị Lan" casing, lose a leading
-    salutation ("chị", "a", "Mr") and a home name beside a given name ("Hằng Mít": Hằng), and
-    are put family name first; `key` folds the display.
+    Personal names get NFC, collapsed whitespace, the words typed in Telex with the input
+    method off read back ("Nguyeenx Thij Lan": hub.normalize._telex), "Nguyễn Thị Lan" casing,
+    lose a leading salutation ("chị", "a", "Mr") and a home name beside a given name ("Hằng
+    Mít": Hằng), and are put family name first; `key` folds the display.
     Memoised by text (the result is immutable).
     """
     if text is None:
@@ -52,6 +55,8 @@ def normalize_name(text: str | None) -> PersonName | None:
     cleaned = _clean(text)
     if not cleaned:
         return None
+    if cleaned.isascii():  # typed in Telex with the input method off: "Nguyeenx Thij Lan"
+        cleaned = untelex(cleaned)
     core = _BRACKETED.sub(" ", cleaned) if "(" in cleaned or "[" in cleaned else cleaned
     words = list(map(word, WORD.findall(core) or WORD.findall(cleaned)))
     salutation, name_words = split_salutation(words)
@@ -143,15 +148,15 @@ class _Words:
 
 
 def _is_personal(core: str, words: _Words, name_size: int) -> bool:
-    """False for digits, emoji-heavy text, placeholders, shop names and nicknames.
+    """False for digits, emoji without a word, placeholders, shop names and nicknames. A name
+    decorated with emoji or symbols is its words ("🌸 Lan 🌸", "✿ Thành Vũ ✿": how many sign
+    their Zalo and Facebook accounts).
 
     The last `name_size` words are the name proper (after any salutation).
     """
     if not name_size or name_size > _MAX_NAME_WORDS or _DIGIT.search(core):
         return False
     if any(len(w) > _MAX_WORD for w in words.lowered):
-        return False
-    if _emoji_count(core) > name_size:
         return False
     skip = len(words.lowered) - name_size
     return not (
@@ -186,9 +191,14 @@ def _emoji_count(text: str) -> int:
 
 
 def _is_placeholder(folded: list[str]) -> bool:
-    """"Khách hàng", "User 123", "Người dùng Zalo", "N/A", "test", "aaaa"."""
+    """"Khách hàng", "User 123", "Người dùng Zalo", "N/A", "test", "aaaa", "Test Test"; and
+    "Nguyễn Văn A", "Trần Thị B": the Vietnamese John Doe, a letter for the given name."""
     key = " ".join(folded)
-    return key in PLACEHOLDERS or (len(key) > 1 and len(set(key.replace(" ", ""))) == 1)
+    if key in PLACEHOLDERS or (len(key) > 1 and len(set(key.replace(" ", ""))) == 1):
+        return True
+    if len(folded) > 1 and all(word in PLACEHOLDERS for word in folded):
+        return True
+    return len(folded) > 2 and len(folded[-1]) == 1 and folded[-2] in _STAND_IN_MIDDLE
 
 
 def _is_shop(words: _Words) -> bool:

@@ -76,6 +76,9 @@ from tests.dedupe.helpers import ZALO, contact, lead
         ("Hưng Hoàng", "Hoàng Văn Hùng", "different"),
         ("Hưng Hoàng", "Hoàng Văn Hưng", "full"),
         ("Hung Hoang", "Hoàng Văn Hùng", "full"),  # typed without diacritics: no telling
+        # Typed in Telex with the input method off: Hungf is Hùng, and his brother Hưng another.
+        ("Traanf Vawn Hungf", "Trần Văn Hùng", "exact_common"),
+        ("Traanf Vawn Hungf", "Trần Văn Hưng", "given_differs"),
     ],
 )
 def test_names_compare_order_free_accent_free_and_tolerant_of_dropped_middles_and_typos(a, b, level):
@@ -104,6 +107,14 @@ def test_names_compare_order_free_accent_free_and_tolerant_of_dropped_middles_an
 def test_a_given_name_mistyped_is_mended_only_when_no_other_name_was_meant(a, b, level):
     assert compare_names(normalize_name(a), normalize_name(b)).level == level
     assert compare_names(normalize_name(b), normalize_name(a)).level == level
+
+
+def test_the_name_tables_hold_vietnamese_syllables_each_in_one_table():
+    from hub.dedupe.names import NAME_WORDS
+    from hub.normalize._name_data import MEN_GIVEN, SHARED_GIVEN, WOMEN_GIVEN
+
+    assert [word for word in NAME_WORDS if not is_syllable(word)] == []
+    assert MEN_GIVEN & WOMEN_GIVEN == MEN_GIVEN & SHARED_GIVEN == WOMEN_GIVEN & SHARED_GIVEN == set()
 
 
 def test_a_corrected_slip_is_in_the_evidence():

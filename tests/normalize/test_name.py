@@ -212,8 +212,6 @@ def test_display_keeps_the_tone_placement_as_typed(raw: str) -> None:
         ("Công Chúa Lan", "Công Chúa Lan"),
         ("😍😍😍", "😍😍😍"),
         ("🌸", "🌸"),
-        ("Lan 🌸🌸", "Lan 🌸🌸"),
-        ("❤️ ❤️ Hùng ❤️", "❤️ ❤️ Hùng ❤️"),
         ("Shop Thời Trang ABC", "Shop Thời Trang ABC"),
         ("Mỹ phẩm Hana", "Mỹ phẩm Hana"),
         ("Cty TNHH Minh Phát", "Cty TNHH Minh Phát"),
@@ -236,6 +234,9 @@ def test_display_keeps_the_tone_placement_as_typed(raw: str) -> None:
         ("N/A", "N/A"),
         ("test", "test"),
         ("Test", "Test"),
+        ("Test Test", "Test Test"),
+        ("Nguyễn Văn A", "Nguyễn Văn A"),  # the Vietnamese John Doe
+        ("TRAN THI B", "TRAN THI B"),
         ("abc", "abc"),
         ("aaaa", "aaaa"),
         ("0912345678", "0912345678"),
@@ -263,6 +264,10 @@ def test_display_names_that_are_not_people_are_flagged_and_kept_clean(
         ("Nguyễn Thị Bé", "Nguyễn Thị Bé"),
         ("Nguyễn Thị Lan 🌸", "Nguyễn Thị Lan"),
         ("Hùng 💪", "Hùng"),
+        ("Lan 🌸🌸", "Lan"),  # a name decorated as people sign Zalo and Facebook
+        ("❤️ ❤️ Hùng ❤️", "Hùng"),
+        ("✿ Thành Vũ ✿", "Thành Vũ"),
+        ("Nguyễn Văn An", "Nguyễn Văn An"),
         ("Lan (Zalo)", "Lan"),
         ("Mai Anh", "Mai Anh"),
         ("Hoa Mai", "Hoa Mai"),
@@ -355,3 +360,33 @@ def test_fold_works_on_any_string(text: str, folded: str) -> None:
 ])
 def test_a_nickname_or_a_shop_name_is_an_alias_a_placeholder_is_not(display: str, alias: bool) -> None:
     assert is_alias(display) is alias
+
+
+@pytest.mark.parametrize(
+    "raw, display",
+    [
+        # Typed in Telex with the input method off: the keys read back.
+        ("Nguyeenx Thij Lan", "Nguyễn Thị Lan"),
+        ("NGUYEENX VAWN HUNGF", "Nguyễn Văn Hùng"),
+        ("chij Ddoox Thij Thu Trang", "Đỗ Thị Thu Trang"),
+        ("Hoangf Anh Tuaans", "Hoàng Anh Tuấn"),
+        ("Traanf Thij Thuyr", "Trần Thị Thủy"),
+        ("Nguyeenx Thij Xuaan", "Nguyễn Thị Xuân"),  # a doubled letter in a name typed so
+        ("Hwng", "Hưng"),
+        ("Dduwowngf Vawn Minh", "Đường Văn Minh"),
+        # Not Telex, or not plainly: left as typed.
+        ("Nguyen Thaanh", "Nguyen Thaanh"),  # a key pressed twice, no tone key
+        ("VOO VAN MINH", "Voo Van Minh"),
+        ("Le Thaor", "Le Thaor"),  # a last r alone: no telling
+        ("Chris Nguyen", "Nguyen Chris"),
+        ("Max", "Max"),
+        ("Hoaang Anh", "Hoaang Anh"),
+        ("Nguyeenx Hoaang", "Nguyễn Hoaang"),  # "Hoâng" is no Vietnamese syllable
+    ],
+)
+def test_a_name_typed_in_telex_is_read_back(raw: str, display: str) -> None:
+    name = normalize_name(raw)
+    assert name is not None
+    assert name.display == display
+    assert name.raw == raw
+

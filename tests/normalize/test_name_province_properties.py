@@ -33,6 +33,7 @@ texts = st.one_of(
 @example("chị anh Lan")
 @example("Lan Hoàng Nguyễn")
 @example("ß ǰ İ ŉ")
+@example("chij Nguyeenx Thij Xuaan")  # Telex read back, once
 @settings(max_examples=400)
 def test_normalize_name_never_raises_and_is_idempotent(text: str) -> None:
     name = normalize_name(text)
