@@ -9,7 +9,6 @@ from rapidfuzz.distance import OSA
 
 from hub.model import PersonName
 from hub.normalize import fold, is_alias
-from hub.normalize._syllable import is_syllable
 from hub.normalize._name_data import (  # one table for both
     MEN_GIVEN,
     MIDDLE_NAMES,
@@ -18,6 +17,7 @@ from hub.normalize._name_data import (  # one table for both
     SHARED_GIVEN,
     WOMEN_GIVEN,
 )
+from hub.normalize._syllable import is_syllable
 
 
 @dataclass(frozen=True)
@@ -231,10 +231,15 @@ def _slips(a: NameParts, b: NameParts) -> dict[str, str]:
     return found
 
 
+def _by_folded(names: frozenset[str]) -> dict[str, frozenset[str]]:
+    found: dict[str, set[str]] = {}
+    for name in names:
+        found.setdefault(fold(name), set()).add(spelt(name))
+    return {folded: frozenset(spellings) for folded, spellings in found.items()}
+
+
 # The spellings of each known name, by its folded form ("hung": Hùng, Hưng).
-_SPELLINGS: dict[str, set[str]] = {}
-for _name in (*MIDDLE_NAMES, *MEN_GIVEN, *WOMEN_GIVEN, *SHARED_GIVEN, *MIDDLE_ONLY):
-    _SPELLINGS.setdefault(fold(_name), set()).add(spelt(_name))
+_SPELLINGS = _by_folded(MIDDLE_NAMES | MEN_GIVEN | WOMEN_GIVEN | SHARED_GIVEN | MIDDLE_ONLY)
 
 
 @lru_cache(maxsize=4096)
