@@ -160,14 +160,15 @@ def people(rng: random.Random, count: int) -> list[Person]:
             household += 1
             family, home = rng.choices(list(SURNAMES), list(SURNAMES.values()))[0], _phone(rng)
             givens: set[str] = set()
+            first = len(found)
             for _ in range(rng.choice([2, 2, 3])):
                 member = _person(rng, len(found), taken, family, home)
                 while member.given in givens:  # Hùng and Hưng, Dũng and Dung: two people
                     member.given = rng.choice(GIVEN[member.sex])
                 givens.add(member.given)
                 member.household = household
-                if len(givens) > 1:  # a household lives in one province: its first member's
-                    member.province = found[-1].province
+                if found[first:]:  # a household lives in one province: its first member's
+                    member.province = found[first].province
                 if rng.random() < 0.5:
                     member.phones.append(_phone(rng))
                 found.append(member)

@@ -135,23 +135,27 @@ def proper_name(words: list[Word]) -> list[Word]:
     is a parent. A nickname in front ("Bé Heo", "Mèo Con", "Tiểu Yến") is a nickname, not a
     name (name.py).
     """
-    if len(words) == 3 and f"{words[1].folded} {words[2].folded}" in _TRAILING_PHRASES:
-        other = words[0]
-        if other.pet or other.nickname:
-            return words
-    elif len(words) == 2:
-        first, second = words
-        if second.nickname and not (first.pet or first.nickname):
-            other = first
-        elif first.pet != second.pet:
-            other = second if first.pet else first
-        else:
-            return words
-    else:
+    other = _beside_a_nickname(words)
+    if other is None:
         return words
     if (other.surname and other.surname[1]) or other.folded in PARENT_OF_FOLDED or other.lowered in MIDDLE_ONLY:
         return words
     return [other]
+
+
+def _beside_a_nickname(words: list[Word]) -> Word | None:
+    """The one word of a two-word name beside a home name or a nickname word ("Hằng Mít",
+    "Khánh Heo"), or before two words of praise ("Kiên Đẹp Trai"); None for any other name."""
+    if len(words) == 3 and f"{words[1].folded} {words[2].folded}" in _TRAILING_PHRASES:
+        return None if words[0].pet or words[0].nickname else words[0]
+    if len(words) != 2:
+        return None
+    first, second = words
+    if second.nickname and not (first.pet or first.nickname):
+        return first
+    if first.pet != second.pet:
+        return second if first.pet else first
+    return None
 
 
 def _given_anh(words: list[Word]) -> bool:

@@ -57,16 +57,17 @@ def telex_word(typed: str) -> tuple[str, bool] | None:
     lowered = typed.lower()
     if len(lowered) < 2 or is_syllable(lowered):
         return None
-    tone, keys = None, []
-    for i, char in enumerate(lowered):
+    tone, keys, after_vowel = None, [], False
+    for char in lowered:
         # After a vowel a tone key is a tone (no final consonant is s, f, r, x or j); before
         # one, s, r and x are first consonants (Sơn, Rạng, Xuân).
-        if char in _TONE_KEYS and any(c in "aeiouyw" for c in lowered[:i]):
+        if char in _TONE_KEYS and after_vowel:
             if tone is not None:
                 return None  # two tone keys: "ss" types an s, or this is no Telex
             tone = char
         else:
             keys.append(char)
+            after_vowel = after_vowel or char in "aeiouyw"
     spelt = _marked("".join(keys))
     if spelt is None or (at := _tone_vowel(spelt)) is None:
         return None

@@ -10,7 +10,8 @@ from hypothesis import strategies as st
 
 from hub.dedupe.score import LEVELS, compare, compare_emails, compare_identities, compare_names, compare_phones
 from hub.normalize import normalize_name
-from hub.dedupe.names import corrections, is_syllable
+from hub.dedupe.names import corrections
+from hub.normalize._syllable import is_syllable
 from tests.dedupe.helpers import ZALO, contact, lead
 
 
