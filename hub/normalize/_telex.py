@@ -1,4 +1,5 @@
-"""Names typed in Telex with the input method off: "Nguyeenx Thij Lan" is Nguyễn Thị Lan.
+"""Names typed in Telex or VNI with the input method off: "Nguyeenx Thij Lan" and
+"Nguye64n Thi5 Lan" are Nguyễn Thị Lan.
 
 Telex is how most Vietnamese type: letters for the marks (aa â, aw ă, ee ê, oo ô, ow ơ, uw or
 w ư, dd đ) and for the tones (s sắc, f huyền, r hỏi, x ngã, j nặng), which the input method
@@ -9,13 +10,23 @@ no Vietnamese writes: it stays as typed); and a name only when one of its words 
 Telex: a w ("Vawn", "Hwng"), a huyền or nặng key (f, j: "Trafn", "Thij"), or a doubled letter
 with a tone key ("Nguyeenx", "Tuaans"). A doubled letter alone is as often a key pressed twice
 ("Thaanh", "VOO"), and s, r or x end English names and words ("Chris", "Max", "Test"): such a
-word is read in a name plainly typed in Telex, never alone.
+word is read in a name plainly typed in Telex, never alone; and a word whose only key is s, r or
+x only when it spells a name Vietnamese people carry ("Thuyr" is Thủy, while "Max Nguyeenx" is
+Max Nguyễn, not "Mã Nguyễn").
+
+VNI, the other way Vietnamese type, puts digits for the marks (6 â ê ô, 7 ơ ư, 8 ă, 9 đ) and
+the tones (1 sắc, 2 huyền, 3 hỏi, 4 ngã, 5 nặng), anywhere after the letter they mark
+("Nguye64n", "Nguyen64"). A word with a digit among its letters is read back when its keys spell
+a Vietnamese syllable, marks and all, and with a tone digit alone only when it spells a name
+Vietnamese people carry ("Hu2ng" is Hùng; "Nam2" stays as typed); a name only when every such
+word is read.
 """
 from __future__ import annotations
 
 import unicodedata
 from functools import lru_cache
 
+from hub.normalize._name_data import MEN_GIVEN, MIDDLE_NAMES, SHARED_GIVEN, SURNAMES, WOMEN_GIVEN
 from hub.normalize._name_fold import fold
 from hub.normalize._syllable import is_syllable
 
@@ -25,6 +36,7 @@ _STOPS = ("c", "ch", "p", "t")
 _MARKS = {"aa": "â", "aw": "ă", "ee": "ê", "oo": "ô", "ow": "ơ", "uw": "ư"}
 _VOWELS = frozenset("aăâeêioôơuưy")
 _MARKED = frozenset("ăâêôơư")
+_NAME_WORDS = frozenset(SURNAMES) | MEN_GIVEN | WOMEN_GIVEN | SHARED_GIVEN | MIDDLE_NAMES
 
 # Vowel groups as written, with no final consonant after them, and before one.
 _OPEN = frozenset({
@@ -40,10 +52,13 @@ _CLOSED = frozenset({
 
 def untelex(text: str) -> str:
     """`text` (one space between words) with its words typed in Telex read back, when one of
-    them is plainly Telex; else `text` unchanged."""
+    them is plainly Telex, or typed in VNI, when every word with a digit among its letters is;
+    else `text` unchanged."""
     if not text.isascii():
         return text
     words = text.split(" ")
+    if any(char.isdigit() for char in text):
+        return _unvni(words) or text
     read = [telex_word(word) if word.isalpha() else None for word in words]
     if not any(found is not None and found[1] for found in read):
         return text
@@ -78,6 +93,8 @@ def telex_word(typed: str) -> tuple[str, bool] | None:
         if spelt.endswith(_STOPS) and tone not in "sj":  # tát, tạt: a stop takes no other tone
             return None
         spelt = unicodedata.normalize("NFC", spelt[: at + 1] + _TONE_KEYS[tone] + spelt[at + 1:])
+        if tone in _ENGLISH_TONES and not marks and spelt not in _NAME_WORDS:
+            return None  # "Max", "Rex": English names, not Mã, Rẽ
     # A doubled letter alone is as often a key pressed twice ("Thaanh", "VOO"): it is plainly
     # Telex beside a tone key only. A w, f or j is Telex by itself.
     plainly = "w" in keys or (tone is not None and (marks or tone not in _ENGLISH_TONES))
@@ -132,3 +149,83 @@ def _cased(word: str, typed: str) -> str:
     if typed.isupper() and len(typed) > 1:
         return word.upper()
     return word[:1].upper() + word[1:] if typed[:1].isupper() else word
+
+
+_VNI_TONES = {"1": "\u0301", "2": "\u0300", "3": "\u0309", "4": "\u0303", "5": "\u0323"}
+_CIRCUMFLEX = {"a": "â", "e": "ê", "o": "ô"}
+_HORN = {"o": "ơ", "u": "ư"}
+
+
+def _unvni(words: list[str]) -> str | None:
+    """The words with those typed in VNI read back, or None when one with a digit among its
+    letters does not read (a nickname "Bin2k", "Nam 2", an email): left as typed."""
+    read = []
+    for word in words:
+        if word.isalpha() or not any(char.isalpha() for char in word):
+            read.append(word)
+            continue
+        found = vni_word(word)
+        if found is None:
+            return None
+        read.append(found)
+    return " ".join(read)
+
+
+@lru_cache(maxsize=4096)
+def vni_word(typed: str) -> str | None:
+    """The word the VNI keys typed spell, or None when they spell no Vietnamese syllable."""
+    lowered = typed.lower()
+    if not lowered[:1].isalpha() or not lowered.isalnum():
+        return None
+    letters = "".join(char for char in lowered if char.isalpha())
+    digits = [char for char in lowered if char.isdigit()]
+    if digits.count("7") == 2:  # "u7o7": the horn typed on each vowel of ươ
+        digits.remove("7")
+    tones = [d for d in digits if d in _VNI_TONES]
+    if len(tones) > 1 or len(set(digits)) != len(digits) or "0" in digits:
+        return None
+    spelt = _vni_marked(letters, {d for d in digits if d not in _VNI_TONES})
+    if spelt is None or not is_syllable(fold(spelt)) or (at := _tone_vowel(spelt)) is None:
+        return None
+    if tones:
+        if spelt.endswith(_STOPS) and tones[0] not in "15":  # a stop takes sắc or nặng only
+            return None
+        spelt = unicodedata.normalize("NFC", spelt[: at + 1] + _VNI_TONES[tones[0]] + spelt[at + 1:])
+        if len(digits) == 1 and spelt not in _NAME_WORDS:
+            return None  # a tone digit alone: "Nam2" is Nam the second, not Nàm
+    return _cased(spelt, typed)
+
+
+def _vni_marked(letters: str, marks: set[str]) -> str | None:
+    """The letters with the mark digits applied (9 đ, 6 â ê ô, 7 ơ ư / ươ, 8 ă); None when a
+    mark has no letter to go on."""
+    chars = list(letters)
+    if "9" in marks:
+        if chars[0] != "d":
+            return None
+        chars[0] = "đ"
+    start = 2 if letters.startswith(("qu", "gi")) and len(letters) > 2 and letters[2] in "aeiouy" else 0
+    vowels = [i for i in range(start, len(chars)) if chars[i] in "aeiouy"]
+    if not vowels:
+        return None
+    group = "".join(chars[i] for i in vowels)
+    if "6" in marks:
+        at = [i for i in vowels if chars[i] in _CIRCUMFLEX]
+        if not at:
+            return None
+        chars[at[-1]] = _CIRCUMFLEX[chars[at[-1]]]
+    if "7" in marks:
+        if "uo" in group:  # ươ, as input methods write it
+            first = vowels[group.index("uo")]
+            chars[first], chars[first + 1] = "ư", "ơ"
+        else:
+            at = [i for i in vowels if chars[i] in _HORN]
+            if not at:
+                return None
+            chars[at[0]] = _HORN[chars[at[0]]]
+    if "8" in marks:
+        at = [i for i in vowels if chars[i] == "a"]
+        if not at:
+            return None
+        chars[at[0]] = "ă"
+    return "".join(chars)

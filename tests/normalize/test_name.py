@@ -382,11 +382,41 @@ def test_a_nickname_or_a_shop_name_is_an_alias_a_placeholder_is_not(display: str
         ("Max", "Max"),
         ("Hoaang Anh", "Hoaang Anh"),
         ("Nguyeenx Hoaang", "Nguyễn Hoaang"),  # "Hoâng" is no Vietnamese syllable
+        # English names beside a name typed in Telex: an s, r or x alone reads only a Vietnamese name.
+        ("Max Nguyeenx", "Nguyễn Max"),  # not "Mã Nguyễn"
+        ("Rex Traanf", "Trần Rex"),
+        ("Vox Vawn Hungf", "Võ Văn Hùng"),  # Võ is one
     ],
 )
 def test_a_name_typed_in_telex_is_read_back(raw: str, display: str) -> None:
     name = normalize_name(raw)
     assert name is not None
     assert name.display == display
+    assert name.raw == raw
+
+
+@pytest.mark.parametrize(
+    "raw, display, personal",
+    [
+        # Typed in VNI with the input method off: digits for the marks and tones, anywhere after the letter.
+        ("Nguye64n Thi5 Lan", "Nguyễn Thị Lan", True),
+        ("Nguyen64 Va8n Hu2ng", "Nguyễn Văn Hùng", True),
+        ("D9o64 Thi5 Thu Trang", "Đỗ Thị Thu Trang", True),
+        ("Du7o7ng Va8n Minh", "Dương Văn Minh", True),  # the horn typed on both vowels of ươ
+        ("Ngo6 Quo61c Vie65t", "Ngô Quốc Việt", True),
+        ("TRA62N THI5 THU3Y", "Trần Thị Thủy", True),
+        ("Pha5m Ngo5c A1nh", "Phạm Ngọc Ánh", True),  # tone digits alone, on names people carry
+        # Digits that are no VNI: left as typed, no personal name.
+        ("Nam2", "Nam2", False),  # a tone digit alone that spells no name (Nàm)
+        ("Bin2k", "Bin2k", False),
+        ("Nguye64n Bin2k", "Nguye64n Bin2k", False),  # every word with a digit must read
+        ("Lan 0912345678", "Lan 0912345678", False),
+        ("Nguye64n Va8n A", "Nguyễn Văn A", False),  # read, and a placeholder
+    ],
+)
+def test_a_name_typed_in_vni_is_read_back(raw: str, display: str, personal: bool) -> None:
+    name = normalize_name(raw)
+    assert name is not None
+    assert (name.display, name.is_personal) == (display, personal)
     assert name.raw == raw
 
