@@ -95,7 +95,7 @@ def is_utf8(text: str) -> bool:
     return True
 
 
-ID_CHARS = 128  # an identity's scope or id as stored (no platform's ids come near it)
+ID_CHARS = 128  # an identity's scope or id as stored (a WhatsApp parent BSUID may reach 138: see stored_id)
 REF_CHARS = 255  # a delivery key or a lead's source_ref as stored
 
 
@@ -188,8 +188,13 @@ class LeadDraft:
     attribution: Mapping[str, str] = field(default_factory=dict)
     extra: Mapping[str, Any] = field(default_factory=dict)
     consent: Consent | None = None
+    # Other ids the channel gave for the same sender in this capture (WhatsApp's business-scoped
+    # user id beside the wa_id): the contact is known by them too. Only beside `identity`.
+    linked_identities: tuple[Identity, ...] = ()
 
     def __post_init__(self) -> None:
+        if self.linked_identities and self.identity is None:
+            raise ValueError("LeadDraft.linked_identities need an identity")
         if not self.channel:
             raise ValueError("LeadDraft.channel must not be empty")
         if not self.source_ref:
@@ -292,10 +297,16 @@ class Lead:
     extra: Mapping[str, Any] = field(default_factory=dict)
     unparsed: tuple[str, ...] = ()  # phone / email strings kept verbatim because they did not parse
     consent: Consent | None = None
+    linked_identities: tuple[Identity, ...] = ()  # as LeadDraft.linked_identities
 
     @property
     def has_contact_data(self) -> bool:
         return bool(self.name or self.phones or self.emails or self.identity or self.unparsed)
+
+    @property
+    def identities(self) -> tuple[Identity, ...]:
+        """The channel identity first, then the linked ones: every id the contact is known by."""
+        return (self.identity, *self.linked_identities) if self.identity is not None else ()
 
 
 DecisionAction = Literal["new", "merge", "suggest"]

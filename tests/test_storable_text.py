@@ -12,6 +12,8 @@ from __future__ import annotations
 import json
 from datetime import datetime, timezone
 
+import pytest
+
 from hub.model import REF_CHARS, Consent, Identity, LeadDraft, stored_id
 from hub.normalize import normalize
 from hub.normalize.lead import storable
@@ -139,3 +141,25 @@ def test_halves_of_surrogate_pairs_in_a_form_and_a_zalo_id_are_a_lead_not_a_500(
     assert leads["form"]["data"]["text"] == "hoa 🌸 "
     assert leads["zalo"]["source_ref"].startswith("m\\ud800x")
     assert {c["name"] for c in rows(hub, "contacts")} >= {"Lan"}
+
+
+def test_linked_identities_are_stored_as_the_identity_is():
+    """A WhatsApp parent BSUID may be longer than an identity's column (128): shortened the same
+    way every time, so the contact is still found by it."""
+    parent = "VN.ENT." + "7" * 128
+    draft = LeadDraft(channel="whatsapp", source_ref="wamid.X", captured_at=datetime(2026, 12, 7, tzinfo=timezone.utc),
+                      identity=Identity("whatsapp", "106540352242922", "84912345678"),
+                      linked_identities=(Identity("whatsapp", "bsuid", "VN.15025"), Identity("whatsapp", "bsuid", parent)))
+    kept = storable(draft)
+    assert kept.identity == draft.identity
+    assert kept.linked_identities == (Identity("whatsapp", "bsuid", "VN.15025"),
+                                      Identity("whatsapp", "bsuid", stored_id(parent, 128)))
+    assert len(kept.linked_identities[1].external_id) == 128
+    assert [i.key for i in normalize(kept).identities] == [
+        "whatsapp:106540352242922:84912345678", "whatsapp:bsuid:VN.15025", f"whatsapp:bsuid:{stored_id(parent, 128)}"]
+
+
+def test_linked_identities_need_the_identity_they_are_linked_to():
+    with pytest.raises(ValueError, match="linked_identities need an identity"):
+        LeadDraft(channel="whatsapp", source_ref="wamid.Y", captured_at=datetime(2026, 12, 7, tzinfo=timezone.utc),
+                  linked_identities=(Identity("whatsapp", "bsuid", "VN.15025"),))

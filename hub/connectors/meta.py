@@ -166,17 +166,21 @@ def _instagram_comment(base: dict[str, Any], value: dict[str, Any], envelope: di
 
 def _whatsapp(value: dict[str, Any], envelope: dict[str, Any]) -> Iterator[Split]:
     """One event per WhatsApp message, with its sender's contact; statuses (sent, delivered,
-    read receipts) are not leads."""
+    read receipts) are not leads. The sender is `from` (their phone number, the wa_id), or
+    `from_user_id` (their business-scoped user id) alone when they have hidden their number
+    behind a username (2026); their contact is the one with that wa_id or user_id."""
     route = _id(_dict(value.get("metadata")).get("phone_number_id")) or envelope["entry_id"]
     for _status in _list(value.get("statuses")):
         yield Split(channel="whatsapp", skipped="status")
     for message in _list(value.get("messages")):
-        wa_id = _id(message.get("from")) if isinstance(message, dict) else ""
+        sender = _dict(message)
+        wa_id, user_id = _id(sender.get("from")), _id(sender.get("from_user_id"))
         contacts = [c for c in _list(value.get("contacts"))
-                    if isinstance(c, dict) and _id(c.get("wa_id")) == wa_id]
+                    if isinstance(c, dict) and ((wa_id and _id(c.get("wa_id")) == wa_id)
+                                                or (user_id and _id(c.get("user_id")) == user_id))]
         one = {**envelope, "item": {**value, "messages": [message], "contacts": contacts}}
-        key = _id(message.get("id")) if isinstance(message, dict) else ""
-        yield Split("whatsapp", key, route, one) if key and wa_id else _malformed("whatsapp", one)
+        key = _id(sender.get("id"))
+        yield Split("whatsapp", key, route, one) if key and (wa_id or user_id) else _malformed("whatsapp", one)
 
 
 def _malformed(channel: str, envelope: dict[str, Any]) -> Split:

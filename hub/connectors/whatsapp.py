@@ -1,9 +1,19 @@
-"""WhatsApp Cloud API messages: the sender's WhatsApp id is their phone number.
+"""WhatsApp Cloud API messages: the sender's WhatsApp id (wa_id) is their phone number.
 
 https://developers.facebook.com/docs/whatsapp/cloud-api/webhooks/payload-examples
+
+Since April 2026 every message also carries the sender's business-scoped user id (BSUID:
+`from_user_id`, and `user_id` in `contacts`; "VN.1502576394655843", or a parent BSUID
+"VN.ENT.118..." shared by the portfolios of one business), and users may take a username
+that hides their number: their messages then come with the BSUID and no `from` at all
+(https://developers.facebook.com/documentation/business-messaging/whatsapp/business-scoped-user-ids/).
+The lead's identity stays the wa_id when there is one (the contacts known before keep
+matching it), with the BSUIDs linked to it, so the contact is known by both; a message with
+no number is known by its BSUID alone, and finds that contact by it.
 """
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from hub.config import Settings
@@ -16,34 +26,62 @@ REFERRAL_FIELDS = {"source_id": "ad_id", "source_type": "referral_source", "sour
                    "ctwa_clid": "ctwa_clid", "headline": "ad_title"}
 
 
+# The scope of a business-scoped user id: one business portfolio, the hub's.
+BSUID_SCOPE = "bsuid"
+_BSUID = re.compile(r"[A-Z]{2}(\.ENT)?\.[A-Za-z0-9]{1,128}")
+
+
 def parse(event: RawEvent, settings: Settings) -> list[LeadDraft]:
     """One lead per message. Raises PayloadError when the message or its sender is missing."""
     value = load(event).item
     messages = value.get("messages") or []
     message = messages[0] if messages and isinstance(messages[0], dict) else None
-    if message is None or not str(message.get("from") or "").isdigit():
-        raise PayloadError("a WhatsApp change without a message from a wa_id")
-    wa_id = str(message["from"])
+    if message is None:
+        raise PayloadError("a WhatsApp change without a message")
+    wa_id = str(message.get("from") or "")
+    if wa_id and not wa_id.isdigit():
+        raise PayloadError(f"a WhatsApp message from {wa_id[:40]!r}, not a phone number (wa_id)")
+    bsuids = [_bsuid(message.get(name)) for name in ("from_user_id", "from_parent_user_id")]
+    linked = [Identity("whatsapp", BSUID_SCOPE, bsuid) for bsuid in bsuids if bsuid]
     metadata = value.get("metadata") or {}
     number_id = str(metadata.get("phone_number_id") or event.route)
-    contact = next(iter(value.get("contacts") or []), {})
+    if wa_id:
+        identity = Identity("whatsapp", number_id, wa_id)
+    elif linked:
+        identity, linked = linked[0], linked[1:]
+    else:
+        raise PayloadError("a WhatsApp message with neither a wa_id (from) nor a business-scoped user id "
+                           "(from_user_id) to know its sender by")
+    contact: dict[str, Any] = next(iter(value.get("contacts") or []), {})
     attribution = {"phone_number_id": number_id, "wamid": str(message.get("id"))}
     if metadata.get("display_phone_number"):
         attribution["display_phone_number"] = str(metadata["display_phone_number"])
-    referral = message.get("referral") if isinstance(message.get("referral"), dict) else {}
+    referral: dict[str, Any] = message["referral"] if isinstance(message.get("referral"), dict) else {}
     attribution.update({target: str(referral[source]) for source, target in REFERRAL_FIELDS.items()
                         if referral.get(source)})
+    profile: dict[str, Any] = contact["profile"] if isinstance(contact.get("profile"), dict) else {}
+    extra: dict[str, Any] = {"type": message["type"]} if message.get("type") not in (None, "text") else {}
+    if isinstance(profile.get("username"), str) and profile["username"]:
+        extra["username"] = profile["username"]  # the handle shown instead of the number
     return [LeadDraft(
         channel="whatsapp",
         source_ref=event.delivery_key,
         captured_at=from_seconds(message.get("timestamp")) or event.received_at,
-        name=(contact.get("profile") or {}).get("name"),
-        phones=("+" + wa_id,),
+        name=profile.get("name"),
+        phones=("+" + wa_id,) if wa_id else (),
         text=_text(message),
-        identity=Identity("whatsapp", number_id, wa_id),
+        identity=identity,
+        linked_identities=tuple(linked),
         attribution=attribution,
-        extra={"type": message["type"]} if message.get("type") not in (None, "text") else {},
+        extra=extra,
     )]
+
+
+def _bsuid(value: Any) -> str | None:
+    """A business-scoped user id as Meta writes it ("VN.1502576394655843"), else None."""
+    if not isinstance(value, str) or not _BSUID.fullmatch(value):
+        return None
+    return value
 
 
 def _text(message: dict[str, Any]) -> str | None:

@@ -211,7 +211,7 @@ def _with_lead(contact: Contact, lead: Lead) -> Contact:
         id=contact.id, created_at=contact.created_at, name=name,
         phones=contact.phones | set(lead_phones(lead)),
         emails=contact.emails | {e.key for e in lead.emails},
-        identities=contact.identities | ({lead.identity.key} if lead.identity else set()),
+        identities=contact.identities | {i.key for i in lead.identities},
         province_code=province,
     )
 

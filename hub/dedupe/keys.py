@@ -20,8 +20,7 @@ def strong_keys(lead: Lead) -> list[PointKey]:
     """Keys that identify a person on their own: phones, email keys, channel identities."""
     keys: list[PointKey] = [("phone", p.e164) for p in lead.phones]
     keys += [("email", e.key) for e in lead.emails]
-    if lead.identity is not None:
-        keys.append(("identity", lead.identity.key))
+    keys += [("identity", identity.key) for identity in lead.identities]
     return list(dict.fromkeys(keys))
 
 
@@ -46,13 +45,13 @@ def _keys(
 
 
 def blocking_keys(lead: Lead) -> list[str]:
-    """The keys to look the lead up by: "p:" phones (both forms), "e:" email keys, "i:" identity,
+    """The keys to look the lead up by: "p:" phones (both forms), "e:" email keys, "i:" identities,
     and for a personal name "nf:" family|given, "np:" given|phone suffix, "nv:" given|province."""
     return _keys(
         lead.name,
         lead_phones(lead),
         [e.key for e in lead.emails],
-        [lead.identity.key] if lead.identity else [],
+        [identity.key for identity in lead.identities],
         lead.province.code if lead.province else None,
     )
 

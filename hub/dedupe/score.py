@@ -266,7 +266,7 @@ def compare(lead: Lead, contact: Contact) -> dict[str, Comparison]:
         "phone": compare_phones(lead_phones(lead), contact.phones),
         "email": compare_emails([e.key for e in lead.emails], contact.emails),
         "province": compare_provinces(province, contact.province_code),
-        "identity": compare_identities([lead.identity.key] if lead.identity else [], contact.identities),
+        "identity": compare_identities([i.key for i in lead.identities], contact.identities),
     }
 
 
@@ -334,7 +334,7 @@ class LeadSide:
     @classmethod
     def of(cls, lead: Lead) -> LeadSide:
         phones = lead_phones(lead)
-        identities = frozenset([lead.identity.key] if lead.identity else [])
+        identities = frozenset(i.key for i in lead.identities)
         return cls(
             name=name_parts(lead.name) if lead.name is not None else None,
             phones=frozenset(phones),

@@ -6,7 +6,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import replace
 from typing import Any
 
-from hub.model import ID_CHARS, REF_CHARS, Email, Lead, LeadDraft, Phone, escaped, is_utf8, stored_id
+from hub.model import ID_CHARS, REF_CHARS, Email, Identity, Lead, LeadDraft, Phone, escaped, is_utf8, stored_id
 from hub.normalize.address import normalize_province
 from hub.normalize.attribution import normalize_attribution
 from hub.normalize.email import normalize_email
@@ -55,9 +55,9 @@ def storable(draft: LeadDraft) -> LeadDraft:
     typed = (f"{draft.source_ref}{draft.name}{draft.given_name}{draft.family_name}{draft.province}{draft.address}"
              f"{draft.text}{''.join(draft.phones)}{''.join(draft.emails)}")
     long_ids = len(draft.source_ref) > REF_CHARS
-    if identity is not None:
-        typed += identity.scope + identity.external_id
-        long_ids = long_ids or len(identity.scope) > ID_CHARS or len(identity.external_id) > ID_CHARS
+    for each in (identity, *draft.linked_identities) if identity is not None else ():
+        typed += each.scope + each.external_id
+        long_ids = long_ids or len(each.scope) > ID_CHARS or len(each.external_id) > ID_CHARS
     if not (long_ids or "\x00" in typed or not (typed.isascii() or is_utf8(typed))
             or (draft.attribution and _UNSTORABLE_REPR.search(repr(draft.attribution)))
             or (draft.extra and _UNSTORABLE_REPR.search(repr(draft.extra)))
@@ -67,11 +67,16 @@ def storable(draft: LeadDraft) -> LeadDraft:
     changes["source_ref"] = stored_id(draft.source_ref, REF_CHARS)
     changes["attribution"] = _each_text(draft.attribution, escaped)
     if identity is not None:
-        changes["identity"] = replace(identity, scope=stored_id(identity.scope, ID_CHARS),
-                                      external_id=stored_id(identity.external_id, ID_CHARS))
+        changes["identity"] = _stored_identity(identity)
+        changes["linked_identities"] = tuple(map(_stored_identity, draft.linked_identities))
     if consent is not None:
         changes["consent"] = replace(consent, source=_dropped(consent.source), detail=_each_text(consent.detail, _dropped))
     return replace(draft, **changes)
+
+
+def _stored_identity(identity: Identity) -> Identity:
+    return replace(identity, scope=stored_id(identity.scope, ID_CHARS),
+                   external_id=stored_id(identity.external_id, ID_CHARS))
 
 
 _TYPED = ("name", "given_name", "family_name", "phones", "emails", "province", "address", "text", "extra")
@@ -112,6 +117,7 @@ def normalize(draft: LeadDraft) -> Lead:
         address=address or None,
         text=text,
         identity=draft.identity,
+        linked_identities=draft.linked_identities,
         extra=dict(draft.extra),
         unparsed=tuple(dict.fromkeys(unparsed)) if unparsed else (),
         consent=draft.consent,

@@ -106,8 +106,7 @@ def lead_forms(lead: Lead, as_text: bool = False) -> LeadForms:
     source = f"{lead.channel}:{lead.source_ref}"
     points = [("phone", p.e164, p.e164, asdict(p)) for p in lead.phones]
     points += [("email", e.key, e.address, asdict(e)) for e in lead.emails]
-    if lead.identity is not None:
-        points.append(("identity", lead.identity.key, lead.identity.key, asdict(lead.identity)))
+    points += [("identity", i.key, i.key, asdict(i)) for i in lead.identities]
     data = lead_data(lead)
     rows = [(kind, value, display, {**point, "source": source}) for kind, value, display, point in points]
     if not as_text:

@@ -24,6 +24,7 @@ def lead_data(lead: Lead) -> dict[str, Any]:
         "address": lead.address,
         "text": lead.text,
         "identity": record(lead.identity) if lead.identity else None,
+        **({"linked_identities": [record(i) for i in lead.linked_identities]} if lead.linked_identities else {}),
         "extra": _json_safe(dict(lead.extra)),
         "unparsed": list(lead.unparsed),
         "consent": asdict(lead.consent) if lead.consent else None,

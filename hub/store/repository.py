@@ -234,8 +234,7 @@ def _add_points(session: Session, contact_id: str, lead: Lead, now: datetime,
     added = []
     points = [("phone", p.e164, p.e164, record(p)) for p in lead.phones]
     points += [("email", e.key, e.address, record(e)) for e in lead.emails]
-    if lead.identity is not None:
-        points.append(("identity", lead.identity.key, lead.identity.key, record(lead.identity)))
+    points += [("identity", i.key, i.key, record(i)) for i in lead.identities]
     for kind, value, display, data in points:
         if (kind, value) in known:
             continue

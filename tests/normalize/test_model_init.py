@@ -30,7 +30,7 @@ FULL = {
     Province: ("HCM", "79", "Thành phố Hồ Chí Minh", "resolved"),
     Attribution: ("form", {"utm_source": "facebook"}),
     Lead: ("form", "ref-1", NOW, Attribution("form"), None, (), (), None, "12 Lê Lợi", "hi", None,
-           {"a": 1}, ("x",), None),
+           {"a": 1}, ("x",), None, ()),
 }  # fmt: skip
 
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from tests.conftest import VERIFY_TOKEN, WHATSAPP_SECRET, APP_SECRET
 from tests.helpers import drain, row_count, rows
-from tests.meta import T, signed
+from tests.meta import T, meta_bytes, signed
 
 URL = "/webhooks/whatsapp"
 WABA = "102290129340398"
@@ -60,3 +60,66 @@ def test_a_redelivered_message_is_one_lead(client, hub, queue):
         assert client.post(URL, data=BODY, headers=signed(BODY, WHATSAPP_SECRET)).status_code == 200
     drain(hub, queue)
     assert row_count(hub, "raw_events") == row_count(hub, "leads") == 1
+
+
+# Usernames (2026): every message carries the sender's business-scoped user id (BSUID); one who
+# hides their number behind a username writes with no `from` at all
+# (https://developers.facebook.com/documentation/business-messaging/whatsapp/business-scoped-user-ids/).
+BSUID = "VN.1502576394655843"
+PARENT = "VN.ENT.11815799212886844830"
+
+
+def _message(wamid: str, text: str, contact: dict, **sender: str) -> bytes:
+    value = {"messaging_product": "whatsapp",
+             "metadata": {"display_phone_number": "84283456789", "phone_number_id": NUMBER_ID},
+             "contacts": [contact],
+             "messages": [{**sender, "id": wamid, "timestamp": str(T), "type": "text", "text": {"body": text}}]}
+    return meta_bytes({"object": "whatsapp_business_account",
+                       "entry": [{"id": WABA, "changes": [{"value": value, "field": "messages"}]}]})
+
+
+def test_a_sender_who_hides_their_number_joins_the_contact_their_earlier_messages_made(client, hub, queue):
+    first = _message("wamid.ONE", "Cho em hỏi giá căn hộ",
+                     {"profile": {"name": "Phạm Minh Tuấn"}, "wa_id": "84912345678", "user_id": BSUID,
+                      "parent_user_id": PARENT},
+                     **{"from": "84912345678", "from_user_id": BSUID, "from_parent_user_id": PARENT})
+    assert client.post(URL, data=first, headers=signed(first, WHATSAPP_SECRET)).status_code == 200
+    assert drain(hub, queue) == ["done"]
+    points = {(r["kind"], r["value"]) for r in rows(hub, "contact_points")}
+    assert points == {("phone", "+84912345678"), ("identity", f"whatsapp:{NUMBER_ID}:84912345678"),
+                      ("identity", f"whatsapp:bsuid:{BSUID}"), ("identity", f"whatsapp:bsuid:{PARENT}")}
+
+    # Later, with a username: no number anywhere, and the display name is the username's owner's nickname.
+    later = _message("wamid.TWO", "Em muốn xem nhà thứ 7",
+                     {"profile": {"name": "Tuấn Béo", "username": "@tuanpham"}, "user_id": BSUID},
+                     from_user_id=BSUID)
+    assert client.post(URL, data=later, headers=signed(later, WHATSAPP_SECRET)).status_code == 200
+    assert drain(hub, queue) == ["done"]
+    [contact] = rows(hub, "contacts")
+    assert contact["name"] == "Phạm Minh Tuấn"
+    leads = rows(hub, "leads")
+    assert [lead["contact_id"] for lead in leads] == [contact["id"]] * 2
+    assert leads[1]["data"]["phones"] == []
+    assert leads[1]["data"]["identity"] == {"channel": "whatsapp", "scope": "bsuid", "external_id": BSUID}
+    assert leads[1]["data"]["extra"] == {"username": "@tuanpham"}
+    assert row_count(hub, "contact_points") == 4
+
+
+def test_a_first_message_without_a_number_is_a_lead_known_by_its_user_id(client, hub, queue):
+    body = _message("wamid.THREE", "Tư vấn giúp em gói cước",
+                    {"profile": {"name": "Lê Thị Hồng Nhung", "username": "@nhung.le"}, "user_id": BSUID},
+                    from_user_id=BSUID)
+    assert client.post(URL, data=body, headers=signed(body, WHATSAPP_SECRET)).status_code == 200
+    assert drain(hub, queue) == ["done"]
+    [contact] = rows(hub, "contacts")
+    assert contact["name"] == "Lê Thị Hồng Nhung"
+    assert {(r["kind"], r["value"]) for r in rows(hub, "contact_points")} == {("identity", f"whatsapp:bsuid:{BSUID}")}
+
+
+def test_a_message_with_no_sender_to_know_is_kept_and_fails_visibly(client, hub, queue):
+    body = _message("wamid.FOUR", "Xin chào", {"profile": {"name": "Khách"}}, from_user_id="not a bsuid")
+    assert client.post(URL, data=body, headers=signed(body, WHATSAPP_SECRET)).status_code == 200
+    assert drain(hub, queue) == ["failed"]
+    [event] = rows(hub, "raw_events")
+    assert event["status"] == "failed" and "from_user_id" in event["last_error"]
+    assert row_count(hub, "contacts") == row_count(hub, "leads") == 0
