@@ -82,8 +82,8 @@ def _mask_logs(settings: Settings) -> None:
 
 def _http_error(exc: HTTPException) -> Response:
     """Every HTTP error as JSON: webhook senders and API clients never get an HTML page."""
-    if exc.response is not None:
-        return exc.response
+    if exc.response is not None:  # a werkzeug response, which Flask serves as it is
+        return exc.response  # type: ignore[return-value]
     if request.path.startswith("/api/"):  # the API speaks RFC 9457 problems, even for routing errors
         from hub.ops.problems import problem
 

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from hub.config import Settings
 from hub.errors import TokenInvalid
 from hub.store import Store
+from hub.store.engine import changed
 from hub.store.schema import ChannelHealthRow, RawEventRow
 
 # Where each health channel's current token comes from: (settings, scope) -> token.
@@ -84,7 +85,7 @@ def claim_periodic(store: Store, job: str, every: timedelta) -> bool:
                    ChannelHealthRow.updated_at <= now - every)
             .values(status="running", updated_at=now)
         )
-        return result.rowcount == 1
+        return changed(result) == 1
 
 
 def finish_periodic(store: Store, job: str, status: str, detail: str) -> None:

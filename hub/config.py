@@ -8,6 +8,7 @@ Every problem raises ConfigError naming the setting, so start-up fails loudly.
 """
 from __future__ import annotations
 
+import dataclasses
 import os
 import re
 import secrets
@@ -529,7 +530,7 @@ def _tables(value: Any, where: str) -> dict[str, dict[str, Any]]:
 def _build(cls: type, value: Any, where: str) -> Any:
     if not isinstance(value, dict):
         raise ConfigError(f"{where}: must be a table")
-    defaults = cls.__dataclass_fields__
+    defaults = {item.name for item in dataclasses.fields(cls)}
     kwargs = {}
     for key, item in value.items():
         if key not in defaults:
@@ -539,7 +540,7 @@ def _build(cls: type, value: Any, where: str) -> Any:
 
 
 def _field_type(cls: type, key: str) -> type:
-    annotation = str(cls.__dataclass_fields__[key].type)
+    annotation = str(next(item.type for item in dataclasses.fields(cls) if item.name == key))
     if annotation.startswith("tuple[str"):
         return list  # a list of strings (app secrets), kept as a tuple
     for name, kind in (("int", int), ("float", float), ("bool", bool), ("tuple", tuple)):
@@ -562,7 +563,7 @@ def _coerce(value: Any, kind: type, where: str) -> Any:
         value = tuple(value)
     if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
         raise ConfigError(f"{where}: expected {kind.__name__}, got {value!r}")
-    if kind in (int, float) and value < 0:
+    if isinstance(value, (int, float)) and kind in (int, float) and value < 0:
         raise ConfigError(f"{where}: must not be negative, got {value!r}")
     return value
 

@@ -20,7 +20,8 @@ from sqlalchemy.orm import Session
 from hub.config import QueueSettings
 from hub.model import REF_CHARS, RawEvent, stored_id
 from hub.store import Store
-from hub.store.schema import Base, RawEventRow, WebhookDeliveryRow
+from hub.store.engine import changed
+from hub.store.schema import Base, RawEventRow, WebhookDeliveryRow, table_of
 from hub.store.sqlite_rows import insert_rows_ids
 
 MAX_ERROR_CHARS = 2000
@@ -216,14 +217,14 @@ def _insert_new(session: Session, table: type[Base], values: list[dict[str, Any]
     """INSERT ... ON CONFLICT DO NOTHING; the inserted rows' keys."""
     if not values:
         return []
-    statement = sqlite.insert(table.__table__).on_conflict_do_nothing(index_elements=unique)
+    statement = sqlite.insert(table_of(table)).on_conflict_do_nothing(index_elements=unique)
     connection = session.connection()
     if table is not RawEventRow:
         connection.execute(statement, values)
         return []
     # Row by row on the driver's cursor (hub.store.sqlite_rows): the id of each row stored, none
     # for one already there; what RETURNING gave, at a fraction of SQLAlchemy's CPU per row.
-    ids = insert_rows_ids(connection, table.__table__, values, tuple(unique))  # type: ignore[attr-defined]
+    ids = insert_rows_ids(connection, table_of(table), values, tuple(unique))
     return [_Inserted(event_id, row["channel"], row["delivery_key"])
             for event_id, row in zip(ids, values) if event_id is not None]
 
@@ -264,7 +265,7 @@ def claim(store: Store, event_id: int, queue: QueueSettings) -> bool:
                 updated_at=now,
             )
         )
-        return result.rowcount == 1
+        return changed(result) == 1
 
 
 @dataclass(frozen=True)
@@ -296,14 +297,14 @@ def claim_many_with_fresh(store: Store, event_ids: Sequence[int], queue: QueueSe
     """
     now = utcnow()
     own = sorted(set(event_ids))
-    params = {"event_ids": own, "channels": sorted(channels), "more": max(limit - len(own), 0),
+    params: dict[str, Any] = {"event_ids": own, "channels": sorted(channels), "more": max(limit - len(own), 0),
               "lease": now + timedelta(seconds=queue.lease_seconds), "now": now}
     if store.is_postgres:  # one statement, committed on its own: one round trip
         with store.engine.connect() as connection:
             connection.execution_options(isolation_level="AUTOCOMMIT")
             rows = connection.execute(_PG_CLAIM_WITH_FRESH, params).all()
         return [Claimed(*row) for row in rows]
-    events = RawEventRow.__table__
+    events = table_of(RawEventRow)
     claimed = update(events).values(status="processing", attempts=events.c.attempts + 1,
                                     due_at=params["lease"], updated_at=now)
     fresh = (select(events.c.id)
@@ -313,8 +314,8 @@ def claim_many_with_fresh(store: Store, event_ids: Sequence[int], queue: QueueSe
     returning = (events.c.id, events.c.channel, events.c.attempts)
     with store.transaction() as session:
         connection = session.connection()
-        rows = connection.execute(claimed.where(events.c.id.in_(own), events.c.status == "pending")
-                                  .returning(*returning)).all()
+        rows = list(connection.execute(claimed.where(events.c.id.in_(own), events.c.status == "pending")
+                                       .returning(*returning)))
         rows += connection.execute(claimed.where(events.c.id.in_(fresh.scalar_subquery())).returning(*returning)).all()
     return [Claimed(*row) for row in rows]
 
@@ -401,8 +402,8 @@ def finish_many(session: Session, outcomes: Sequence[tuple[int, str, str | None]
         return
     now = utcnow()
     session.connection().execute(
-        update(RawEventRow.__table__)
-        .where(RawEventRow.__table__.c.id == bindparam("event_id"))
+        update(table_of(RawEventRow))
+        .where(table_of(RawEventRow).c.id == bindparam("event_id"))
         .values(status=bindparam("new_status"), last_error=bindparam("error"), due_at=now, updated_at=now),
         [{"event_id": e, "new_status": s, "error": _clip(err)} for e, s, err in outcomes],
     )

@@ -139,7 +139,7 @@ class SharedCounts:
             else:
                 totals: Tally[Key] = Tally()
                 for field, value in stored.items():
-                    parts = field.decode().split("|")
+                    parts = (field.decode() if isinstance(field, bytes) else field).split("|")
                     if len(parts) == 3:
                         totals[(parts[0], parts[1], parts[2])] += int(value)
                 with self.lock:

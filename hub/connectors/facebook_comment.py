@@ -5,6 +5,8 @@ People leave their phone number under an ad ("ib em 0912 345 678"): the text is 
 """
 from __future__ import annotations
 
+from typing import Any
+
 from hub.config import Settings
 from hub.connectors.meta import from_seconds, load
 from hub.errors import PayloadError
@@ -15,7 +17,7 @@ def parse(event: RawEvent, settings: Settings) -> list[LeadDraft]:
     """One lead per comment. Raises PayloadError when the author is missing."""
     envelope = load(event)
     value = envelope.item
-    author = value.get("from") if isinstance(value.get("from"), dict) else {}
+    author: dict[str, Any] = value["from"] if isinstance(value.get("from"), dict) else {}
     author_id = str(author.get("id") or "")
     page_id = envelope.entry_id
     if not author_id or not page_id:

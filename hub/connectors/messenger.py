@@ -26,8 +26,8 @@ def parse(event: RawEvent, settings: Settings) -> list[LeadDraft]:
     page = str((item.get("recipient") or {}).get("id") or "")
     if not sender or not page:
         raise PayloadError("a messaging event without sender.id or recipient.id")
-    message = item.get("message") if isinstance(item.get("message"), dict) else {}
-    postback = item.get("postback") if isinstance(item.get("postback"), dict) else {}
+    message: dict[str, Any] = item["message"] if isinstance(item.get("message"), dict) else {}
+    postback: dict[str, Any] = item["postback"] if isinstance(item.get("postback"), dict) else {}
     phones, emails, extra = _quick_reply(message.get("quick_reply"))
     if message.get("attachments"):
         extra["attachments"] = [a.get("type") for a in message["attachments"] if isinstance(a, dict)]

@@ -65,10 +65,11 @@ if c_make_encoder is not None:
                                  False, False, True)  # markers, default, encoder, indent, separators,
     # sort_keys, skipkeys, allow_nan: what JSONEncoder.iterencode passes for _ENVELOPE_SETTINGS
 
-    def _envelope_json(envelope: dict[str, Any]) -> str:
+    def _envelope_json(envelope: Mapping[str, Any]) -> str:
         return "".join(_C_ENVELOPE(envelope, 0))
 else:  # no C accelerator (another Python implementation)
-    _envelope_json = _ENVELOPE_SETTINGS.encode
+    def _envelope_json(envelope: Mapping[str, Any]) -> str:
+        return _ENVELOPE_SETTINGS.encode(envelope)
 MESSAGING_CHANNELS = {"page": "messenger", "instagram": "instagram"}
 OBJECTS = frozenset({"page", "instagram", "whatsapp_business_account"})
 

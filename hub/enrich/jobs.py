@@ -21,6 +21,7 @@ from hub.enrich import zalo_tokens
 from hub.enrich.apply import apply_profile
 from hub.errors import HubError, TokenInvalid, TransientError
 from hub.model import LeadDraft
+from hub.store.engine import changed
 from hub.store.schema import EnrichmentRow, ZaloOATokenRow
 
 if TYPE_CHECKING:
@@ -104,12 +105,12 @@ def _claim(hub: Hub, enrichment_id: int) -> EnrichmentRow | None:
     now = datetime.now(timezone.utc)
     lease = now + timedelta(seconds=hub.settings.queue.lease_seconds)
     with hub.store.transaction() as session:
-        claimed = session.execute(
+        claimed = changed(session.execute(
             update(EnrichmentRow)
             .where(EnrichmentRow.id == enrichment_id, EnrichmentRow.status == "pending")
             .values(status="processing", attempts=EnrichmentRow.attempts + 1, due_at=lease,
                     updated_at=now)
-        ).rowcount
+        ))
         return session.get(EnrichmentRow, enrichment_id) if claimed == 1 else None
 
 
@@ -166,12 +167,12 @@ def release_replaced(hub: Hub) -> int:
             current = _current_fingerprint(session, hub, kind, scope)
             if not current or current == failed:
                 continue
-            released += session.execute(
+            released += changed(session.execute(
                 update(EnrichmentRow)
                 .where(EnrichmentRow.status == "needs_token", EnrichmentRow.kind == kind,
                        EnrichmentRow.scope == scope, EnrichmentRow.token_fingerprint == failed)
                 .values(status="pending", attempts=0, due_at=now, updated_at=now)
-            ).rowcount
+            ))
             channel = "zalo" if kind == "zalo_profile" else "facebook"
             session.execute(
                 update(channel_health.ChannelHealthRow)

@@ -43,7 +43,7 @@ def user_detail(store: Store, settings: Settings, oa_id: str, user_id: str) -> d
 
 
 def profile_draft(oa_id: str, user_id: str, data: dict[str, Any]) -> LeadDraft:
-    shared = data.get("shared_info") if isinstance(data.get("shared_info"), dict) else {}
+    shared: dict[str, Any] = data["shared_info"] if isinstance(data.get("shared_info"), dict) else {}
     phone = _text(shared.get("phone"))
     city = _text(shared.get("city"))
     parts = [_text(shared.get(k)) for k in ("address", "ward", "district", "city")]

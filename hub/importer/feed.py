@@ -135,7 +135,7 @@ class Feed:
             self.process.stdin.close()
         except OSError:
             pass  # it died at once: _received says so
-        self.received: queues.Queue[object] = queues.Queue(maxsize=AHEAD)
+        self.received: queues.Queue[bytes | None] = queues.Queue(maxsize=AHEAD)
         self.reader = threading.Thread(target=self._read, name="hub-import-reader", daemon=True)
         self.reader.start()
         self.iterator = self._received()
@@ -219,6 +219,7 @@ def serve() -> None:
     out = os.fdopen(os.dup(1), "wb")
     os.dup2(2, 1)  # anything printed goes to stderr, not into the messages
     path, mapping, settings, chunk = pickle.load(sys.stdin.buffer)
+    message: Header | Chunk | End | Failed
     try:
         try:
             for message in messages(path, mapping, settings, chunk):

@@ -187,8 +187,8 @@ def _calamine_rows(path: Path) -> list[tuple[Any, ...]] | None:
             if cells:
                 widths[int(number.group(1))] = column_index_from_string(cells[-1].decode())
     out: list[tuple[Any, ...]] = []
-    for number, raw in enumerate(values, start=1):
-        width = max_col if widths is None else widths.get(number, 0)
+    for row_number, raw in enumerate(values, start=1):
+        width = max_col if widths is None else widths.get(row_number, 0)
         cells = [_as_openpyxl(value) for value in raw[:width]]
         if len(cells) < width:
             cells += [None] * (width - len(cells))

@@ -7,6 +7,7 @@ import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
+from typing import Any
 
 from sqlalchemy import select
 
@@ -73,7 +74,7 @@ def revoke(store: Store, token_id: int) -> None:
         row.revoked_at = datetime.now(timezone.utc)
 
 
-def listing(store: Store) -> list[dict[str, object]]:
+def listing(store: Store) -> list[dict[str, Any]]:
     with store.sessions() as session:
         return [
             {"id": r.id, "name": r.name, "prefix": r.prefix, "scopes": r.scopes,

@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import datetime, timezone
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -97,7 +98,7 @@ def get(store: Store, user_id: int) -> User | None:
         return None if row is None else _user(row)
 
 
-def listing(store: Store) -> list[dict[str, object]]:
+def listing(store: Store) -> list[dict[str, Any]]:
     with store.sessions() as session:
         return [
             {"id": r.id, "username": r.username, "role": r.role, "active": r.active,

@@ -18,6 +18,7 @@ from flask import (Blueprint, Flask, Response, abort, current_app, flash, g, red
                    request, session, url_for)
 from flask_wtf.csrf import CSRFError, generate_csrf, validate_csrf
 from werkzeug.exceptions import HTTPException
+from werkzeug.wrappers import Response as BaseResponse
 from wtforms import ValidationError
 
 from hub.ops import audit, i18n, ratelimit, users
@@ -79,7 +80,7 @@ def requires(role: str) -> Callable[[F], F]:
 
 
 @bp.before_request
-def _guard() -> Response | None:
+def _guard() -> BaseResponse | None:
     g.lang = i18n.language()
     if request.method not in ("GET", "HEAD", "OPTIONS"):
         _check_csrf()
@@ -192,7 +193,7 @@ def login() -> Any:
 
 
 @bp.post("/logout")
-def logout() -> Response:
+def logout() -> BaseResponse:
     if g.user is not None:
         with hub().store.transaction() as db:
             record(db, "logout", g.user.username)

@@ -61,7 +61,8 @@ def _item(session: Any, suggestion_id: int) -> dict[str, Any] | None:
 
 
 def _back(flt: reviewing.Filter, at: int | None) -> Response:
-    return redirect(url_for("ops.review_queue", at=at, **flt.args()))
+    values: dict[str, Any] = {"at": at, **flt.args()}  # (url_for's own options are typed: not these)
+    return redirect(url_for("ops.review_queue", **values))
 
 
 @bp.post("/review/<int:suggestion_id>/accept")

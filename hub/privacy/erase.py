@@ -31,7 +31,7 @@ from sqlalchemy import String, cast, delete, or_, select, update
 from sqlalchemy.orm import Session
 
 from hub.store.contacts import members_of, resolve
-from hub.store.engine import lock_keys
+from hub.store.engine import changed, lock_keys
 from hub.store.repository import append_outbox
 from hub.store.schema import (ContactPointRow, ContactRow, ErasedContactRow, ErasureRow, LeadRow,
                               MatchKeyRow, MergeLogRow, MergeSuggestionRow, OutboxRow, RawEventRow,
@@ -126,13 +126,13 @@ def _erase_events(session: Session, group: list[str], now: datetime) -> dict[str
                         .values(body=b"", headers={}, last_error=None, purged_at=now))
     deliveries = 0
     for chunk in _chunks(sorted(shas)):
-        deliveries += session.execute(delete(WebhookDeliveryRow).where(WebhookDeliveryRow.sha256.in_(chunk))).rowcount
+        deliveries += changed(session.execute(delete(WebhookDeliveryRow).where(WebhookDeliveryRow.sha256.in_(chunk))))
     return {"raw_events": len(set(event_ids)), "webhook_deliveries": deliveries}
 
 
 def _delete_rows(session: Session, group: list[str]) -> dict[str, int]:
     def gone(statement: Any) -> int:
-        return int(session.execute(statement).rowcount)
+        return changed(session.execute(statement))
 
     return {
         "match_keys": gone(delete(MatchKeyRow).where(MatchKeyRow.contact_id.in_(group))),

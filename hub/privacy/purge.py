@@ -23,6 +23,7 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
 from hub.store import Store
+from hub.store.engine import changed
 from hub.store.schema import RawEventRow, WebhookDeliveryRow
 
 FINISHED = ("done", "ignored")
@@ -67,12 +68,12 @@ def purge(store: Store, cutoff: datetime, *, batch: int = 1000, progress: Progre
     for low, high in _windows(store, RawEventRow.id, _purgeable(cutoff), batch):
         with store.transaction() as session:
             # The status is checked in the update itself: an event replayed meanwhile is skipped.
-            result = session.execute(
+            emptied = changed(session.execute(
                 update(RawEventRow).where(RawEventRow.id > low, RawEventRow.id <= high, *_purgeable(cutoff))
-                .values(body=b"", headers={}, purged_at=datetime.now(timezone.utc)))
-        done.raw_events += result.rowcount
-        if progress and result.rowcount:
-            progress("raw_events", result.rowcount)
+                .values(body=b"", headers={}, purged_at=datetime.now(timezone.utc))))
+        done.raw_events += emptied
+        if progress and emptied:
+            progress("raw_events", emptied)
     done.webhook_deliveries = _delete_deliveries(store, cutoff, batch, progress)
     return done
 

@@ -8,6 +8,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from hub.store import Store
+from hub.store.engine import changed
 from hub.store.schema import HubStateRow, OutboxRow
 
 
@@ -27,11 +28,11 @@ def advance(store: Store, key: str, old: int, new: int) -> None:
     now = datetime.now(timezone.utc)
     with store.transaction() as session:
         _insert_absent(session, key, now)
-        moved = session.execute(
+        moved = changed(session.execute(
             update(HubStateRow)
             .where(HubStateRow.key == key, HubStateRow.value.in_(_spellings(old)))
             .values(value=str(new), updated_at=now)
-        ).rowcount
+        ))
         if moved != 1:
             raise CursorMoved(f"{key} is no longer at {old}; another publisher moved it")
 

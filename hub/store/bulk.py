@@ -45,7 +45,7 @@ from hub.store.prefetch import key_rows, stored_refs
 from hub.store.engine import lock_keys
 from hub.store.repository import OUTBOX_LOCK, _absorb, _decision_record, apply_lead, pair_known
 from hub.store.schema import (ContactPointRow, ContactRow, LeadRow, MatchKeyRow, MergeSuggestionRow,
-                              OutboxRow)
+                              OutboxRow, table_of)
 from hub.store.sqlite_rows import Dumped, insert_rows, insert_rows_ids
 
 log = logging.getLogger(__name__)
@@ -110,7 +110,7 @@ def lead_forms(lead: Lead, as_text: bool = False) -> LeadForms:
     data = lead_data(lead)
     rows = [(kind, value, display, {**point, "source": source}) for kind, value, display, point in points]
     if not as_text:
-        return LeadForms(dedupe.blocking_keys(lead), data, rows)  # type: ignore[arg-type]
+        return LeadForms(dedupe.blocking_keys(lead), data, list(rows))
     return LeadForms(dedupe.blocking_keys(lead), json.dumps(data),
                      [(kind, value, display, json.dumps(point)) for kind, value, display, point in rows],
                      data["consent"], new_contact_columns(lead))
@@ -121,7 +121,7 @@ def new_contact_columns(lead: Lead) -> dict[str, Any]:
     survivorship (_absorb) makes of the lead over an empty row."""
     row = SimpleNamespace(**dict.fromkeys(_CONTACT_COLUMNS))
     row.name_is_personal, row.name_family_last = True, False
-    _absorb(row, lead)
+    _absorb(row, lead)  # type: ignore[arg-type]  # a row of plain attributes, as a ContactRow's
     return vars(row)
 
 
@@ -178,7 +178,7 @@ class Memo:
 
     def sync(self, session: Session) -> None:
         """Drop what outbox events written since `seq` say has changed."""
-        outbox = _table(OutboxRow).c
+        outbox = table_of(OutboxRow).c
         if self.seq is None:
             self.forget()
             self.seq = session.execute(select(func.coalesce(func.max(outbox.seq), 0))).scalar_one()
@@ -275,7 +275,7 @@ class _Batch:
         self.landed: list[_Landed] = []
         self.points: list[dict[str, object]] = []
         self.keys: list[dict[str, str]] = []
-        self.suggestions: list[dict[str, object]] = []
+        self.suggestions: list[dict[str, Any]] = []
         self.pairs: set[frozenset[str]] = set()  # suggestion pairs added by the batch
         self.done: dict[str, _Group] = {}  # groups written by flush
         self.written_keys: list[dict[str, str]] = []  # key rows written by flush
@@ -293,13 +293,13 @@ class _Batch:
                 return self.apply_one_by_one([lead], event_id)
             now = datetime.now(timezone.utc)
             values = _lead_values(lead, _stored(forms.data, self.on_sqlite), decision, event_id, now)
-            merge = decision.action == "merge" and decision.contact_id is not None
-            group = self._target(decision.contact_id, keys) if merge else _new_group(lead, forms, now)
+            target = decision.contact_id if decision.action == "merge" else None
+            group = self._target(target, keys) if target is not None else _new_group(lead, forms, now)
             suggestions = self._suggestions(group, decision, now)
         except Exception as exc:  # nothing of this lead was recorded; the batch goes on
             log.warning("event %s: lead not stored: %s", event_id, exc)
             return exc
-        if merge:
+        if target is not None:  # merged into it
             _absorb(group.row, lead)
             group.row.version += 1
             group.row.updated_at = now
@@ -337,7 +337,7 @@ class _Batch:
         group = self.memo.groups.pop(contact_id, None)
         if group is None:
             return None
-        contacts = _table(ContactRow).c
+        contacts = table_of(ContactRow).c
         version = self.session.execute(select(contacts.version).where(contacts.id == contact_id)
                                        .with_for_update()).scalar_one_or_none()
         if version != group.row.version:
@@ -349,8 +349,8 @@ class _Batch:
         """A stored contact the batch merges into: its row (locked until commit, as the
         UPDATE of apply_lead would lock it), its own points and its document's points and leads,
         as plain rows of the columns the document shows."""
-        contacts, points_table, leads_table = (_table(t).c for t in (ContactRow, ContactPointRow, LeadRow))
-        found = self.session.execute(select(contacts).where(contacts.id == contact_id).with_for_update()).one()
+        contacts, points_table, leads_table = (table_of(t).c for t in (ContactRow, ContactPointRow, LeadRow))
+        found = self.session.execute(select(*contacts).where(contacts.id == contact_id).with_for_update()).one()
         row = SimpleNamespace(**found._asdict())
         members = members_of(self.session, [contact_id])[contact_id]
         points = self.session.execute(
@@ -371,7 +371,7 @@ class _Batch:
         return group
 
     def _land(self, group: _Group, lead: Lead, forms: LeadForms, values: dict[str, object],
-              suggestions: list[dict[str, object]], now: datetime) -> None:
+              suggestions: list[dict[str, Any]], now: datetime) -> None:
         """Record the lead's points, keys, lead row, suggestions and outbox event, as apply_lead
         adds them (nothing here can fail half-way: no database, no parsing)."""
         contact_id = group.row.id
@@ -402,7 +402,7 @@ class _Batch:
                                    (columns, len(group.points), list(group.leads)), now))
         self.contacts[contact_id] = _as_candidate(group)
 
-    def _suggestions(self, group: _Group, decision: Decision, now: datetime) -> list[dict[str, object]]:
+    def _suggestions(self, group: _Group, decision: Decision, now: datetime) -> list[dict[str, Any]]:
         """The decision's pairs for ops review, except pairs already known (add_suggestions)."""
         contact_id, rows, pairs = group.row.id, [], set()
         for suggestion in decision.suggestions:
@@ -465,19 +465,19 @@ class _Batch:
         insert = insert_rows if on_sqlite else _insert
         created = [g.row for g in groups.values() if not g.stored]
         if created:
-            insert(connection, _table(ContactRow), [{k: getattr(row, k) for k in _CONTACT_COLUMNS} for row in created])
+            insert(connection, table_of(ContactRow), [{k: getattr(row, k) for k in _CONTACT_COLUMNS} for row in created])
         updated = [g.row for g in groups.values() if g.stored]
         if updated:
-            contacts = _table(ContactRow)
+            contacts = table_of(ContactRow)
             connection.execute(update(contacts).where(contacts.c.id == bindparam("contact_id"))
                                .values({k: bindparam(k) for k in _UPDATED_COLUMNS}),
                                [{"contact_id": row.id, **{k: getattr(row, k) for k in _UPDATED_COLUMNS}}
                                 for row in updated])
         for table, rows in ((MatchKeyRow, self.keys), (ContactPointRow, self.points)):
             if rows:
-                insert(connection, _table(table), rows)
+                insert(connection, table_of(table), rows)
         self.written_keys += self.keys
-        leads = _table(LeadRow)
+        leads = table_of(LeadRow)
         if on_sqlite:
             lead_ids: Sequence[int | None] = insert_rows_ids(connection, leads, [item.values for item in landed])
         else:
@@ -486,14 +486,14 @@ class _Batch:
         for item, lead_id in zip(landed, lead_ids):
             item.lead_row.id = lead_id
         if self.suggestions:
-            insert(connection, _table(MergeSuggestionRow), self.suggestions)
+            insert(connection, table_of(MergeSuggestionRow), self.suggestions)
         self.points, self.keys, self.suggestions = [], [], []
         lock_keys(self.session, [OUTBOX_LOCK])
         if self.tracked:  # what others committed before the lock, while this batch ran
             self.memo.sync(self.session)
-        insert(connection, _table(OutboxRow), [_outbox_values(item) for item in landed])
+        insert(connection, table_of(OutboxRow), [_outbox_values(item) for item in landed])
         if self.tracked:  # the lock is held to the commit: nobody else's event comes before these
-            outbox = _table(OutboxRow).c
+            outbox = table_of(OutboxRow).c
             self.memo.seq = self.session.execute(select(func.max(outbox.seq))).scalar_one()
         for group in groups.values():
             group.stored = True
@@ -543,11 +543,7 @@ def _insert(connection: Connection, table: Table, rows: list[dict[str, Any]]) ->
     connection.execute(table.insert(), rows)
 
 
-def _table(row: type) -> Table:
-    return row.__table__  # type: ignore[attr-defined, no-any-return]
-
-
-def _new_points(contact_id: str, points: list[tuple[str, str, str, dict[str, Any]]], now: datetime,
+def _new_points(contact_id: str, points: list[tuple[str, str, str, dict[str, Any] | str]], now: datetime,
                 known: set[tuple[str, str]]) -> list[SimpleNamespace]:
     """The lead's phones, emails and identity (LeadForms.points) the contact does not have yet
     (as _add_points); `known` gets them."""

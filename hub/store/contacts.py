@@ -17,7 +17,7 @@ from hub.model import Contact, Lead, PersonName
 from hub.store import candidate_rows
 from hub.store.candidate_rows import HOT_KEY_LIMIT, MAX_CANDIDATES
 from hub.store.engine import driver_connection, lock_ids, lock_keys
-from hub.store.schema import ContactPointRow, ContactRow, LeadRow, MatchKeyRow
+from hub.store.schema import ContactPointRow, ContactRow, LeadRow, MatchKeyRow, table_of
 
 
 def resolve(session: Session, contact_id: str) -> ContactRow:
@@ -65,7 +65,7 @@ def members_of(session: Session, root_ids: Iterable[str]) -> dict[str, list[str]
         ).all()
         frontier = set()
         for cid, parent in rows:
-            if cid not in owner:
+            if cid not in owner and parent is not None:  # (merged_into IN ...: never None)
                 owner[cid] = owner[parent]
                 groups[owner[parent]].append(cid)
                 frontier.add(cid)
@@ -193,7 +193,7 @@ def add_match_keys(session: Session, contact_id: str, keys: Iterable[str], known
         )
     rows = [{"key": key, "contact_id": contact_id} for key in sorted(wanted - known)]
     if rows:
-        session.execute(MatchKeyRow.__table__.insert(), rows)
+        session.execute(table_of(MatchKeyRow).insert(), rows)
 
 
 def name_value(contact: ContactRow) -> NameValue | None:

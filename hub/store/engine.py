@@ -8,9 +8,9 @@ import weakref
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
-from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy import CursorResult, Engine, Result, create_engine, event, text
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -206,6 +206,12 @@ def lock_keys(session: Session, keys: Iterable[str]) -> None:
 def lock_ids(keys: Iterable[str]) -> list[int]:
     """The advisory lock ids of the keys, sorted (the order LOCK takes them in)."""
     return sorted({_lock_id(key) for key in keys})
+
+
+def changed(result: Result[Any]) -> int:
+    """The rows an UPDATE or DELETE changed: Session.execute gives a CursorResult for them,
+    which its signature calls a Result."""
+    return cast(CursorResult[Any], result).rowcount
 
 
 def driver_connection(session: Session) -> Any:

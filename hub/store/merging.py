@@ -61,7 +61,8 @@ def merge_contacts(
         if rows[contact_id].merged_into is not None:
             raise MergeError(f"contact {contact_id} is already merged into {rows[contact_id].merged_into}")
     survivor, others = rows[survivor_id], [rows[i] for i in merged_ids]
-    before = {"contacts": {i: _snapshot(rows[i]) for i in ids}, "suggestions": _open_suggestions(session, ids)}
+    before: dict[str, Any] = {"contacts": {i: _snapshot(rows[i]) for i in ids},
+                              "suggestions": _open_suggestions(session, ids)}
     survive(survivor, others, dict(rules or {}))
     _apply_choices(survivor, rows, choices or {})
     now = datetime.now(timezone.utc)

@@ -3,12 +3,11 @@ row for the whole batch, as plain rows, instead of find_candidates' queries per 
 candidates themselves are read with hub.store.contacts.candidates_by_id, as find_candidates does)."""
 from __future__ import annotations
 
+import json
 from collections.abc import Collection
 
-from sqlalchemy import ColumnElement, bindparam, func, literal_column, select
-from sqlalchemy.orm import Session
-
-import json
+from sqlalchemy import BindParameter, ColumnElement, bindparam, func, literal_column, select
+from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from hub.model import Lead
 from hub.store import candidate_rows
@@ -17,13 +16,14 @@ from hub.store.engine import driver_connection
 from hub.store.schema import LeadRow, MatchKeyRow
 
 
-def among(session: Session, column: ColumnElement[str], values: Collection[str]) -> ColumnElement[bool]:
+def among(session: Session, column: ColumnElement[str] | InstrumentedAttribute[str],
+          values: Collection[str]) -> ColumnElement[bool]:
     """`column IN values`. On SQLite the values travel as one JSON array read by json_each: an
     IN list is a bound parameter per value, which SQLAlchemy spends longer building than SQLite
     spends on the query (thousands of keys per import batch)."""
     if session.get_bind().dialect.name != "sqlite":
         return column.in_(values)
-    array = bindparam(None, json.dumps(list(values), ensure_ascii=False))
+    array: BindParameter[str] = bindparam(None, json.dumps(list(values), ensure_ascii=False))
     return column.in_(select(literal_column("value")).select_from(func.json_each(array)))
 
 
@@ -32,7 +32,7 @@ def stored_refs(session: Session, leads: list[Lead]) -> set[tuple[str, str]]:
     by_channel: dict[str, set[str]] = {}
     for lead in leads:
         by_channel.setdefault(lead.channel, set()).add(lead.source_ref)
-    found = set()
+    found: set[tuple[str, str]] = set()
     for channel, refs in by_channel.items():
         query = select(LeadRow.source_ref).where(LeadRow.channel == channel,
                                                  among(session, LeadRow.source_ref, refs))

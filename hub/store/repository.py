@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any
 
-from sqlalchemy import Table, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from hub import dedupe
@@ -28,7 +28,8 @@ from hub.store.contacts import (
     province_value,
     resolve,
 )
-from hub.store.schema import ContactPointRow, ContactRow, LeadRow, MergeLogRow, MergeSuggestionRow, OutboxRow
+from hub.store.schema import (ContactPointRow, ContactRow, LeadRow, MergeLogRow, MergeSuggestionRow, OutboxRow,
+                              table_of)
 
 _CONTACT_COLUMNS = [c.key for c in ContactRow.__table__.columns]
 _POINT_COLUMNS = ("contact_id", "kind", "value", "display", "data", "created_at")
@@ -78,14 +79,14 @@ def apply_lead(session: Session, lead: Lead, raw_event_id: int | None) -> Applie
         "decision": _decision_record(decision),
         "created_at": now,
     }
-    leads = _table(LeadRow)
+    leads = table_of(LeadRow)
     lead_id = session.execute(leads.insert().returning(leads.c.id), values).scalar_one()
     add_suggestions(session, contact.id, decision.suggestions, now)
     if merge:
         append_outbox(session, "contact.updated", contact.id)
     else:  # its whole document is what was just written: built here, not read back
-        stored = LeadRow(**{**values, "id": lead_id, "captured_at": lead.captured_at.astimezone(timezone.utc)})
-        append_outbox(session, "contact.created", contact.id, document=build_document(contact, points, [stored]))
+        row = LeadRow(**{**values, "id": lead_id, "captured_at": lead.captured_at.astimezone(timezone.utc)})
+        append_outbox(session, "contact.created", contact.id, document=build_document(contact, points, [row]))
     return Applied(lead_id=lead_id, contact_id=contact.id, action=decision.action, merged=tuple(merged))
 
 
@@ -167,7 +168,7 @@ def append_outbox(
     lock_keys(session, [OUTBOX_LOCK])
     document = document if document is not None else contact_document(session, contact_id)
     session.execute(
-        _table(OutboxRow).insert(),
+        table_of(OutboxRow).insert(),
         {
             "event_id": "evt_" + uuid7().replace("-", ""),
             "type": event_type,
@@ -185,12 +186,8 @@ def _create_contact(session: Session, lead: Lead, now: datetime) -> ContactRow:
     contact = ContactRow(id=uuid7(), name_is_personal=True, name_family_last=False, attributes={}, version=1,
                          created_at=now, updated_at=now)
     _absorb(contact, lead)
-    session.execute(_table(ContactRow).insert(), {column: getattr(contact, column) for column in _CONTACT_COLUMNS})
+    session.execute(table_of(ContactRow).insert(), {column: getattr(contact, column) for column in _CONTACT_COLUMNS})
     return contact
-
-
-def _table(row: type) -> Table:
-    return row.__table__  # type: ignore[attr-defined, no-any-return]
 
 
 def _typed_province(raw: str) -> str:
@@ -248,7 +245,7 @@ def _add_points(session: Session, contact_id: str, lead: Lead, now: datetime,
             created_at=now,
         ))
     if added:
-        session.execute(_table(ContactPointRow).insert(),
+        session.execute(table_of(ContactPointRow).insert(),
                         [{column: getattr(point, column) for column in _POINT_COLUMNS} for point in added])
     return added
 

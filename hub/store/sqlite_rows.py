@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping, Sequence
-from typing import Any, Callable, NamedTuple
+from typing import Any, Callable, NamedTuple, cast
 
 from sqlalchemy import JSON, Connection, Table, bindparam
 from sqlalchemy.dialects import sqlite
@@ -52,7 +52,8 @@ def _plan(connection: Connection, table: Table, columns: tuple[str, ...],
         if sorted(order) != sorted(columns):  # a default SQLAlchemy would fill in: not ours to mimic
             _PLANS[key] = None
         else:
-            processors = compiled._bind_processors  # noqa: SLF001  (what SQLAlchemy binds them with)
+            # What SQLAlchemy binds them with: one callable per column for a single-row INSERT.
+            processors = cast(Mapping[str, Callable[[Any], Any] | None], compiled._bind_processors)  # noqa: SLF001
             plain_json = connection.dialect._json_serializer is None  # type: ignore[attr-defined]  # noqa: SLF001
             _PLANS[key] = _Plan(compiled.string, order, tuple(processors.get(name) for name in order),
                                 tuple(plain_json and isinstance(table.c[name].type, JSON) for name in order))

@@ -32,7 +32,7 @@ def downgrade() -> None:
 
 def _set_compression(method: str) -> None:
     bind = op.get_bind()
-    if bind.dialect.name != "postgresql" or bind.dialect.server_version_info < (14,):
+    if bind.dialect.name != "postgresql" or (bind.dialect.server_version_info or (0,)) < (14,):
         return
     alters = "".join(f"ALTER TABLE {table} ALTER COLUMN {column} SET COMPRESSION {method}; "
                      for table, column in COLUMNS)
