@@ -10,6 +10,12 @@ that hides their number: their messages then come with the BSUID and no `from` a
 The lead's identity stays the wa_id when there is one (the contacts known before keep
 matching it), with the BSUIDs linked to it, so the contact is known by both; a message with
 no number is known by its BSUID alone, and finds that contact by it.
+
+A system message saying the user changed their number (`system.type` user_changed_number,
+customer_changed_number before; the new wa_id in `system.wa_id`, `new_wa_id` before, no
+`contacts`; https://developers.facebook.com/documentation/business-messaging/whatsapp/webhooks/reference/messages/system/)
+is a lead from the old number bringing the new one: the contact gets the new number and its
+wa_id, and the person's next messages, from it, join that contact.
 """
 from __future__ import annotations
 
@@ -25,6 +31,9 @@ from hub.model import Identity, LeadDraft, RawEvent
 REFERRAL_FIELDS = {"source_id": "ad_id", "source_type": "referral_source", "source_url": "source_url",
                    "ctwa_clid": "ctwa_clid", "headline": "ad_title"}
 
+
+# System messages whose `system.wa_id` (`new_wa_id` in older versions) is the sender's new number.
+NUMBER_CHANGES = frozenset({"user_changed_number", "customer_changed_number"})
 
 # The scope of a business-scoped user id: one business portfolio, the hub's.
 BSUID_SCOPE = "bsuid"
@@ -52,6 +61,11 @@ def parse(event: RawEvent, settings: Settings) -> list[LeadDraft]:
     else:
         raise PayloadError("a WhatsApp message with neither a wa_id (from) nor a business-scoped user id "
                            "(from_user_id) to know its sender by")
+    phones = ["+" + wa_id] if wa_id else []
+    changed_to = _new_number(message)
+    if changed_to and changed_to != wa_id:
+        phones.append("+" + changed_to)
+        linked.insert(0, Identity("whatsapp", number_id, changed_to))
     contact: dict[str, Any] = next(iter(value.get("contacts") or []), {})
     attribution = {"phone_number_id": number_id, "wamid": str(message.get("id"))}
     if metadata.get("display_phone_number"):
@@ -61,6 +75,8 @@ def parse(event: RawEvent, settings: Settings) -> list[LeadDraft]:
                         if referral.get(source)})
     profile: dict[str, Any] = contact["profile"] if isinstance(contact.get("profile"), dict) else {}
     extra: dict[str, Any] = {"type": message["type"]} if message.get("type") not in (None, "text") else {}
+    if changed_to:
+        extra["system"] = message["system"]["type"]
     if isinstance(profile.get("username"), str) and profile["username"]:
         extra["username"] = profile["username"]  # the handle shown instead of the number
     return [LeadDraft(
@@ -68,13 +84,22 @@ def parse(event: RawEvent, settings: Settings) -> list[LeadDraft]:
         source_ref=event.delivery_key,
         captured_at=from_seconds(message.get("timestamp")) or event.received_at,
         name=profile.get("name"),
-        phones=("+" + wa_id,) if wa_id else (),
+        phones=tuple(phones),
         text=_text(message),
         identity=identity,
         linked_identities=tuple(linked),
         attribution=attribution,
         extra=extra,
     )]
+
+
+def _new_number(message: dict[str, Any]) -> str | None:
+    """The new wa_id a number-change system message gives, else None."""
+    system = message.get("system")
+    if message.get("type") != "system" or not isinstance(system, dict) or system.get("type") not in NUMBER_CHANGES:
+        return None
+    new = str(system.get("wa_id") or system.get("new_wa_id") or "")
+    return new if new.isdigit() else None
 
 
 def _bsuid(value: Any) -> str | None:
@@ -91,6 +116,8 @@ def _text(message: dict[str, Any]) -> str | None:
         return (message.get("text") or {}).get("body")
     if kind == "button":
         return (message.get("button") or {}).get("text")
+    if kind == "system":  # "User Lan changed from 84912345678 to 84987654321"
+        return (message.get("system") or {}).get("body")
     if kind == "interactive":
         reply = message.get("interactive") or {}
         chosen = reply.get("button_reply") or reply.get("list_reply") or {}

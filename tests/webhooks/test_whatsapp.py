@@ -123,3 +123,29 @@ def test_a_message_with_no_sender_to_know_is_kept_and_fails_visibly(client, hub,
     [event] = rows(hub, "raw_events")
     assert event["status"] == "failed" and "from_user_id" in event["last_error"]
     assert row_count(hub, "contacts") == row_count(hub, "leads") == 0
+
+
+def test_a_number_change_gives_the_contact_the_new_number_and_its_next_messages(client, hub, queue):
+    first = _message("wamid.OLD1", "Báo giá giúp em", {"profile": {"name": "Trần Thị Thu Hà"}, "wa_id": "84912345678"},
+                     **{"from": "84912345678"})
+    # https://developers.facebook.com/documentation/business-messaging/whatsapp/webhooks/reference/messages/system/
+    change = meta_bytes({"object": "whatsapp_business_account", "entry": [{"id": WABA, "changes": [{"field": "messages", "value": {
+        "messaging_product": "whatsapp", "metadata": {"display_phone_number": "84283456789", "phone_number_id": NUMBER_ID},
+        "messages": [{"from": "84912345678", "id": "wamid.SYS", "timestamp": str(T), "type": "system",
+                      "system": {"body": "User Trần Thị Thu Hà changed from 84912345678 to 84387654321",
+                                 "wa_id": "84387654321", "type": "user_changed_number"}}]}}]}]})
+    # From the new number, under a nickname: known by its wa_id, which the change linked.
+    later = _message("wamid.NEW1", "Em đổi số rồi nha", {"profile": {"name": "Hà Mít"}, "wa_id": "84387654321"},
+                     **{"from": "84387654321"})
+    for body in (first, change, later):
+        assert client.post(URL, data=body, headers=signed(body, WHATSAPP_SECRET)).status_code == 200
+        assert drain(hub, queue) == ["done"]
+    [contact] = rows(hub, "contacts")
+    assert contact["name"] == "Trần Thị Thu Hà"
+    points = {(r["kind"], r["value"]) for r in rows(hub, "contact_points")}
+    assert points == {("phone", "+84912345678"), ("phone", "+84387654321"),
+                      ("identity", f"whatsapp:{NUMBER_ID}:84912345678"), ("identity", f"whatsapp:{NUMBER_ID}:84387654321")}
+    leads = rows(hub, "leads")
+    assert len(leads) == 3 and {lead["contact_id"] for lead in leads} == {contact["id"]}
+    assert leads[1]["data"]["extra"] == {"type": "system", "system": "user_changed_number"}
+    assert leads[1]["data"]["text"] == "User Trần Thị Thu Hà changed from 84912345678 to 84387654321"
