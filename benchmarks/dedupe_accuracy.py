@@ -23,7 +23,8 @@ Prints pairwise precision / recall of auto-merges, recall of auto-merges + sugge
 auto-merged family-member pairs, and two shares of leads sent to review:
 - "review share": leads whose processing (the decision, and the re-match after their profile)
   left a pair not already known open in the review queue, whether the lead got a new contact
-  or merged;
+  or merged (a pair its merge made the same as one already in review is closed as a duplicate,
+  hub.store.merging: not a new item for ops);
 - "review share (queued)": leads whose processing queued such a pair at all, even one their
   profile's re-match settled a moment later (a nameless chat suggested on its phone alone, then
   merged once its profile names it). Without profiles (--named-chats) the two are equal.
@@ -67,6 +68,10 @@ def run_in_memory(samples: list[Sample]) -> Outcome:
     known: set[frozenset[str]] = set()
     enriched: set[str] = set()
     reviewed = queued = 0
+    # The known pairs as the contacts stand (after merges), to tell a pair ops already have:
+    # recomputed only when contacts merged (a lead joining a contact changes no pair).
+    open_pairs: set[frozenset[str]] = set()
+    merges = 0
     for i, sample in enumerate(samples):
         lead = normalize(sample.draft)
         decision = decide(lead, memory.candidates(lead))
@@ -78,7 +83,13 @@ def run_in_memory(samples: list[Sample]) -> Outcome:
             enriched.add(lead.identity.key)
             added |= _enrich(memory, known, contact_id, normalize(sample.profile))
         queued += bool(added)
-        reviewed += any(memory.resolve(a) != memory.resolve(b) for a, b in map(tuple, added))
+        if len(memory.merged_into) != merges:  # as the store's merge closes the pairs it settles
+            merges = len(memory.merged_into)
+            open_pairs = {pair for pair in map(memory.pair, known - added) if len(pair) == 2}
+        opened = {pair for pair in map(memory.pair, added) if len(pair) == 2}
+        # A pair the lead's merge made the same as one ops already have is closed as a duplicate.
+        reviewed += bool(opened - open_pairs)
+        open_pairs |= opened
     resolve = memory.resolve
     pairs = [(resolve(a), resolve(b)) for a, b in map(tuple, known)]
     return Outcome([resolve(c) for c in clusters], [p for p in pairs if p[0] != p[1]], reviewed, queued)

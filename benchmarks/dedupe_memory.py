@@ -32,6 +32,10 @@ class MemoryContacts:
             contact_id = self.merged_into[contact_id]
         return contact_id
 
+    def pair(self, ids: frozenset[str]) -> frozenset[str]:
+        """Two contact ids as the contacts they now are (one id when merged together)."""
+        return frozenset(map(self.resolve, ids))
+
     def merge(self, survivor_id: str, others: list[str]) -> None:
         """Fold other contacts into the survivor (the name survivorship keeps); they resolve to it."""
         survivor = self.contacts[survivor_id]

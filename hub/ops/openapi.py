@@ -189,7 +189,7 @@ def _paths() -> dict[str, Any]:
         "/suggestions": {"get": {
             "summary": "Merge suggestions (open ones best first)", "operationId": "listSuggestions",
             "parameters": [{"name": "status", "in": "query", "schema": {
-                "enum": ["open", "accepted", "rejected", "merged", "skipped"], "default": "open"}},
+                "enum": ["open", "accepted", "rejected", "merged", "duplicate", "skipped"], "default": "open"}},
                 {"name": "after", "in": "query", "schema": {"type": "integer", "minimum": 0, "maximum": 2**63 - 1}}, LIMIT],
             "responses": {"200": _ok({"type": "object", "properties": {
                 "data": {"type": "array", "items": ref["Suggestion"]}}}), **_errors(400, 401, 403)}}},

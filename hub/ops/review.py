@@ -12,7 +12,7 @@ from hub.store.contacts import resolve
 from hub.store.merging import merge_contacts
 from hub.store.schema import MergeSuggestionRow
 
-STATUSES = ("open", "accepted", "rejected", "merged", "skipped")
+STATUSES = ("open", "accepted", "rejected", "merged", "duplicate", "skipped")
 
 
 class ReviewError(ValueError):

@@ -5,6 +5,11 @@ and becomes a tombstone (`merged_into` = the survivor) so its id still resolves.
 name and province are chosen among the members (survivorship or ops' choice per field). The
 merge log keeps a before-image of every column the merge changed, so undoing it restores them.
 Versions only grow: an undo is a new version for every contact it touches.
+
+Open suggestions the merge settles are closed with it, and reopened by its undo: those between
+the merged contacts (status "merged"), and those it makes the same pair as an older open one
+("duplicate": a chat suggested beside Lan on her phone, then merged with Hùng once its profile
+named him, when Hùng and Lan were already in review) so ops see each pair once.
 """
 from __future__ import annotations
 
@@ -12,11 +17,11 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime, timezone
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
 from hub.dedupe.merge import Rule
-from hub.store.contacts import apply_survivors, name_value, province_value, survive
+from hub.store.contacts import apply_survivors, members_of, name_value, province_value, roots_of, survive
 from hub.store.documents import contact_document
 from hub.store.repository import append_outbox
 from hub.store.schema import ContactRow, MergeLogRow, MergeSuggestionRow
@@ -61,8 +66,9 @@ def merge_contacts(
         if rows[contact_id].merged_into is not None:
             raise MergeError(f"contact {contact_id} is already merged into {rows[contact_id].merged_into}")
     survivor, others = rows[survivor_id], [rows[i] for i in merged_ids]
+    settled, duplicates = _settled_suggestions(session, ids)
     before: dict[str, Any] = {"contacts": {i: _snapshot(rows[i]) for i in ids},
-                              "suggestions": _open_suggestions(session, ids)}
+                              "suggestions": {**settled, **duplicates}}
     survive(survivor, others, dict(rules or {}))
     _apply_choices(survivor, rows, choices or {})
     now = datetime.now(timezone.utc)
@@ -71,7 +77,8 @@ def merge_contacts(
         contact.updated_at = now
     for contact in others:
         contact.merged_into = survivor_id
-    _close_suggestions(session, before["suggestions"], actor, now)
+    _close_suggestions(session, settled, "merged", actor, now)
+    _close_suggestions(session, duplicates, "duplicate", actor, now)
     log = MergeLogRow(survivor_id=survivor_id, merged_ids=list(merged_ids), before=before, score=score,
                       evidence=dict(evidence or {}), actor=actor, created_at=now)
     session.add(log)
@@ -148,22 +155,42 @@ def _later_merge(session: Session, log: MergeLogRow, survivor: ContactRow) -> st
     return None if later is None else f"merge {later} was done later into {log.survivor_id}: undo it first"
 
 
-def _open_suggestions(session: Session, ids: Sequence[str]) -> dict[str, str]:
-    """Open suggestions between contacts of this merge: they are settled by it."""
-    query = select(MergeSuggestionRow.id, MergeSuggestionRow.status).where(
-        MergeSuggestionRow.status == "open",
-        MergeSuggestionRow.contact_id.in_(ids),
-        MergeSuggestionRow.candidate_id.in_(ids),
-    )
-    return {str(sid): status for sid, status in session.execute(query)}
+def _settled_suggestions(session: Session, ids: Sequence[str]) -> tuple[dict[str, str], dict[str, str]]:
+    """The open suggestions this merge settles, id -> status ("open"), in two kinds: between
+    the contacts merged (either side may be a contact merged into one of them before), and
+    those that become the same pair as an older open one (both from the merged contacts to
+    one other contact, or to contacts merged into one): each pair stays open once."""
+    groups = members_of(session, ids)
+    merged = {member for members in groups.values() for member in members}
+    rows = session.execute(
+        select(MergeSuggestionRow.id, MergeSuggestionRow.contact_id, MergeSuggestionRow.candidate_id)
+        .where(MergeSuggestionRow.status == "open",
+               or_(MergeSuggestionRow.contact_id.in_(sorted(merged)), MergeSuggestionRow.candidate_id.in_(sorted(merged))))
+        .order_by(MergeSuggestionRow.id)
+    ).all()
+    others = {side for _, a, b in rows for side in (a, b) if side not in merged}
+    roots = roots_of(session, others) if others else {}
+    settled: dict[str, str] = {}
+    duplicates: dict[str, str] = {}
+    kept: set[str] = set()  # the other side (its survivor) of each pair left open
+    for suggestion_id, a, b in rows:
+        if a in merged and b in merged:
+            settled[str(suggestion_id)] = "open"
+            continue
+        other = roots.get(b if a in merged else a, b if a in merged else a)
+        if other in kept:
+            duplicates[str(suggestion_id)] = "open"
+        kept.add(other)
+    return settled, duplicates
 
 
-def _close_suggestions(session: Session, suggestions: Mapping[str, str], actor: str, now: datetime) -> None:
+def _close_suggestions(session: Session, suggestions: Mapping[str, str], status: str, actor: str,
+                       now: datetime) -> None:
     if suggestions:
         session.execute(
             update(MergeSuggestionRow)
             .where(MergeSuggestionRow.id.in_([int(i) for i in suggestions]))
-            .values(status="merged", decided_at=now, decided_by=actor)
+            .values(status=status, decided_at=now, decided_by=actor)
         )
 
 

@@ -29,11 +29,10 @@ class Rematched:
 
 
 def as_lead(contact: Contact) -> Lead:
-    """A known contact seen as a lead, so the lead rules decide on it."""
-    identity = None
-    if contact.identities:
-        channel, scope, external_id = sorted(contact.identities)[0].split(":", 2)
-        identity = Identity(channel, scope, external_id)
+    """A known contact seen as a lead, so the lead rules decide on it: known by all of its
+    identities (the first as the lead's identity, the others linked to it)."""
+    identities = [Identity(*key.split(":", 2)) for key in sorted(contact.identities)]
+    identity = identities[0] if identities else None
     return Lead(
         channel="rescan",
         source_ref=contact.id,
@@ -45,6 +44,7 @@ def as_lead(contact: Contact) -> Lead:
         province=Province(raw=contact.province_code, code=contact.province_code, status="resolved")
         if contact.province_code else None,
         identity=identity,
+        linked_identities=tuple(identities[1:]),
     )
 
 

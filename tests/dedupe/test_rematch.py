@@ -7,9 +7,10 @@ import pytest
 from sqlalchemy import update
 
 from hub.enrich.apply import apply_profile
-from hub.model import Identity, LeadDraft
+from hub.model import Contact, Identity, LeadDraft
 from hub.normalize import normalize
 from hub.store.merging import unmerge
+from hub.store.rematch import as_lead
 from hub.store.repository import apply_lead
 from hub.store.schema import MergeSuggestionRow
 from tests.helpers import rows
@@ -87,3 +88,32 @@ def test_a_chat_giving_a_known_phone_and_email_waits_for_its_profile(hub, shown,
     profile(hub, chat, shown)
     assert sorted(active(hub)) == ([form] if merged else sorted([form, chat]))
     assert rows(hub, "merge_suggestions")[0]["status"] == ("merged" if merged else "open")
+
+
+def test_a_contact_seen_as_a_lead_is_known_by_all_of_its_identities():
+    """A contact a Messenger chat and a Zalo chat joined (and a WhatsApp one whose BSUID is
+    linked): matched again, every one of its identities counts, not only the first."""
+    keys = {"messenger:page1:6001", "zalo:oa1:5829138498217368123", "whatsapp:bsuid:VN.1502576394655843"}
+    lead = as_lead(Contact(id="c1", created_at=NOW, identities=frozenset(keys)))
+    assert {identity.key for identity in lead.identities} == keys
+    assert lead.identity is not None and lead.identity.key == min(keys)
+
+
+def test_a_chat_that_turns_out_to_be_the_son_leaves_him_and_his_mother_in_review_once(hub):
+    """A nameless chat typing the family's phone goes to review beside the mother and the son;
+    its profile names the son, and it merges with him: the chat's pair with the mother is now
+    the son's, already in review, so it is closed as a duplicate (and reopened by the undo)."""
+    mother = add(hub, "1", "Nguyễn Thị Lan", phone="0912345678")
+    son = add(hub, "2", "Trần Văn Hùng", phone="0912345678")
+    chat = add(hub, "3", identity=ZALO, text="sđt 0912 345 678")
+    pairs = {frozenset((r["contact_id"], r["candidate_id"])): r["id"] for r in rows(hub, "merge_suggestions")}
+    assert set(pairs) == {frozenset((son, mother)), frozenset((chat, mother)), frozenset((chat, son))}
+    profile(hub, chat, "Trần Văn Hùng")
+    assert sorted(active(hub)) == sorted([mother, son])
+    status = {r["id"]: r["status"] for r in rows(hub, "merge_suggestions")}
+    assert status == {pairs[frozenset((son, mother))]: "open", pairs[frozenset((chat, mother))]: "duplicate",
+                      pairs[frozenset((chat, son))]: "merged"}
+    [log] = rows(hub, "merge_log")
+    with hub.store.transaction() as session:
+        unmerge(session, log["id"], actor="ops:lan")
+    assert [r["status"] for r in rows(hub, "merge_suggestions")] == ["open"] * 3
