@@ -18,6 +18,9 @@ WIDE_CHARS = str.maketrans(
         **{chr(0xFF10 + d): str(d) for d in range(10)},
         "＋": "+", "（": "(", "）": ")", "．": ".", "－": "-", "‐": "-", "‑": "-",
         "–": "-", "—": "-", "＠": "@", "\u3000": " ", "\u00a0": " ", "\u202f": " ",
+        # Keycap digits ("0️⃣9️⃣1️⃣...": a digit, a variation selector, the enclosing keycap), as
+        # Zalo and Facebook users decorate a number: the digit and two blanks.
+        "\ufe0f": " ", "\u20e3": " ",
     }
 )  # fmt: skip
 _ANY_WIDE = re.compile("[" + "".join(re.escape(chr(c)) for c in WIDE_CHARS) + "]")

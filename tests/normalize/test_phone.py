@@ -43,6 +43,8 @@ def e164s(result: Phones) -> list[str]:
         "912 345 678",
         "０９１２３４５６７８",
         "＋８４ ９１２ ３４５ ６７８",
+        "0️⃣9️⃣1️⃣2️⃣3️⃣4️⃣5️⃣6️⃣7️⃣8️⃣",  # keycap emoji
+        "0⃣9⃣1⃣2⃣3⃣4⃣5⃣6⃣7⃣8⃣",  # keycaps without the variation selector
         " 0912345678 ",
         "0912\u00a0345\u00a0678",
         "0912345678 (Zalo)",
