@@ -177,10 +177,11 @@ def _settled_suggestions(session: Session, ids: Sequence[str]) -> tuple[dict[str
         if a in merged and b in merged:
             settled[str(suggestion_id)] = "open"
             continue
-        other = roots.get(b if a in merged else a, b if a in merged else a)
-        if other in kept:
+        other = b if a in merged else a
+        root = roots.get(other, other)
+        if root in kept:
             duplicates[str(suggestion_id)] = "open"
-        kept.add(other)
+        kept.add(root)
     return settled, duplicates
 
 

@@ -69,6 +69,12 @@ BSUID = "VN.1502576394655843"
 PARENT = "VN.ENT.11815799212886844830"
 
 
+def _delivered(client, hub, queue, body: bytes) -> list[str]:
+    """POST the signed body (answered 200), then run the events it stored: their outcomes."""
+    assert client.post(URL, data=body, headers=signed(body, WHATSAPP_SECRET)).status_code == 200
+    return drain(hub, queue)
+
+
 def _message(wamid: str, text: str, contact: dict, **sender: str) -> bytes:
     value = {"messaging_product": "whatsapp",
              "metadata": {"display_phone_number": "84283456789", "phone_number_id": NUMBER_ID},
@@ -78,23 +84,25 @@ def _message(wamid: str, text: str, contact: dict, **sender: str) -> bytes:
                        "entry": [{"id": WABA, "changes": [{"value": value, "field": "messages"}]}]})
 
 
+def _from_username(wamid: str, text: str, name: str, username: str) -> bytes:
+    """A message from a user who hid their number behind a username: their BSUID alone."""
+    return _message(wamid, text, {"profile": {"name": name, "username": username}, "user_id": BSUID},
+                    from_user_id=BSUID)
+
+
 def test_a_sender_who_hides_their_number_joins_the_contact_their_earlier_messages_made(client, hub, queue):
     first = _message("wamid.ONE", "Cho em hỏi giá căn hộ",
                      {"profile": {"name": "Phạm Minh Tuấn"}, "wa_id": "84912345678", "user_id": BSUID,
                       "parent_user_id": PARENT},
                      **{"from": "84912345678", "from_user_id": BSUID, "from_parent_user_id": PARENT})
-    assert client.post(URL, data=first, headers=signed(first, WHATSAPP_SECRET)).status_code == 200
-    assert drain(hub, queue) == ["done"]
+    assert _delivered(client, hub, queue, first) == ["done"]
     points = {(r["kind"], r["value"]) for r in rows(hub, "contact_points")}
     assert points == {("phone", "+84912345678"), ("identity", f"whatsapp:{NUMBER_ID}:84912345678"),
                       ("identity", f"whatsapp:bsuid:{BSUID}"), ("identity", f"whatsapp:bsuid:{PARENT}")}
 
     # Later, with a username: no number anywhere, and the display name is the username's owner's nickname.
-    later = _message("wamid.TWO", "Em muốn xem nhà thứ 7",
-                     {"profile": {"name": "Tuấn Béo", "username": "@tuanpham"}, "user_id": BSUID},
-                     from_user_id=BSUID)
-    assert client.post(URL, data=later, headers=signed(later, WHATSAPP_SECRET)).status_code == 200
-    assert drain(hub, queue) == ["done"]
+    later = _from_username("wamid.TWO", "Em muốn xem nhà thứ 7", "Tuấn Béo", "@tuanpham")
+    assert _delivered(client, hub, queue, later) == ["done"]
     [contact] = rows(hub, "contacts")
     assert contact["name"] == "Phạm Minh Tuấn"
     leads = rows(hub, "leads")
@@ -106,11 +114,8 @@ def test_a_sender_who_hides_their_number_joins_the_contact_their_earlier_message
 
 
 def test_a_first_message_without_a_number_is_a_lead_known_by_its_user_id(client, hub, queue):
-    body = _message("wamid.THREE", "Tư vấn giúp em gói cước",
-                    {"profile": {"name": "Lê Thị Hồng Nhung", "username": "@nhung.le"}, "user_id": BSUID},
-                    from_user_id=BSUID)
-    assert client.post(URL, data=body, headers=signed(body, WHATSAPP_SECRET)).status_code == 200
-    assert drain(hub, queue) == ["done"]
+    body = _from_username("wamid.THREE", "Tư vấn giúp em gói cước", "Lê Thị Hồng Nhung", "@nhung.le")
+    assert _delivered(client, hub, queue, body) == ["done"]
     [contact] = rows(hub, "contacts")
     assert contact["name"] == "Lê Thị Hồng Nhung"
     assert {(r["kind"], r["value"]) for r in rows(hub, "contact_points")} == {("identity", f"whatsapp:bsuid:{BSUID}")}
@@ -118,8 +123,7 @@ def test_a_first_message_without_a_number_is_a_lead_known_by_its_user_id(client,
 
 def test_a_message_with_no_sender_to_know_is_kept_and_fails_visibly(client, hub, queue):
     body = _message("wamid.FOUR", "Xin chào", {"profile": {"name": "Khách"}}, from_user_id="not a bsuid")
-    assert client.post(URL, data=body, headers=signed(body, WHATSAPP_SECRET)).status_code == 200
-    assert drain(hub, queue) == ["failed"]
+    assert _delivered(client, hub, queue, body) == ["failed"]
     [event] = rows(hub, "raw_events")
     assert event["status"] == "failed" and "from_user_id" in event["last_error"]
     assert row_count(hub, "contacts") == row_count(hub, "leads") == 0
@@ -138,8 +142,7 @@ def test_a_number_change_gives_the_contact_the_new_number_and_its_next_messages(
     later = _message("wamid.NEW1", "Em đổi số rồi nha", {"profile": {"name": "Hà Mít"}, "wa_id": "84387654321"},
                      **{"from": "84387654321"})
     for body in (first, change, later):
-        assert client.post(URL, data=body, headers=signed(body, WHATSAPP_SECRET)).status_code == 200
-        assert drain(hub, queue) == ["done"]
+        assert _delivered(client, hub, queue, body) == ["done"]
     [contact] = rows(hub, "contacts")
     assert contact["name"] == "Trần Thị Thu Hà"
     points = {(r["kind"], r["value"]) for r in rows(hub, "contact_points")}
