@@ -33,6 +33,7 @@ from hub.normalize._syllable import is_syllable
 _TONE_KEYS = {"s": "\u0301", "f": "\u0300", "r": "\u0309", "x": "\u0303", "j": "\u0323"}
 _ENGLISH_TONES = frozenset("srx")  # letters of English names and words too ("Chris", "Max", "Test")
 _STOPS = ("c", "ch", "p", "t")
+_STOP_TONES = frozenset({"\u0301", "\u0323"})  # sắc, nặng: the only tones after a stop
 _MARKS = {"aa": "â", "aw": "ă", "ee": "ê", "oo": "ô", "ow": "ơ", "uw": "ư"}
 _VOWELS = frozenset("aăâeêioôơuưy")
 _MARKED = frozenset("ăâêôơư")
@@ -90,9 +91,10 @@ def telex_word(typed: str) -> tuple[str, bool] | None:
     if tone is None and not marks:
         return None
     if tone is not None:
-        if spelt.endswith(_STOPS) and tone not in "sj":  # tát, tạt: a stop takes no other tone
+        toned = _toned(spelt, at, _TONE_KEYS[tone])
+        if toned is None:
             return None
-        spelt = unicodedata.normalize("NFC", spelt[: at + 1] + _TONE_KEYS[tone] + spelt[at + 1:])
+        spelt = toned
         if tone in _ENGLISH_TONES and not marks and spelt not in _NAME_WORDS:
             return None  # "Max", "Rex": English names, not Mã, Rẽ
     # A doubled letter alone is as often a key pressed twice ("Thaanh", "VOO"): it is plainly
@@ -145,6 +147,14 @@ def _tone_vowel(spelt: str) -> int | None:
     return first + (1 if len(group) == 3 else 0)
 
 
+def _toned(spelt: str, at: int, tone: str) -> str | None:
+    """`spelt` with the tone mark (a combining character) on its vowel at `at`; None for a tone a
+    syllable ending in a stop cannot take (tát, tạt: sắc and nặng only)."""
+    if spelt.endswith(_STOPS) and tone not in _STOP_TONES:
+        return None
+    return unicodedata.normalize("NFC", spelt[: at + 1] + tone + spelt[at + 1:])
+
+
 def _cased(word: str, typed: str) -> str:
     if typed.isupper() and len(typed) > 1:
         return word.upper()
@@ -188,9 +198,10 @@ def vni_word(typed: str) -> str | None:
     if spelt is None or not is_syllable(fold(spelt)) or (at := _tone_vowel(spelt)) is None:
         return None
     if tones:
-        if spelt.endswith(_STOPS) and tones[0] not in "15":  # a stop takes sắc or nặng only
+        toned = _toned(spelt, at, _VNI_TONES[tones[0]])
+        if toned is None:
             return None
-        spelt = unicodedata.normalize("NFC", spelt[: at + 1] + _VNI_TONES[tones[0]] + spelt[at + 1:])
+        spelt = toned
         if len(digits) == 1 and spelt not in _NAME_WORDS:
             return None  # a tone digit alone: "Nam2" is Nam the second, not Nàm
     return _cased(spelt, typed)
