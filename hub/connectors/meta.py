@@ -169,13 +169,16 @@ def _whatsapp(value: dict[str, Any], envelope: dict[str, Any]) -> Iterator[Split
     """One event per WhatsApp message, with its sender's contact; statuses (sent, delivered,
     read receipts) are not leads. The sender is `from` (their phone number, the wa_id), or
     `from_user_id` (their business-scoped user id) alone when they have hidden their number
-    behind a username (2026); their contact is the one with that wa_id or user_id."""
+    behind a username (2026); their contact is the one with that wa_id or user_id. A system
+    message saying a user's BSUID changed may name them by its old and new BSUIDs alone."""
     route = _id(_dict(value.get("metadata")).get("phone_number_id")) or envelope["entry_id"]
     for _status in _list(value.get("statuses")):
         yield Split(channel="whatsapp", skipped="status")
     for message in _list(value.get("messages")):
         sender = _dict(message)
-        wa_id, user_id = _id(sender.get("from")), _id(sender.get("from_user_id"))
+        system = _dict(sender.get("system"))
+        wa_id = _id(sender.get("from"))
+        user_id = _id(sender.get("from_user_id")) or _id(system.get("previous_user_id")) or _id(system.get("user_id"))
         contacts = [c for c in _list(value.get("contacts"))
                     if isinstance(c, dict) and ((wa_id and _id(c.get("wa_id")) == wa_id)
                                                 or (user_id and _id(c.get("user_id")) == user_id))]

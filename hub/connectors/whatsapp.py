@@ -15,7 +15,12 @@ A system message saying the user changed their number (`system.type` user_change
 customer_changed_number before; the new wa_id in `system.wa_id`, `new_wa_id` before, no
 `contacts`; https://developers.facebook.com/documentation/business-messaging/whatsapp/webhooks/reference/messages/system/)
 is a lead from the old number bringing the new one: the contact gets the new number and its
-wa_id, and the person's next messages, from it, join that contact.
+wa_id, and the person's next messages, from it, join that contact. A system message saying the
+user's BSUID changed (user_changed_user_id, since August 2026: the new ids in `system.user_id`
+and `system.parent_user_id`, the old ones in `system.previous_user_id` and
+`system.previous_parent_user_id`, no number) is a lead known by the old BSUID bringing the new
+ones, so the person's next messages, under the new BSUID, join the same contact. A number change
+now reports the BSUIDs it regenerated the same way.
 """
 from __future__ import annotations
 
@@ -35,6 +40,9 @@ REFERRAL_FIELDS = {"source_id": "ad_id", "source_type": "referral_source", "sour
 # System messages whose `system.wa_id` (`new_wa_id` in older versions) is the sender's new number.
 NUMBER_CHANGES = frozenset({"user_changed_number", "customer_changed_number"})
 
+# The system message saying the sender's BSUID changed (no number in it).
+USER_ID_CHANGE = "user_changed_user_id"
+
 # The scope of a business-scoped user id: one business portfolio, the hub's.
 BSUID_SCOPE = "bsuid"
 _BSUID = re.compile(r"[A-Z]{2}(\.ENT)?\.[A-Za-z0-9]{1,128}")
@@ -50,8 +58,7 @@ def parse(event: RawEvent, settings: Settings) -> list[LeadDraft]:
     wa_id = str(message.get("from") or "")
     if wa_id and not wa_id.isdigit():
         raise PayloadError(f"a WhatsApp message from {wa_id[:40]!r}, not a phone number (wa_id)")
-    bsuids = [_bsuid(message.get(name)) for name in ("from_user_id", "from_parent_user_id")]
-    linked = [Identity("whatsapp", BSUID_SCOPE, bsuid) for bsuid in bsuids if bsuid]
+    linked = [Identity("whatsapp", BSUID_SCOPE, bsuid) for bsuid in _bsuids(message)]
     metadata = value.get("metadata") or {}
     number_id = str(metadata.get("phone_number_id") or event.route)
     if wa_id:
@@ -75,8 +82,9 @@ def parse(event: RawEvent, settings: Settings) -> list[LeadDraft]:
                         if referral.get(source)})
     profile: dict[str, Any] = contact["profile"] if isinstance(contact.get("profile"), dict) else {}
     extra: dict[str, Any] = {"type": message["type"]} if message.get("type") not in (None, "text") else {}
-    if changed_to:
-        extra["system"] = message["system"]["type"]
+    system: dict[str, Any] = message["system"] if isinstance(message.get("system"), dict) else {}
+    if message.get("type") == "system" and system.get("type") in (*NUMBER_CHANGES, USER_ID_CHANGE):
+        extra["system"] = system["type"]
     if isinstance(profile.get("username"), str) and profile["username"]:
         extra["username"] = profile["username"]  # the handle shown instead of the number
     return [LeadDraft(
@@ -100,6 +108,17 @@ def _new_number(message: dict[str, Any]) -> str | None:
         return None
     new = str(system.get("wa_id") or system.get("new_wa_id") or "")
     return new if new.isdigit() else None
+
+
+def _bsuids(message: dict[str, Any]) -> list[str]:
+    """The valid BSUIDs a message names, distinct: an id change's previous ones first (those
+    the hub knows the person by), then the sender's, then what a system message gives as new."""
+    system = message.get("system") if message.get("type") == "system" else None
+    changed = system if isinstance(system, dict) else {}
+    values = (changed.get("previous_user_id"), changed.get("previous_parent_user_id"),
+              message.get("from_user_id"), message.get("from_parent_user_id"),
+              changed.get("user_id"), changed.get("parent_user_id"))
+    return list(dict.fromkeys(bsuid for bsuid in map(_bsuid, values) if bsuid))
 
 
 def _bsuid(value: Any) -> str | None:

@@ -152,3 +152,68 @@ def test_a_number_change_gives_the_contact_the_new_number_and_its_next_messages(
     assert len(leads) == 3 and {lead["contact_id"] for lead in leads} == {contact["id"]}
     assert leads[1]["data"]["extra"] == {"type": "system", "system": "user_changed_number"}
     assert leads[1]["data"]["text"] == "User Trần Thị Thu Hà changed from 84912345678 to 84387654321"
+
+
+def _system(wamid: str, system: dict, **sender: str) -> bytes:
+    """A system message (no contacts array), as the system messages reference writes it."""
+    value = {"messaging_product": "whatsapp",
+             "metadata": {"display_phone_number": "84283456789", "phone_number_id": NUMBER_ID},
+             "messages": [{**sender, "id": wamid, "timestamp": str(T), "type": "system", "system": system}]}
+    return meta_bytes({"object": "whatsapp_business_account",
+                       "entry": [{"id": WABA, "changes": [{"value": value, "field": "messages"}]}]})
+
+
+NEW_BSUID = "VN.7700112233445566"
+NEW_PARENT = "VN.ENT.99887766554433221100"
+
+
+def test_a_user_id_change_links_the_new_bsuid_so_later_messages_join_the_contact(client, hub, queue):
+    # The user hides their number; Meta then regenerates their BSUID (user_changed_user_id, August
+    # 2026: the old ids in previous_user_id / previous_parent_user_id, the new in user_id /
+    # parent_user_id, no number and no `from`).
+    first = _from_username("wamid.U1", "Shop còn căn 2 phòng ngủ không ạ", "Đặng Thị Hoa", "@hoadang")
+    change = _system("wamid.U2", {"body": "User Đặng Thị Hoa changed from VN.1502576394655843 to VN.7700112233445566",
+                                  "type": "user_changed_user_id", "previous_user_id": BSUID,
+                                  "previous_parent_user_id": PARENT, "user_id": NEW_BSUID,
+                                  "parent_user_id": NEW_PARENT})
+    later = _message("wamid.U3", "Em gửi lại câu hỏi nha", {"profile": {"name": "Hoa"}, "user_id": NEW_BSUID},
+                     from_user_id=NEW_BSUID)
+    for body in (first, change, later):
+        assert _delivered(client, hub, queue, body) == ["done"]
+    [contact] = rows(hub, "contacts")
+    assert contact["name"] == "Đặng Thị Hoa"
+    points = {(r["kind"], r["value"]) for r in rows(hub, "contact_points")}
+    assert points == {("identity", f"whatsapp:bsuid:{b}") for b in (BSUID, PARENT, NEW_BSUID, NEW_PARENT)}
+    leads = rows(hub, "leads")
+    assert len(leads) == 3 and {lead["contact_id"] for lead in leads} == {contact["id"]}
+    assert leads[1]["data"]["identity"] == {"channel": "whatsapp", "scope": "bsuid", "external_id": BSUID}
+    assert leads[1]["data"]["extra"] == {"type": "system", "system": "user_changed_user_id"}
+    [event] = [e for e in rows(hub, "raw_events") if e["delivery_key"] == "wamid.U2"]
+    assert event["status"] == "done"
+
+
+def test_a_number_change_also_links_the_bsuids_it_regenerated(client, hub, queue):
+    first = _message("wamid.N1", "Báo giá giúp em", {"profile": {"name": "Võ Văn Lộc"}, "wa_id": "84912345678",
+                                                      "user_id": BSUID},
+                     **{"from": "84912345678", "from_user_id": BSUID})
+    change = _system("wamid.N2", {"body": "User Võ Văn Lộc changed from 84912345678 to 84387654321",
+                                  "wa_id": "84387654321", "type": "user_changed_number",
+                                  "previous_user_id": BSUID, "user_id": NEW_BSUID},
+                     **{"from": "84912345678"})
+    # The number hidden afterwards: the new BSUID alone.
+    later = _message("wamid.N3", "Em hỏi tiếp", {"profile": {"name": "Lộc"}, "user_id": NEW_BSUID},
+                     from_user_id=NEW_BSUID)
+    for body in (first, change, later):
+        assert _delivered(client, hub, queue, body) == ["done"]
+    [contact] = rows(hub, "contacts")
+    identities = {r["value"] for r in rows(hub, "contact_points") if r["kind"] == "identity"}
+    assert identities == {f"whatsapp:{NUMBER_ID}:84912345678", f"whatsapp:{NUMBER_ID}:84387654321",
+                          f"whatsapp:bsuid:{BSUID}", f"whatsapp:bsuid:{NEW_BSUID}"}
+    assert {lead["contact_id"] for lead in rows(hub, "leads")} == {contact["id"]}
+
+
+def test_an_id_change_with_no_valid_bsuid_is_kept_and_fails_visibly(client, hub, queue):
+    body = _system("wamid.BAD", {"body": "?", "type": "user_changed_user_id", "previous_user_id": "12",
+                                 "user_id": "not a bsuid"})
+    assert _delivered(client, hub, queue, body) == ["failed"]
+    assert row_count(hub, "raw_events") == 1 and row_count(hub, "leads") == 0
