@@ -6,6 +6,7 @@ dots, dashes, brackets); a run may hold several numbers ("0912345678 0987654321"
 from __future__ import annotations
 
 import re
+import unicodedata
 from typing import NamedTuple
 
 from hub.model import Phone
@@ -69,8 +70,13 @@ class Reading(NamedTuple):
         return "".join(group.digits for group in self.groups)
 
     def phone(self, text: str) -> Phone:
-        """The `Phone`, with `raw` taken from `text` (the text the offsets point into)."""
-        return self.number.phone(text[self.start : self.end])
+        """The `Phone`, with `raw` taken from `text` (the text the offsets point into). A last
+        digit spelt as a word (`_phone_words`: "... bảy tám") ends where the word ends."""
+        end = self.end
+        if not text[end - 1].isdigit():
+            while end < len(text) and (text[end].isalpha() or unicodedata.combining(text[end])):
+                end += 1
+        return self.number.phone(text[self.start : end])
 
 
 def find_runs(text: str, start: int = 0, end: int | None = None) -> list[list[Group]]:

@@ -7,6 +7,7 @@ import unicodedata
 from hub.model import Phone
 from hub.normalize._phone_context import reads_as_phone
 from hub.normalize._phone_runs import MIN_DIGITS, find_runs, read_run, translate_wide
+from hub.normalize._phone_words import spell_digits
 from hub.normalize.email import normalize_email
 
 _ANY_DIGIT = re.compile(r"[0-9０-９]")
@@ -26,11 +27,12 @@ def extract_phones(text: str | None) -> tuple[Phone, ...]:
     """Every distinct phone number written in the text, in order; `raw` is as written.
 
     Numbers inside emails, prices, dates, order codes and bank-account mentions are left out
-    (see `_phone_context`). Never raises.
+    (see `_phone_context`); a number spelt in words is read (see `_phone_words`). Never raises.
     """
-    if not text or not _ANY_DIGIT.search(text):
+    if not text:
         return ()
-    translated = translate_wide(text)
+    translated = translate_wide(text) if _ANY_DIGIT.search(text) else text
+    translated = spell_digits(translated)  # "không chín một hai..."
     if not _ENOUGH_DIGITS.search(translated):
         return ()
     scanned = _mask_emails(translated)

@@ -18,6 +18,7 @@ from hub.normalize._phone_runs import (
     read_run,
     translate_wide,
 )
+from hub.normalize._phone_words import spell_digits
 
 # What separates several numbers in one field: "0912345678 / 0987654321", "... hoặc ...".
 _PARTS = re.compile(r"[,;/|\n]+|\s+(?:hoặc|hay|và|or|and)\s+", re.IGNORECASE)
@@ -64,12 +65,13 @@ def normalize_phone(text: str | None) -> Phones:
             number = parse_digits(digits, "+" in raw)
             if number is not None:
                 return Phones(numbers=(number.phone(text[one_run.start(1) : one_run.end(1)]),))
-    return read_field(text, translated)
+    return read_field(text, spell_digits(translated))
 
 
 def read_field(text: str, translated: str) -> Phones:
-    """The general reading of a phone field (`translated` is `translate_wide(text)`): every
-    part, every run of digit groups in it, split into numbers longest first."""
+    """The general reading of a phone field (`translated` is `translate_wide(text)`, with the
+    numbers spelt in words read by `spell_digits`): every part, every run of digit groups in
+    it, split into numbers longest first."""
     numbers: dict[str, Phone] = {}
     unparsed: list[str] = []
     for start, end in _part_spans(translated):

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import unicodedata
 from datetime import datetime, timezone
 
 import pytest
@@ -122,6 +123,63 @@ def test_prices_dates_codes_and_accounts_are_not_phones(text: str) -> None:
 @pytest.mark.parametrize("text", [None, "", "chị ơi còn hàng không", "😀😀", "\x00\x01"])
 def test_texts_without_numbers_give_nothing(text: str | None) -> None:
     assert extract_phones(text) == ()
+
+
+# Numbers spelt in words, as comments get past a page's phone-number filter: Vietnamese with
+# and without marks, upper case, decomposed (NFD), mixed with digits, grouped with commas.
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("sđt không chín một hai ba bốn năm sáu bảy tám nha", ["+84912345678"]),
+        ("SĐT: KHÔNG CHÍN MỘT HAI BA BỐN NĂM SÁU BẢY TÁM", ["+84912345678"]),
+        ("ib em khong chin mot hai ba bon nam sau bay tam", ["+84912345678"]),
+        (unicodedata.normalize("NFD", "zalo không chín một hai ba bốn năm sáu bảy tám ạ"), ["+84912345678"]),
+        ("09 tám 7 sáu 5 4 3 2 1", ["+84987654321"]),
+        ("không chín tám bảy, sáu năm bốn, ba hai một", ["+84987654321"]),
+        ("không chín một hai 345 678 nha", ["+84912345678"]),
+        ("không một sáu tám hai ba bốn năm sáu bảy tám", ["+84382345678"]),  # the old 11-digit form
+        ("zero nine one two three four five six seven eight", ["+84912345678"]),
+        ("chị Lan không chín một hai ba bốn năm sáu bảy tám, anh Hùng 0987654321",
+         ["+84912345678", "+84987654321"]),
+    ],
+)
+def test_numbers_spelt_in_words_are_found(text: str, expected: list[str]) -> None:
+    assert e164s(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "hai ba người, năm nay sáu tuổi",
+        "một hai ba bốn năm sáu bảy tám chín",  # counting, no trunk 0
+        "còn không hai ba cái ạ",
+        "không không không",
+        "bảy tám chục nghìn một cái",
+        "mã đơn không chín một hai ba bốn năm sáu bảy tám",
+    ],
+)
+def test_number_words_in_prose_are_not_phones(text: str) -> None:
+    assert e164s(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("có không 0912345678", ["+84912345678"]),
+        ("Nam 0912345678 hai", ["+84912345678"]),
+        ("hai ba 0912345678", ["+84912345678"]),
+    ],
+)
+def test_number_words_beside_a_number_leave_it_as_it_is(text: str, expected: list[str]) -> None:
+    assert [(p.e164, p.raw) for p in extract_phones(text)] == [(expected[0], "0912345678")]
+
+
+def test_a_number_spelt_in_words_keeps_its_words_as_raw() -> None:
+    (phone,) = extract_phones("sđt em: không chín một hai ba bốn năm sáu bảy tám ạ")
+    assert phone.raw == "không chín một hai ba bốn năm sáu bảy tám"
+    nfd = unicodedata.normalize("NFD", "không chín một hai ba bốn năm sáu bảy tám")
+    (phone,) = extract_phones(f"sđt {nfd}")
+    assert phone.raw == nfd
 
 
 def test_an_extracted_phone_keeps_the_spelling_it_was_written_in() -> None:

@@ -45,6 +45,9 @@ def e164s(result: Phones) -> list[str]:
         "＋８４ ９１２ ３４５ ６７８",
         "0️⃣9️⃣1️⃣2️⃣3️⃣4️⃣5️⃣6️⃣7️⃣8️⃣",  # keycap emoji
         "0⃣9⃣1⃣2⃣3⃣4⃣5⃣6⃣7⃣8⃣",  # keycaps without the variation selector
+        "không chín một hai ba bốn năm sáu bảy tám",  # in words (hub.normalize._phone_words)
+        "Không Chín Một Hai, Ba Bốn Năm, Sáu Bảy Tám",
+        "khong chin 12 345 678",
         " 0912345678 ",
         "0912\u00a0345\u00a0678",
         "0912345678 (Zalo)",
