@@ -29,6 +29,7 @@ from sqlalchemy import select
 from hub.ops import audit
 from hub.runtime import Hub
 from hub.store.schema import HubStateRow
+from hub.store.state import write_state
 
 log = logging.getLogger(__name__)
 PREFIX = "import:"
@@ -73,12 +74,8 @@ def _now() -> datetime:
 def save(hub: Hub, import_id: str, state: dict[str, Any]) -> None:
     now = _now()
     with hub.store.transaction() as session:
-        row = session.get(HubStateRow, PREFIX + import_id)
-        value = json.dumps({**state, "updated_at": now.isoformat()}, ensure_ascii=False)
-        if row is None:
-            session.add(HubStateRow(key=PREFIX + import_id, value=value, updated_at=now))
-        else:
-            row.value, row.updated_at = value, now
+        write_state(session, PREFIX + import_id, json.dumps({**state, "updated_at": now.isoformat()},
+                                                            ensure_ascii=False), now)
 
 
 def get(hub: Hub, import_id: str) -> dict[str, Any] | None:

@@ -34,8 +34,9 @@ from hub.sinks.events import event_document
 from hub.sinks.ssrf import UnsafeUrl, check_url
 from hub.sinks.subscriptions import mark_disabled
 from hub.store import Store, lock_keys
-from hub.store.schema import (HubStateRow, OutboxRow, WebhookAttemptRow, WebhookMessageRow,
+from hub.store.schema import (OutboxRow, WebhookAttemptRow, WebhookMessageRow,
                               WebhookSubscriptionRow)
+from hub.store.state import read_state, write_state
 
 if TYPE_CHECKING:
     from hub.runtime import Hub
@@ -60,8 +61,7 @@ def matches(event_types: list[str], event_type: str) -> bool:
 
 def cursor(session: Session) -> int:
     """The last outbox sequence number fanned out."""
-    row = session.get(HubStateRow, CURSOR)
-    return int(row.value) if row is not None and row.value else 0
+    return int(read_state(session, CURSOR) or 0)
 
 
 def new_message(subscription_id: int, event: OutboxRow, now: datetime, status: str = "pending") -> WebhookMessageRow:
@@ -103,11 +103,7 @@ def _values(sub: WebhookSubscriptionRow, event: OutboxRow, now: datetime) -> dic
 
 
 def _save_cursor(session: Session, seq: int, now: datetime) -> None:
-    row = session.get(HubStateRow, CURSOR)
-    if row is None:
-        session.add(HubStateRow(key=CURSOR, value=str(seq), updated_at=now))
-    else:
-        row.value, row.updated_at = str(seq), now
+    write_state(session, CURSOR, str(seq), now)
 
 
 @dataclass(frozen=True)

@@ -10,14 +10,14 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import datetime, timezone
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from hub.store import Store
 from hub.store.rematch import rematch
-from hub.store.schema import ContactRow, HubStateRow
+from hub.store.schema import ContactRow
+from hub.store.state import read_state, write_state
 
 CURSOR = "dedupe.rescan.cursor"
 ACTOR = "rescan"
@@ -78,8 +78,7 @@ def _batches(store: Store, size: int) -> Iterator[list[str]]:
 
 
 def _cursor(session: Session) -> str:
-    row = session.get(HubStateRow, CURSOR)
-    return str(row.value) if row is not None and row.value else ""
+    return read_state(session, CURSOR)
 
 
 def reset_cursor(store: Store) -> None:
@@ -89,9 +88,4 @@ def reset_cursor(store: Store) -> None:
 
 def _save_cursor(store: Store, value: str) -> None:
     with store.transaction() as session:
-        row = session.get(HubStateRow, CURSOR)
-        now = datetime.now(timezone.utc)
-        if row is None:
-            session.add(HubStateRow(key=CURSOR, value=value, updated_at=now))
-        else:
-            row.value, row.updated_at = value, now
+        write_state(session, CURSOR, value)
