@@ -362,6 +362,37 @@ from hub.privacy.cli import contacts_group, purge_cmd  # noqa: E402  (privacy, i
 
 main.add_command(purge_cmd)
 main.add_command(contacts_group)
+
+
+@contacts_group.command("renormalize")
+@click.option("--batch", default=200, show_default=True, help="Leads per saved step.")
+@click.option("--restart", is_flag=True, help="Start from the first lead, not where the last run stopped.")
+@click.option("--dry-run", is_flag=True, help="Only count what would change (and show some names).")
+def contacts_renormalize(batch: int, restart: bool, dry_run: bool) -> None:
+    """Read every stored lead again with this version's normalizer (after an upgrade).
+
+    Names typed in Telex or VNI, numbers spelt in words and the like, stored before the hub read
+    them: each lead gets the new reading, its contact the phones and emails found and, when its
+    name came from that lead, the corrected name; changed contacts are matched again (merges are
+    undoable). Interrupted, it resumes where it stopped; run again, it changes nothing.
+    """
+    from hub.store.renormalize import remaining, renormalize, reset_cursor
+
+    settings = _settings()
+    _setup_logging(settings)
+    hub = Hub(settings)
+    if restart and not dry_run:
+        reset_cursor(hub.store)
+    total = remaining(hub.store, dry_run=dry_run)
+    with click.progressbar(length=total, label=f"reading {total} leads again", file=sys.stderr,
+                           show_pos=True, show_eta=True) as bar:
+        result = renormalize(hub.store, batch=batch, dry_run=dry_run, progress=bar.update)
+    for old, new in result.examples:
+        click.echo(f"  {old} -> {new}")
+    verb = "would change" if dry_run else "changed"
+    click.echo(f"{result.leads} leads read again: {result.changed} {verb}; contacts: {result.renamed} renamed, "
+               f"{result.points} phones / emails / ids added"
+               + ("" if dry_run else f", {result.merged} merged, {result.suggested} suggestions added"))
 from hub.simulate import simulate_command  # noqa: E402  (issue 9: load and demo traffic)
 
 main.add_command(simulate_command)

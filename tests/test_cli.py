@@ -9,10 +9,10 @@ import sys
 from pathlib import Path
 
 import pytest
-from sqlalchemy import update
+from sqlalchemy import select, update
 
 from hub.runtime import Hub
-from hub.store.schema import RawEventRow
+from hub.store.schema import ContactRow, LeadRow, RawEventRow
 from tests.conftest import FORM_TOKEN, make_settings
 from tests.helpers import FORM_URL, drain, rows
 
@@ -90,6 +90,29 @@ def test_a_bad_setting_stops_the_command_with_its_name(tmp_path, cli_hub):
 def test_hub_worker_without_redis_says_what_it_needs(tmp_path, cli_hub):
     result = run_hub(tmp_path, "worker")
     assert result.returncode == 1 and "needs HUB_REDIS_URL" in result.stderr
+
+
+def test_contacts_renormalize_shows_then_applies_a_new_reading(tmp_path, cli_hub, queue):
+    post(cli_hub, "a", ho_ten="Nguyeenx Thij Lan", so_dien_thoai="0912345678")
+    post(cli_hub, "b", ho_ten="Trần Văn Hùng", so_dien_thoai="0987654321")
+    drain(cli_hub, queue)
+    # As a version that did not read Telex stored it: the name as typed.
+    with cli_hub.store.transaction() as session:
+        lead = session.execute(select(LeadRow).where(LeadRow.source_ref.like("%a"))).scalar_one()
+        lead.data = {**lead.data, "name": {**lead.data["name"], "display": "Nguyeenx Thij Lan"}}
+        session.execute(update(ContactRow).where(ContactRow.id == lead.contact_id).values(name="Nguyeenx Thij Lan"))
+    dry = run_hub(tmp_path, "contacts", "renormalize", "--dry-run")
+    assert dry.returncode == 0, dry.stderr
+    assert "  Nguyeenx Thij Lan -> Nguyễn Thị Lan" in dry.stdout
+    assert "2 leads read again: 1 would change; contacts: 1 renamed, 0 phones / emails / ids added" in dry.stdout
+    assert sorted(c["name"] for c in rows(cli_hub, "contacts")) == ["Nguyeenx Thij Lan", "Trần Văn Hùng"]
+    done = run_hub(tmp_path, "contacts", "renormalize")
+    assert done.returncode == 0, done.stderr
+    assert "2 leads read again: 1 changed; contacts: 1 renamed, 0 phones / emails / ids added, 0 merged, " \
+           "0 suggestions added" in done.stdout
+    assert sorted(c["name"] for c in rows(cli_hub, "contacts")) == ["Nguyễn Thị Lan", "Trần Văn Hùng"]
+    again = run_hub(tmp_path, "contacts", "renormalize")
+    assert "2 leads read again: 0 changed" in again.stdout
 
 
 def test_dedupe_rescan_reports_what_it_did(tmp_path, cli_hub, queue):

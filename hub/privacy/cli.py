@@ -76,7 +76,7 @@ def purge_cmd(older_than: str | None, dry_run: bool) -> None:
 
 @click.group("contacts")
 def contacts_group() -> None:
-    """A person's data: erasure requests."""
+    """Contacts: erasure requests; stored leads read again by a newer normalizer."""
 
 
 @contacts_group.command("erase")
