@@ -184,7 +184,7 @@ def _suggestion(scored: Scored, guard: str | None = None) -> Suggestion:
                       evidence=_evidence(scored.comparisons, guard or scored.guard))
 
 
-def _to_review(scored: list[Scored], target: Scored | None) -> list[Scored]:
+def _to_review(scored: list[Scored], target: Scored | None, line: Sequence[Scored]) -> list[Scored]:
     """The candidates for ops to look at besides the merge target.
 
     A candidate sharing a phone, email or identity goes by the suggestion band (and the family
@@ -193,13 +193,40 @@ def _to_review(scored: list[Scored], target: Scored | None) -> list[Scored]:
     name levels), the province, and a phone or email that differs. Beside a merge target only
     the very same words stay: the lead is known by its phone or email, and a contact with its
     very name and no other number is most often its own contact from a channel without a phone.
+    The people on a shared line (`line`: on_shared_line) are not sent to review.
     """
-    review = [s for s in scored if s is not target and s.suggestible]
+    apart = {id(s) for s in line}
+    review = [s for s in scored if s is not target and s.suggestible and id(s) not in apart]
     alike = [s for s in scored if s.look_alike]
     cut = name_only_cut(len(alike))
     names = [s for s in alike if s.score >= cut and (target is None or s.levels[0] in EXACT)]
     chosen = {id(s) for s in (*review, *names)}
     return [s for s in scored if id(s) in chosen]  # best first, as scored
+
+
+def on_shared_line(scored: Sequence[Scored]) -> list[Scored]:
+    """The candidates on a shared line: the lead's phone is known to two people or more with
+    names that are other people's to each other (OTHER_NAME), and the lead's name is another
+    person's to each of them (SHARED_PHONE_OTHER_GIVEN). [] otherwise.
+
+    One person besides the lead on a phone is the family guard's case: the pair goes to review
+    (ops say whether "Trần Văn Hùng" is the son of "Nguyễn Thị Lan" or her under another name).
+    Once the phone is known as a household's or an office's line (mother and father, an office
+    hotline, a sales collaborator's phone typed on her customers' forms), yet another name on it
+    is yet another person: pairing the lead with everyone on the line would be a review item
+    ops reject, and nothing is merged either way. A lead with no name on such a line still goes
+    to review with everyone on it: it is most often one of them, and only ops can say which.
+    """
+    others = [s for s in scored if s.guard == SHARED_PHONE_OTHER_GIVEN]
+    if len(others) < 2:
+        return []
+    found: dict[int, Scored] = {}
+    for number in {subscriber(p) for p in lead_phones(others[0].lead)}:  # each of the lead's lines
+        line = [s for s in others if number in {subscriber(p) for p in s.contact.phones}]
+        if any(compare_names(a.contact.name, b.contact.name).level in OTHER_NAME
+               for i, a in enumerate(line) for b in line[i + 1:]):
+            found.update((id(s), s) for s in line)
+    return [s for s in others if id(s) in found]
 
 
 def _with_lead(contact: Contact, lead: Lead) -> Contact:
@@ -329,17 +356,20 @@ def _decided(scored: list[Scored], bystanders: list[_Bystander], lead: Lead | No
         bystanders = []
     merged = _also_merged(target, scored) if target is not None else []
     joined = {m.contact_id for m in merged}
+    line = on_shared_line(scored)
+    # Why nobody else on the lead's phone went to review.
+    apart: dict[str, Any] = {"shared_line": sorted(s.contact.id for s in line)} if line else {}
     # A chat with no name yet goes to review as one (its profile will name it, and it is matched
     # again then), rather than as any nameless lead would.
     others = tuple(_suggestion(s, CHAT_WITHOUT_NAME if chat and s.guard in (None, NO_NAME) else None)
-                   for s in _to_review(scored, target) if s.contact.id not in joined)
+                   for s in _to_review(scored, target, line) if s.contact.id not in joined)
     if target is not None:
         return Decision(action="merge", contact_id=target.contact.id, score=target.score,
-                        evidence=target.evidence(), suggestions=others, merged=tuple(merged), **common)
+                        evidence={**target.evidence(), **apart}, suggestions=others, merged=tuple(merged), **common)
     if others:
         best = others[0]
         return Decision(action="suggest", score=best.score,
-                        evidence={**best.evidence, "contact_id": best.contact_id},
+                        evidence={**best.evidence, "contact_id": best.contact_id, **apart},
                         suggestions=others, **common)
     if bystanders and lead is not None:  # the closest of them may be the closest candidate
         top = max(score for score, _, _ in bystanders)
@@ -350,4 +380,4 @@ def _decided(scored: list[Scored], bystanders: list[_Bystander], lead: Lead | No
         return Decision(action="new", **common)
     best_scored = scored[0]
     return Decision(action="new", score=best_scored.score,
-                    evidence={**best_scored.evidence(), "contact_id": best_scored.contact.id}, **common)
+                    evidence={**best_scored.evidence(), "contact_id": best_scored.contact.id, **apart}, **common)

@@ -102,6 +102,43 @@ def test_a_nameless_lead_on_a_family_phone_goes_to_review_with_everyone_on_it():
     assert decide(lead("Trần Thị Huyền", ["0375492358"]), family).contact_id == "huyen"
 
 
+LINE = "+84375492358"
+HOUSEHOLD = [contact("mom", "Nguyễn Thị Lan", [LINE], age_days=9), contact("dad", "Trần Văn Nam", [LINE], age_days=5)]
+
+
+def test_a_third_name_on_a_household_line_is_a_new_contact_with_no_review_item():
+    """Mother and father already on the phone: the son's form is a third person, not a question for ops."""
+    decision = decide(lead("Trần Minh Khôi", ["0375 492 358"]), HOUSEHOLD)
+    assert (decision.action, decision.suggestions) == ("new", ())
+    assert decision.evidence["shared_line"] == ["dad", "mom"]
+    assert decision.evidence["guard"] == "shared_phone_other_given"  # never a merge either
+    # With one person on the phone, the family guard sends the pair to review, as before.
+    assert decide(lead("Trần Văn Nam", ["0375492358"]), HOUSEHOLD[:1]).action == "suggest"
+
+
+def test_a_member_of_a_household_line_joins_their_own_contact_without_review_items():
+    son = contact("son", "Trần Minh Khôi", [LINE], age_days=1)
+    decision = decide(lead("Tran Van Nam", ["0375492358"]), [*HOUSEHOLD, son])
+    assert (decision.action, decision.contact_id, decision.suggestions) == ("merge", "dad", ())
+    assert decision.evidence["shared_line"] == ["mom", "son"]
+
+
+def test_two_contacts_of_one_person_on_a_phone_are_not_a_shared_line():
+    """"Lan" is Nguyễn Thị Lan's Zalo name, not yet merged: one person on the phone, the guard's case."""
+    one = [contact("a", "Nguyễn Thị Lan", [LINE]), contact("b", "Lan", [LINE])]
+    decision = decide(lead("Trần Văn Hùng", ["0375492358"]), one)
+    assert decision.action == "suggest"
+    assert sorted(s.contact_id for s in decision.suggestions) == ["a", "b"]
+    assert "shared_line" not in decision.evidence
+
+
+def test_a_line_is_one_number_two_numbers_each_with_one_person_are_two_family_cases():
+    known = [contact("mom", "Nguyễn Thị Lan", ["+84912345678"]), contact("dad", "Trần Văn Nam", [LINE])]
+    decision = decide(lead("Trần Minh Khôi", ["0912345678", "0375492358"]), known)
+    assert decision.action == "suggest"
+    assert sorted(s.contact_id for s in decision.suggestions) == ["dad", "mom"]
+
+
 @pytest.mark.parametrize("name, known", [
     ("Khách hàng", "Trần Thị Huyền"),  # the form gave no name: Huyền, or her son?
     ("Bống", "Trần Thị Huyền"),  # a nickname says nothing about who it is
