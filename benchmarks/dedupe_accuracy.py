@@ -43,6 +43,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -52,6 +53,9 @@ from hub.dedupe import decide  # noqa: E402
 from hub.model import Decision, Lead  # noqa: E402
 from hub.normalize import normalize  # noqa: E402
 from hub.store.rematch import as_lead  # noqa: E402
+
+if TYPE_CHECKING:
+    from hub.store import Store
 
 
 @dataclass(frozen=True)
@@ -123,8 +127,8 @@ def run_store(samples: list[Sample]) -> Outcome:
     from hub.enrich.apply import apply_profile
     from hub.store import Store
     from hub.store.migrate import upgrade
-    from hub.store.repository import apply_lead, resolve
-    from hub.store.schema import LeadRow, MergeSuggestionRow
+    from hub.store.repository import apply_lead
+    from hub.store.schema import MergeSuggestionRow
 
     rows = MergeSuggestionRow
     with tempfile.TemporaryDirectory() as folder:
@@ -146,14 +150,27 @@ def run_store(samples: list[Sample]) -> Outcome:
                 added = session.execute(select(rows.status).where(rows.id > last)).scalars().all()
                 queued += bool(added)
                 reviewed += "open" in added
-        with store.transaction() as session:
-            refs = {(s.draft.channel, s.draft.source_ref): i for i, s in enumerate(samples)}
-            clusters = [""] * len(samples)
-            for row in session.execute(select(LeadRow)).scalars():
-                clusters[refs[(row.channel, row.source_ref)]] = resolve(session, row.contact_id).id
-            pairs = session.execute(select(rows.contact_id, rows.candidate_id).where(rows.status == "open")).all()
-            suggestions = [(resolve(session, a).id, resolve(session, b).id) for a, b in pairs]
+        outcome = stored_outcome(store, samples, reviewed, queued)
         store.dispose()
+    return outcome
+
+
+def stored_outcome(store: "Store", samples: list[Sample], reviewed: int = 0, queued: int = 0) -> Outcome:
+    """What a store holds for the samples' leads: the contact each ended on (following
+    merged_into) and the suggestions still open."""
+    from sqlalchemy import select
+
+    from hub.store.repository import resolve
+    from hub.store.schema import LeadRow, MergeSuggestionRow
+
+    rows = MergeSuggestionRow
+    with store.transaction() as session:
+        refs = {(s.draft.channel, s.draft.source_ref): i for i, s in enumerate(samples)}
+        clusters = [""] * len(samples)
+        for row in session.execute(select(LeadRow)).scalars():
+            clusters[refs[(row.channel, row.source_ref)]] = resolve(session, row.contact_id).id
+        pairs = session.execute(select(rows.contact_id, rows.candidate_id).where(rows.status == "open")).all()
+        suggestions = [(resolve(session, a).id, resolve(session, b).id) for a, b in pairs]
     return Outcome(clusters, suggestions, reviewed, queued)
 
 

@@ -28,7 +28,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import hub.normalize.extract as extract  # noqa: E402
 import hub.normalize.name as name_module  # noqa: E402
 import hub.normalize.phone as phone_module  # noqa: E402
-from benchmarks.dedupe_accuracy import Outcome, report  # noqa: E402
+from benchmarks.dedupe_accuracy import report, stored_outcome  # noqa: E402
 from benchmarks.dedupe_data import Sample, generate  # noqa: E402
 from hub.model import LeadDraft  # noqa: E402
 from hub.normalize import normalize  # noqa: E402
@@ -81,20 +81,7 @@ def aged(draft: LeadDraft, rng: random.Random) -> LeadDraft:
 
 def _figures(store: Store, samples: list[Sample]) -> str:
     """Pairwise precision and recall of the store's contacts against the generator's truth."""
-    from sqlalchemy import select
-
-    from hub.store.repository import resolve
-    from hub.store.schema import LeadRow, MergeSuggestionRow
-
-    refs = {(s.draft.channel, s.draft.source_ref): i for i, s in enumerate(samples)}
-    clusters = [""] * len(samples)
-    with store.sessions() as session:
-        for row in session.execute(select(LeadRow)).scalars():
-            clusters[refs[(row.channel, row.source_ref)]] = resolve(session, row.contact_id).id
-        pairs = session.execute(select(MergeSuggestionRow.contact_id, MergeSuggestionRow.candidate_id)
-                                .where(MergeSuggestionRow.status == "open")).all()
-        suggestions = [(resolve(session, a).id, resolve(session, b).id) for a, b in pairs]
-    figures = report(samples, Outcome(clusters, suggestions, 0, 0))
+    figures = report(samples, stored_outcome(store, samples))
     return (f"auto-merge precision {figures['auto precision']:.4f}, recall {figures['auto recall']:.4f}, "
             f"with suggestions {figures['auto+suggest recall']:.4f}, "
             f"family pairs merged {figures['family pairs auto-merged']}")
