@@ -93,7 +93,8 @@ def _changed(store: Store, ids: list[int]) -> list[int]:
 
 
 def _reading(row: LeadRow) -> tuple[Lead, Any]:
-    """The lead as this version reads it, and its data as stored."""
+    """The lead as this version reads it, and the data it would store, as the JSON column gives
+    it back (to compare with the stored data)."""
     lead = normalize(draft_of(row))
     return lead, _as_stored(lead_data(lead))
 
