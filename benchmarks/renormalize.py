@@ -20,6 +20,7 @@ import random
 import sys
 import tempfile
 import time
+import unicodedata
 from dataclasses import replace
 from pathlib import Path
 
@@ -31,21 +32,21 @@ import hub.normalize.phone as phone_module  # noqa: E402
 from benchmarks.dedupe_accuracy import report, stored_outcome  # noqa: E402
 from benchmarks.dedupe_data import Sample, generate  # noqa: E402
 from hub.model import LeadDraft  # noqa: E402
+from hub.normalize._telex import _MARKS, _TONE_KEYS  # noqa: E402
 from hub.normalize import normalize  # noqa: E402
 from hub.store import Store  # noqa: E402
 from hub.store.migrate import upgrade  # noqa: E402
 from hub.store.renormalize import renormalize  # noqa: E402
 from hub.store.repository import apply_lead  # noqa: E402
 
-TELEX = {"ă": "aw", "â": "aa", "đ": "dd", "ê": "ee", "ô": "oo", "ơ": "ow", "ư": "uw"}
-TONES = {"\u0301": "s", "\u0300": "f", "\u0309": "r", "\u0303": "x", "\u0323": "j"}
+# The keys the Telex reader reads back (hub.normalize._telex), the other way round.
+TELEX = {letter: keys for keys, letter in _MARKS.items()} | {"đ": "dd"}
+TONES = {mark: key for key, mark in _TONE_KEYS.items()}
 WORDS = "không một hai ba bốn năm sáu bảy tám chín".split()
 
 
 def telex(text: str) -> str:
     """The name as typed with the Vietnamese input method off: "Nguyễn" -> "Nguyeenx"."""
-    import unicodedata
-
     words = []
     for word in text.split():
         tone, letters = "", []

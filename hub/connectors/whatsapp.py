@@ -58,7 +58,8 @@ def parse(event: RawEvent, settings: Settings) -> list[LeadDraft]:
     wa_id = str(message.get("from") or "")
     if wa_id and not wa_id.isdigit():
         raise PayloadError(f"a WhatsApp message from {wa_id[:40]!r}, not a phone number (wa_id)")
-    linked = [Identity("whatsapp", BSUID_SCOPE, bsuid) for bsuid in _bsuids(message)]
+    system = _system(message)
+    linked = [Identity("whatsapp", BSUID_SCOPE, bsuid) for bsuid in _bsuids(message, system)]
     metadata = value.get("metadata") or {}
     number_id = str(metadata.get("phone_number_id") or event.route)
     if wa_id:
@@ -69,7 +70,7 @@ def parse(event: RawEvent, settings: Settings) -> list[LeadDraft]:
         raise PayloadError("a WhatsApp message with neither a wa_id (from) nor a business-scoped user id "
                            "(from_user_id) to know its sender by")
     phones = ["+" + wa_id] if wa_id else []
-    changed_to = _new_number(message)
+    changed_to = _new_number(system)
     if changed_to and changed_to != wa_id:
         phones.append("+" + changed_to)
         linked.insert(0, Identity("whatsapp", number_id, changed_to))
@@ -82,8 +83,7 @@ def parse(event: RawEvent, settings: Settings) -> list[LeadDraft]:
                         if referral.get(source)})
     profile: dict[str, Any] = contact["profile"] if isinstance(contact.get("profile"), dict) else {}
     extra: dict[str, Any] = {"type": message["type"]} if message.get("type") not in (None, "text") else {}
-    system: dict[str, Any] = message["system"] if isinstance(message.get("system"), dict) else {}
-    if message.get("type") == "system" and system.get("type") in (*NUMBER_CHANGES, USER_ID_CHANGE):
+    if system.get("type") in (*NUMBER_CHANGES, USER_ID_CHANGE):
         extra["system"] = system["type"]
     if isinstance(profile.get("username"), str) and profile["username"]:
         extra["username"] = profile["username"]  # the handle shown instead of the number
@@ -101,23 +101,26 @@ def parse(event: RawEvent, settings: Settings) -> list[LeadDraft]:
     )]
 
 
-def _new_number(message: dict[str, Any]) -> str | None:
-    """The new wa_id a number-change system message gives, else None."""
+def _system(message: dict[str, Any]) -> dict[str, Any]:
+    """The `system` object of a system message; {} for any other message."""
     system = message.get("system")
-    if message.get("type") != "system" or not isinstance(system, dict) or system.get("type") not in NUMBER_CHANGES:
+    return system if message.get("type") == "system" and isinstance(system, dict) else {}
+
+
+def _new_number(system: dict[str, Any]) -> str | None:
+    """The new wa_id a number-change system message gives, else None."""
+    if system.get("type") not in NUMBER_CHANGES:
         return None
     new = str(system.get("wa_id") or system.get("new_wa_id") or "")
     return new if new.isdigit() else None
 
 
-def _bsuids(message: dict[str, Any]) -> list[str]:
+def _bsuids(message: dict[str, Any], system: dict[str, Any]) -> list[str]:
     """The valid BSUIDs a message names, distinct: an id change's previous ones first (those
     the hub knows the person by), then the sender's, then what a system message gives as new."""
-    system = message.get("system") if message.get("type") == "system" else None
-    changed = system if isinstance(system, dict) else {}
-    values = (changed.get("previous_user_id"), changed.get("previous_parent_user_id"),
+    values = (system.get("previous_user_id"), system.get("previous_parent_user_id"),
               message.get("from_user_id"), message.get("from_parent_user_id"),
-              changed.get("user_id"), changed.get("parent_user_id"))
+              system.get("user_id"), system.get("parent_user_id"))
     return list(dict.fromkeys(bsuid for bsuid in map(_bsuid, values) if bsuid))
 
 

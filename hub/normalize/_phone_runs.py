@@ -73,7 +73,7 @@ class Reading(NamedTuple):
         """The `Phone`, with `raw` taken from `text` (the text the offsets point into). A last
         digit spelt as a word (`_phone_words`: "... bảy tám") ends where the word ends."""
         end = self.end
-        if not text[end - 1].isdigit():
+        if text[end - 1].isalpha():  # the first letter of the word the digit stands for
             while end < len(text) and (text[end].isalpha() or unicodedata.combining(text[end])):
                 end += 1
         return self.number.phone(text[self.start : end])

@@ -66,15 +66,10 @@ def spell_digits(text: str) -> str:
         if spelled is None:
             spelled = list(text)
         for word in words:
-            digit = _FORMS[_lower(word.group())]
+            digit = _FORMS[word.group().lower()]  # matched in one of its forms, in any case
             spelled[word.start() : word.end()] = digit + " " * (word.end() - word.start() - 1)
         for at in range(stretch.start(), stretch.end()):
             if spelled[at] == ",":
                 spelled[at] = " "
     return text if spelled is None else "".join(spelled)
 
-
-def _lower(word: str) -> str:
-    """The word as a key of _FORMS: lower case, in whichever form it was typed."""
-    lowered = word.lower()
-    return lowered if lowered in _FORMS else unicodedata.normalize("NFC", lowered)

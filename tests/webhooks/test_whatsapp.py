@@ -75,13 +75,23 @@ def _delivered(client, hub, queue, body: bytes) -> list[str]:
     return drain(hub, queue)
 
 
-def _message(wamid: str, text: str, contact: dict, **sender: str) -> bytes:
+def _delivery(message: dict, contacts: list[dict] | None = None) -> bytes:
+    """One change holding one message (and its sender's contact, which system messages lack)."""
     value = {"messaging_product": "whatsapp",
              "metadata": {"display_phone_number": "84283456789", "phone_number_id": NUMBER_ID},
-             "contacts": [contact],
-             "messages": [{**sender, "id": wamid, "timestamp": str(T), "type": "text", "text": {"body": text}}]}
+             **({"contacts": contacts} if contacts is not None else {}), "messages": [message]}
     return meta_bytes({"object": "whatsapp_business_account",
                        "entry": [{"id": WABA, "changes": [{"value": value, "field": "messages"}]}]})
+
+
+def _message(wamid: str, text: str, contact: dict, **sender: str) -> bytes:
+    return _delivery({**sender, "id": wamid, "timestamp": str(T), "type": "text", "text": {"body": text}}, [contact])
+
+
+def _system(wamid: str, system: dict, **sender: str) -> bytes:
+    """A system message (no contacts array), as the system messages reference writes it:
+    https://developers.facebook.com/documentation/business-messaging/whatsapp/webhooks/reference/messages/system/"""
+    return _delivery({**sender, "id": wamid, "timestamp": str(T), "type": "system", "system": system})
 
 
 def _from_username(wamid: str, text: str, name: str, username: str) -> bytes:
@@ -132,12 +142,8 @@ def test_a_message_with_no_sender_to_know_is_kept_and_fails_visibly(client, hub,
 def test_a_number_change_gives_the_contact_the_new_number_and_its_next_messages(client, hub, queue):
     first = _message("wamid.OLD1", "Báo giá giúp em", {"profile": {"name": "Trần Thị Thu Hà"}, "wa_id": "84912345678"},
                      **{"from": "84912345678"})
-    # https://developers.facebook.com/documentation/business-messaging/whatsapp/webhooks/reference/messages/system/
-    change = meta_bytes({"object": "whatsapp_business_account", "entry": [{"id": WABA, "changes": [{"field": "messages", "value": {
-        "messaging_product": "whatsapp", "metadata": {"display_phone_number": "84283456789", "phone_number_id": NUMBER_ID},
-        "messages": [{"from": "84912345678", "id": "wamid.SYS", "timestamp": str(T), "type": "system",
-                      "system": {"body": "User Trần Thị Thu Hà changed from 84912345678 to 84387654321",
-                                 "wa_id": "84387654321", "type": "user_changed_number"}}]}}]}]})
+    change = _system("wamid.SYS", {"body": "User Trần Thị Thu Hà changed from 84912345678 to 84387654321",
+                                   "wa_id": "84387654321", "type": "user_changed_number"}, **{"from": "84912345678"})
     # From the new number, under a nickname: known by its wa_id, which the change linked.
     later = _message("wamid.NEW1", "Em đổi số rồi nha", {"profile": {"name": "Hà Mít"}, "wa_id": "84387654321"},
                      **{"from": "84387654321"})
@@ -152,15 +158,6 @@ def test_a_number_change_gives_the_contact_the_new_number_and_its_next_messages(
     assert len(leads) == 3 and {lead["contact_id"] for lead in leads} == {contact["id"]}
     assert leads[1]["data"]["extra"] == {"type": "system", "system": "user_changed_number"}
     assert leads[1]["data"]["text"] == "User Trần Thị Thu Hà changed from 84912345678 to 84387654321"
-
-
-def _system(wamid: str, system: dict, **sender: str) -> bytes:
-    """A system message (no contacts array), as the system messages reference writes it."""
-    value = {"messaging_product": "whatsapp",
-             "metadata": {"display_phone_number": "84283456789", "phone_number_id": NUMBER_ID},
-             "messages": [{**sender, "id": wamid, "timestamp": str(T), "type": "system", "system": system}]}
-    return meta_bytes({"object": "whatsapp_business_account",
-                       "entry": [{"id": WABA, "changes": [{"value": value, "field": "messages"}]}]})
 
 
 NEW_BSUID = "VN.7700112233445566"
